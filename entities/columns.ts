@@ -1,0 +1,15 @@
+import type { ValueTransformer } from 'typeorm';
+
+/**
+ * Money is stored as integer minor units in `bigint` columns. node-postgres returns bigint as a string; amounts
+ * within Number.MAX_SAFE_INTEGER minor units (90 trillion dollars) are exact as numbers, and larger ones are refused.
+ */
+export const bigintAsNumber: ValueTransformer = {
+  to: (value: number | null | undefined) => value,
+  from: (value: string | null) => {
+    if (value === null) return null;
+    const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw new RangeError(`amount ${value} exceeds the safe integer range`);
+    return n;
+  },
+};

@@ -1,0 +1,45 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './api-key.entity';
+import { GatewayEntity } from './gateway.entity';
+import { LedgerPostingEntity } from './ledger-posting.entity';
+import { MerchantEntity } from './merchant.entity';
+import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
+import { OrderHistoryEntity } from './order-history.entity';
+import { OrderEntity } from './order.entity';
+import { SandboxPaymentEntity } from './sandbox-payment.entity';
+
+/** Every entity, for the DataSource and for tests. */
+export const ENTITIES = [
+  MerchantEntity,
+  ApiKeyEntity,
+  GatewayEntity,
+  OrderEntity,
+  OrderHistoryEntity,
+  LedgerPostingEntity,
+  SandboxPaymentEntity,
+];
+
+/** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
+export const MIGRATIONS = [InitialSchema1763700000000];
+
+/** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsRun: false,
+    migrationsTransactionMode: 'each',
+    poolSize: options.poolSize ?? 10,
+    applicationName: options.applicationName ?? 'paystar',
+  });
+}
+
+/** Applies pending migrations and returns their names. */
+export async function runMigrations(dataSource: DataSource): Promise<string[]> {
+  const applied = await dataSource.runMigrations({ transaction: 'each' });
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,16 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { KeyMode } from '../domain/order';
+
+/** A payment gateway account: which connector talks to it, with which settings. */
+@Entity('gateways')
+export class GatewayEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('text', { unique: true }) code!: string;
+  @Column('text') name!: string;
+  /** Key of the connector in the gateway registry. */
+  @Column('text') connector!: string;
+  /** Sandbox keys reach only sandbox gateways. */
+  @Column('text') mode!: KeyMode;
+  @Column('jsonb', { default: {} }) settings!: Record<string, unknown>;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

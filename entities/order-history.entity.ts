@@ -1,0 +1,18 @@
+import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { OrderStatus } from '../domain/order';
+
+/**
+ * The order's history as the workflow appends it. (order_id, seq) is unique so that a retried activity writes
+ * the same row again instead of a second one.
+ */
+@Entity('order_history')
+@Unique('order_history_order_seq', ['orderId', 'seq'])
+export class OrderHistoryEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column('uuid', { name: 'order_id' }) orderId!: string;
+  @Column('int') seq!: number;
+  @Column('text') code!: string;
+  @Column('text') status!: OrderStatus;
+  @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
+  @Column('jsonb', { default: {} }) details!: Record<string, unknown>;
+}

@@ -1,0 +1,11 @@
+/**
+ * Pinned versions of the servers the project provisions. Bumping one of them changes the cache folder name,
+ * so an old cached copy is never mistaken for the new one.
+ */
+export const TEMPORAL_CLI_VERSION = '1.9.1';
+/** The last tag whose go.mod has no `replace` directive, which `go install pkg@version` refuses. */
+export const TEMPORAL_CLI_GO_VERSION = '1.5.1';
+/** Temporal's Java test server (Maven Central io.temporal:temporal-test-server), for time-skipping tests. */
+export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
+/** Bumped when the set of jars fetched next to the test server changes (see test-server/pom.xml). */
+export const TEST_SERVER_BUNDLE_REVISION = 2;
