@@ -1,12 +1,18 @@
+import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ProvisioningError } from '../provisioning/routes';
 import { resolveTestServer, TEST_SERVER_ADVICE } from '../provisioning/test-server';
 
-/** Starts Temporal's time-skipping test server, provisioned by the project's routes. */
+/**
+ * Starts Temporal's time-skipping test server, provisioned by the project's routes, with the order search
+ * attributes registered (the workflows set them, and the server refuses undeclared ones).
+ */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const provisioning = await resolveTestServer();
+  let env: TestWorkflowEnvironment;
   try {
-    return await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: provisioning.value } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: provisioning.value } });
   } catch (err) {
     const outcome = err instanceof Error ? err.message : String(err);
     throw new ProvisioningError(
@@ -18,4 +24,21 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       TEST_SERVER_ADVICE,
     );
   }
+  try {
+    await registerSearchAttributes(env);
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+  return env;
+}
+
+async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const byName = Object.fromEntries(
+    ORDER_SEARCH_ATTRIBUTES.map((key) => [key.name, encodeSearchAttributeIndexedValueType(key.type)!]),
+  );
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: byName,
+  });
 }

@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+import type { GatewayRegistry } from '../gateways/connector';
+import { gatewayActivities } from './gateway';
+import { ledgerActivities } from './ledger';
+import { orderHistoryActivities } from './order-history';
+
+/** What activities need from the outside world; built once per worker process. */
+export interface ActivityDependencies {
+  dataSource: DataSource;
+  gateways: GatewayRegistry;
+}
+
+/** Every activity the workflows call, bound to their dependencies. */
+export function createActivities(deps: ActivityDependencies) {
+  return {
+    ...orderHistoryActivities(deps.dataSource),
+    ...gatewayActivities(deps.dataSource, deps.gateways),
+    ...ledgerActivities(deps.dataSource),
+  };
+}
+
+/** The activity interface workflows proxy (type-only import on their side). */
+export type Activities = ReturnType<typeof createActivities>;

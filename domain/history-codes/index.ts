@@ -1,0 +1,95 @@
+/**
+ * History codes: the one source of truth for what the engine appends to an order's history (v2 `A.C.B.RR`) and
+ * what it returns in `orderHistory[].action` (legacy `X.Y.Z.W`). Pure TypeScript: workflows import it.
+ */
+import {
+  HISTORY_CODES,
+  type Actor,
+  type EventClass,
+  type HistoryCode,
+  type HistoryCodeDefinition,
+  type PaymentStatus,
+  type ReasonKey,
+} from './catalog';
+
+export {
+  ACTORS,
+  CLASS_DIGITS,
+  HISTORY_CODES,
+  REASON_GROUPS,
+  REASONS,
+  STATUS_DIGITS,
+  getHistoryCode,
+  isHistoryCode,
+  type Actor,
+  type EventClass,
+  type HistoryCode,
+  type HistoryCodeDefinition,
+  type HistoryCodeEntry,
+  type LegacyCode,
+  type PaymentStatus,
+  type ReasonGroup,
+  type ReasonKey,
+  type Stage,
+} from './catalog';
+export {
+  EXTENSION_ACTION_Z,
+  LEGACY_002_DECISIONS,
+  LEGACY_Y_BY_STATUS,
+  fromLegacy,
+  toLegacy,
+  type Legacy002Decision,
+} from './legacy';
+
+/** The codes the workflows append most, by name; per-reason codes are found with `findHistoryCode`. */
+export const CODES = {
+  CREATED: '1.1.1.00',
+  PRECHECK_BALANCE: '1.2.4.31',
+  PRECHECK_LIMIT: '1.2.4.32',
+  PRECHECK_ROUTING_BLOCKED: '1.2.4.34',
+  PRECHECK_BLACKLIST: '1.2.4.42',
+  FUNDS_HELD: '1.1.1.81',
+  CASCADE: '1.0.1.71',
+  RETRY: '1.0.1.72',
+  DEADLINE_REACHED: '1.2.4.73',
+  FUNDS_SETTLED: '1.1.3.82',
+  FUNDS_RELEASED: '1.1.4.83',
+  LEDGER_POSTED: '1.1.3.84',
+  GATEWAY_CREATED: '2.1.1.00',
+  GATEWAY_PENDING: '2.1.2.00',
+  GATEWAY_SUCCESS: '2.1.3.00',
+  GATEWAY_DECLINED: '2.2.4.00',
+  GATEWAY_AMBIGUOUS_TIMEOUT: '2.0.2.11',
+  GATEWAY_AMBIGUOUS_RESPONSE: '2.0.2.14',
+  CHECK_SUCCESS: '4.1.3.00',
+  CHECK_FAILED: '4.1.4.00',
+  CHECK_PENDING: '4.0.2.00',
+  CHECK_NOT_FOUND: '4.1.1.00',
+  CALLBACK_SUCCESS: '5.1.3.00',
+  CALLBACK_AMOUNT_UPDATED: '5.1.3.35',
+  CALLBACK_FAILED: '5.1.4.00',
+  CALLBACK_PENDING: '5.0.2.00',
+  CALLBACK_INVALID_SIGNATURE: '5.2.2.16',
+  CALLBACK_INVALID_PAYLOAD: '5.2.2.17',
+  MERCHANT_CALLBACK_DELIVERED_SUCCESS: '6.1.3.00',
+  MERCHANT_CALLBACK_DELIVERED_FAILED: '6.1.4.00',
+  MERCHANT_CALLBACK_GIVEN_UP_SUCCESS: '6.2.3.74',
+  MERCHANT_CALLBACK_GIVEN_UP_FAILED: '6.2.4.74',
+} as const satisfies Record<string, HistoryCode>;
+
+/** What identifies a code in the grammar; the reason is null for RR 00. */
+export interface HistoryCodeQuery {
+  readonly actor: Actor;
+  readonly class: EventClass;
+  readonly status: PaymentStatus;
+  readonly reason: ReasonKey | null;
+}
+
+/**
+ * The catalog entry for an actor, class, status and reason — how a connector or the callback sender turns a
+ * classified outcome into a code — or undefined when the catalog has none.
+ */
+export const findHistoryCode = (q: HistoryCodeQuery): HistoryCodeDefinition | undefined =>
+  HISTORY_CODES.find(
+    (d) => d.actor === q.actor && d.class === q.class && d.status === q.status && d.reason === q.reason,
+  );

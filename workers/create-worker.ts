@@ -1,0 +1,34 @@
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { createActivities } from '../activities';
+import { createGatewayRegistry } from '../gateways';
+
+/** Path of the workflow entry point, for bundling. */
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/**
+ * A worker running every workflow and activity of the engine on one task queue. Horizontal scale is more of
+ * these processes on the same queue.
+ */
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dataSource: DataSource;
+  maxConcurrentActivityTaskExecutions?: number;
+  /** A prebuilt bundle (tests build it once); otherwise the worker bundles the workflows itself. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}): Promise<Worker> {
+  const activities = createActivities({
+    dataSource: opts.dataSource,
+    gateways: createGatewayRegistry(opts.dataSource),
+  });
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
+  });
+}

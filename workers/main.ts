@@ -1,0 +1,34 @@
+/** `npm run worker`: a worker process for TEMPORAL_ADDRESS and DATABASE_URL. Stops cleanly on SIGINT/SIGTERM. */
+import { NativeConnection } from '@temporalio/worker';
+import { loadConfigOrExit, WorkerEnv } from '../config/env';
+import { createDataSource } from '../entities/data-source';
+import { createLogger } from '../infra/logging/logger';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(WorkerEnv);
+  const log = createLogger('worker', config.LOG_LEVEL);
+  const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-worker' }).initialize();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TASK_QUEUE,
+      dataSource,
+      maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    });
+    log.info({ taskQueue: config.TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
+    // The SDK shuts the worker down on SIGINT/SIGTERM: run() resolves once in-flight tasks are done.
+    await worker.run();
+    log.info('worker stopped');
+  } finally {
+    await connection.close();
+    await dataSource.destroy();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

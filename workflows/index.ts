@@ -1,0 +1,2 @@
+/** The workflows a worker registers. Workflow code only: deterministic, no I/O. */
+export { deposit } from './deposit';
