@@ -1,5 +1,5 @@
 /** `npm run worker`: a worker process for TEMPORAL_ADDRESS and DATABASE_URL. Stops cleanly on SIGINT/SIGTERM. */
-import { NativeConnection } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit, WorkerEnv } from '../config/env';
 import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
@@ -8,6 +8,9 @@ import { createWorker } from './create-worker';
 async function main(): Promise<void> {
   const config = loadConfigOrExit(WorkerEnv);
   const log = createLogger('worker', config.LOG_LEVEL);
+  // The SDK logs its workflow bundling at INFO, dozens of lines per start; its warnings are what operators need.
+  const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
+  Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-worker' }).initialize();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {

@@ -1,57 +1,132 @@
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment, type EphemeralServerExecutable } from '@temporalio/testing';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { waitForPort } from '../net';
+import { spawnManaged } from '../process/managed-child';
 import { ProvisioningError, type Resolved } from '../provisioning/routes';
 import { CLI_ADVICE, resolveTemporalCli } from '../provisioning/temporal-cli';
-import type { EphemeralServerExecutable } from '@temporalio/testing';
 
 /** A Temporal dev server (CLI `server start-dev`) that this process started. */
 export interface RunningDevServer {
   address: string;
   uiUrl: string | undefined;
+  pid: number | undefined;
   provisioning: Resolved<EphemeralServerExecutable>;
   stop(): Promise<void>;
 }
 
-/**
- * Starts the Temporal CLI dev server through the SDK (which also covers the download route), with the order
- * search attributes registered. Without `dbFilename` its state lives in memory.
- */
-export async function startTemporalDevServer(opts: {
+interface DevServerOptions {
   port: number;
   uiPort?: number;
+  /** SQLite file that keeps the server's state between runs; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
-}): Promise<RunningDevServer> {
+}
+
+/**
+ * Starts the Temporal CLI dev server with the order search attributes registered. With a CLI on disk we spawn
+ * it ourselves, in its own process group, so a Ctrl-C reaches only our supervisor and the server stops after the
+ * worker (the SDK's launcher would share our group and stop with SIGKILL). Only the SDK-download route goes
+ * through the SDK's launcher, since the SDK alone knows where it put the binary.
+ */
+export async function startTemporalDevServer(opts: DevServerOptions): Promise<RunningDevServer> {
   const provisioning = await resolveTemporalCli();
-  let env: TestWorkflowEnvironment;
-  try {
-    env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: provisioning.value,
-        ip: '127.0.0.1',
-        port: opts.port,
-        ui: opts.uiPort !== undefined,
-        uiPort: opts.uiPort,
-        dbFilename: opts.dbFilename,
-        namespace: opts.namespace ?? 'default',
-        searchAttributes: ORDER_SEARCH_ATTRIBUTES,
-        log: { format: 'pretty', level: 'warn' },
-      },
-    });
-  } catch (err) {
-    const outcome = err instanceof Error ? err.message : String(err);
-    throw new ProvisioningError(
+  const failed = (err: unknown) =>
+    new ProvisioningError(
       'the Temporal dev server',
       [
         ...provisioning.tried,
-        { route: provisioning.route, outcome: `chosen, but the server did not start: ${outcome}` },
+        {
+          route: provisioning.route,
+          outcome: `chosen, but the server did not start: ${err instanceof Error ? err.message : String(err)}`,
+        },
       ],
       CLI_ADVICE,
     );
+  try {
+    return provisioning.value.type === 'existing-path'
+      ? await spawnDevServer(provisioning.value.path, opts, provisioning)
+      : await startThroughSdk(opts, provisioning);
+  } catch (err) {
+    throw failed(err);
   }
+}
+
+async function spawnDevServer(
+  cli: string,
+  opts: DevServerOptions,
+  provisioning: Resolved<EphemeralServerExecutable>,
+): Promise<RunningDevServer> {
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace ?? 'default',
+    '--log-format',
+    'pretty',
+    '--log-level',
+    'warn',
+    ...(opts.uiPort !== undefined ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
+    ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
+    ...ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+  ];
+  const child = spawnManaged('Temporal dev server', cli, args, { stdio: 'ignore' });
+  const address = `127.0.0.1:${opts.port}`;
+  try {
+    await Promise.race([
+      (async () => {
+        await waitForPort(opts.port, 30_000);
+        // The port opens before the namespace is ready; a successful call proves the server can take work.
+        const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+        try {
+          await connection.workflowService.describeNamespace({ namespace: opts.namespace ?? 'default' });
+        } finally {
+          await connection.close();
+        }
+        if (opts.uiPort !== undefined) await waitForPort(opts.uiPort, 30_000);
+      })(),
+      child.exited.then((how) => {
+        throw new Error(`temporal exited during start-up (${how}); is port ${opts.port} already in use?`);
+      }),
+    ]);
+  } catch (err) {
+    await child.stop(2_000);
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: opts.uiPort !== undefined ? `http://127.0.0.1:${opts.uiPort}` : undefined,
+    pid: child.pid,
+    provisioning,
+    stop: () => child.stop(10_000),
+  };
+}
+
+async function startThroughSdk(
+  opts: DevServerOptions,
+  provisioning: Resolved<EphemeralServerExecutable>,
+): Promise<RunningDevServer> {
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: provisioning.value,
+      ip: '127.0.0.1',
+      port: opts.port,
+      ui: opts.uiPort !== undefined,
+      uiPort: opts.uiPort,
+      dbFilename: opts.dbFilename,
+      namespace: opts.namespace ?? 'default',
+      searchAttributes: ORDER_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'warn' },
+    },
+  });
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: opts.uiPort !== undefined ? `http://127.0.0.1:${opts.uiPort}` : undefined,
+    pid: undefined,
     provisioning,
     stop: () => env.teardown(),
   };

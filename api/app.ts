@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '../infra/logging/logger';
+import { errorHandler, notFound } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { balanceRouter } from './routes/balance';
+import { healthRouter } from './routes/health';
+
+/** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
+export interface ApiDependencies {
+  dataSource: DataSource;
+  temporal: Client;
+  logger: Logger;
+}
+
+/** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
+export function createApp(deps: ApiDependencies): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const fromClient = req.headers['x-request-id'];
+        const id = typeof fromClient === 'string' && /^[\w.-]{1,128}$/.test(fromClient) ? fromClient : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Log the path without the query string, and no headers at all: keys travel in Authorization.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(express.json({ limit: '100kb' }));
+
+  const openApiDocument = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  app.use(healthRouter(deps));
+  app.use(balanceRouter(deps.dataSource));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

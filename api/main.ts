@@ -1,0 +1,38 @@
+/** `npm run api`: the HTTP API for TEMPORAL_ADDRESS and DATABASE_URL. Stops cleanly on SIGINT/SIGTERM. */
+import { Client, Connection } from '@temporalio/client';
+import { ApiEnv, loadConfigOrExit } from '../config/env';
+import { createDataSource } from '../entities/data-source';
+import { createLogger } from '../infra/logging/logger';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfigOrExit(ApiEnv);
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-api' }).initialize();
+  // Lazy: the API starts (and /health reports 503) while Temporal is unreachable, and reconnects when it is back.
+  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const server = createApp({ dataSource, temporal, logger }).listen(config.PORT, () =>
+    logger.info({ port: config.PORT }, 'api listening'),
+  );
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'api stopping');
+    server.close(() => {
+      void Promise.allSettled([connection.close(), dataSource.destroy()]).then(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    // Requests still in flight get a few seconds, then the process goes anyway.
+    setTimeout(() => process.exit(0), 5_000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { generateApiKey, randomSecret } from '../infra/security/api-keys';
+
+/**
+ * Credentials of the local stack: the embedded database password, the demo merchant's keys and the admin key.
+ * Keys are stored hashed in the database and cannot be shown again, so `npm start` keeps their clear text in this
+ * file inside the ignored data folder (mode 0600) to print them on every start. Variables fix them instead.
+ */
+const LocalCredentials = z.object({
+  postgresPassword: z.string().min(16),
+  depositKey: z.string().min(16),
+  payoutKey: z.string().min(16),
+  adminKey: z.string().min(16),
+});
+export type LocalCredentials = z.infer<typeof LocalCredentials>;
+
+/** Reads the credentials file, fills what is missing, applies the variables that fix a value, and saves it. */
+export async function loadLocalCredentials(
+  dataDir: string,
+  fixed: { DEMO_DEPOSIT_KEY?: string; DEMO_PAYOUT_KEY?: string; ADMIN_KEY?: string },
+): Promise<LocalCredentials> {
+  const file = path.join(dataDir, 'credentials.json');
+  let stored: Partial<LocalCredentials> = {};
+  try {
+    stored = LocalCredentials.partial().parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${file} is unreadable: delete it to reset`);
+  }
+  const credentials: LocalCredentials = {
+    postgresPassword: stored.postgresPassword ?? randomSecret(),
+    depositKey: fixed.DEMO_DEPOSIT_KEY ?? stored.depositKey ?? generateApiKey('deposit', 'sandbox'),
+    payoutKey: fixed.DEMO_PAYOUT_KEY ?? stored.payoutKey ?? generateApiKey('payout', 'sandbox'),
+    adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
+  };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
+  return credentials;
+}

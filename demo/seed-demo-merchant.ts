@@ -1,0 +1,51 @@
+import type { DataSource } from 'typeorm';
+import { type Currency, toMinorUnits } from '../domain/money';
+import { hashApiKey, keyPrefix } from '../infra/security/api-keys';
+
+/** Fixed ids so that every start finds the same demo merchant and gateways. */
+export const DEMO_MERCHANT_ID = '00000000-0000-4000-8000-000000000001';
+export const DEMO_GATEWAYS = [
+  { id: '00000000-0000-4000-8000-0000000000a1', code: 'sandbox-deposit', name: 'Sandbox deposits' },
+  { id: '00000000-0000-4000-8000-0000000000a2', code: 'sandbox-payout', name: 'Sandbox payouts' },
+] as const;
+/** The sandbox balance the demo merchant starts with, per currency, in major units. */
+export const DEMO_OPENING_BALANCES: ReadonlyArray<[Currency, string]> = [
+  ['USD', '10000.00'],
+  ['EUR', '5000.00'],
+];
+
+/**
+ * Creates (or completes) the demo merchant: sandbox deposit and payout keys, sandbox gateways and an opening
+ * sandbox balance. Idempotent, so it runs on every `npm start`.
+ */
+export async function seedDemoMerchant(dataSource: DataSource, keys: { depositKey: string; payoutKey: string }) {
+  await dataSource.transaction(async (tx) => {
+    await tx.query(`INSERT INTO merchants (id, name) VALUES ($1, 'Demo Merchant') ON CONFLICT (id) DO NOTHING`, [
+      DEMO_MERCHANT_ID,
+    ]);
+    for (const g of DEMO_GATEWAYS) {
+      await tx.query(
+        `INSERT INTO gateways (id, code, name, connector, mode) VALUES ($1, $2, $3, 'sandbox', 'sandbox')
+         ON CONFLICT (id) DO NOTHING`,
+        [g.id, g.code, g.name],
+      );
+    }
+    for (const [scope, key] of [
+      ['deposit', keys.depositKey],
+      ['payout', keys.payoutKey],
+    ] as const) {
+      await tx.query(
+        `INSERT INTO api_keys (merchant_id, scope, mode, key_prefix, key_hash) VALUES ($1, $2, 'sandbox', $3, $4)
+         ON CONFLICT (key_hash) DO NOTHING`,
+        [DEMO_MERCHANT_ID, scope, keyPrefix(key), hashApiKey(key)],
+      );
+    }
+    for (const [currency, amount] of DEMO_OPENING_BALANCES) {
+      await tx.query(
+        `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
+         VALUES ($1, $2, $3, 'sandbox_opening_balance', $4) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [DEMO_MERCHANT_ID, currency, toMinorUnits(amount, currency), `demo:opening-balance:${currency}`],
+      );
+    }
+  });
+}

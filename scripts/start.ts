@@ -1,0 +1,179 @@
+/**
+ * `npm start`: the whole system on embedded defaults, in one process tree. PostgreSQL (unless DATABASE_URL),
+ * the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations, the demo merchant, a worker and
+ * the API. SIGINT or SIGTERM stops everything, API first and databases last.
+ */
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { loadConfigOrExit, StartEnv } from '../config/env';
+import { loadLocalCredentials } from '../demo/credentials';
+import { DEMO_MERCHANT_ID, seedDemoMerchant } from '../demo/seed-demo-merchant';
+import { createDataSource, runMigrations } from '../entities/data-source';
+import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
+import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
+import { spawnNodeService, type ManagedChild } from '../infra/process/managed-child';
+import { startTemporalDevServer } from '../infra/temporal/dev-server';
+
+const config = loadConfigOrExit(StartEnv);
+const dataDir = path.resolve(config.DATA_DIR ?? DEFAULT_DATA_DIR);
+const say = (line: string) => console.log(`[start] ${line}`);
+
+/** Stop actions in start order; shutdown runs them backwards. */
+const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+let shutdownDone: Promise<void> | undefined;
+
+/**
+ * Stops everything once, however many signals arrive: a terminal's Ctrl-C reaches npm and us, and npm forwards
+ * it again, so a second signal must join the shutdown in progress rather than exit before the children are gone.
+ */
+function shutdown(reason: string, exitCode: number): Promise<void> {
+  shutdownDone ??= (async () => {
+    say(`stopping (${reason})`);
+    for (const { name, stop } of stops.reverse()) {
+      try {
+        await stop();
+        say(`${name} stopped`);
+      } catch (err) {
+        say(`${name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+    process.exit(exitCode);
+  })();
+  return shutdownDone;
+}
+
+process.on('SIGINT', () => void shutdown('SIGINT', 0));
+process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+process.on('SIGHUP', () => void shutdown('SIGHUP', 0));
+// If whoever started us (npm, a shell) dies without passing a signal on, we are re-parented: stop, leave nothing.
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) void shutdown('parent process exited', 0);
+}, 1_000).unref();
+
+async function waitForHealth(url: string, child: ManagedChild, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.gone) throw new Error(`${child.name} exited during start-up`);
+    try {
+      const res = await fetch(url);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The worker is ready once Temporal sees it polling its task queue (it bundles the workflows first). */
+async function waitForWorker(address: string, namespace: string, taskQueue: string, child: ManagedChild) {
+  const connection = await Connection.connect({ address });
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      if (child.gone) throw new Error('the worker exited during start-up');
+      const { pollers } = await connection.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+      });
+      if ((pollers ?? []).length > 0) return;
+      if (Date.now() > deadline) throw new Error(`no worker polls ${taskQueue} after 120 s`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const credentials = await loadLocalCredentials(dataDir, config);
+
+  let databaseUrl = config.DATABASE_URL;
+  if (!databaseUrl) {
+    const pg = await EmbeddedPostgres.start({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: config.EMBEDDED_PG_PORT,
+      password: credentials.postgresPassword,
+    });
+    stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
+    await pg.ensureDatabase('paystar');
+    databaseUrl = pg.url('paystar');
+    say(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.join(dataDir, 'postgres')}`);
+  }
+
+  let temporalAddress = config.TEMPORAL_ADDRESS;
+  let temporalUi: string | undefined;
+  if (!temporalAddress) {
+    const dev = await startTemporalDevServer({
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      dbFilename: path.join(dataDir, 'temporal.db'),
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    stops.push({ name: 'Temporal dev server', stop: () => dev.stop() });
+    temporalAddress = dev.address;
+    temporalUi = dev.uiUrl;
+    say(`Temporal dev server on ${dev.address} (${dev.provisioning.route})`);
+  }
+
+  const dataSource = await createDataSource(databaseUrl, {
+    poolSize: 1,
+    applicationName: 'paystar-start',
+  }).initialize();
+  try {
+    const applied = await runMigrations(dataSource);
+    if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
+    await seedDemoMerchant(dataSource, credentials);
+  } finally {
+    await dataSource.destroy();
+  }
+
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE,
+    TASK_QUEUE: config.TASK_QUEUE,
+    PORT: String(config.PORT),
+    LOG_LEVEL: config.LOG_LEVEL,
+    ADMIN_KEY: credentials.adminKey,
+  };
+  const worker = spawnNodeService('worker', 'workers/main.ts', env, PROJECT_ROOT);
+  stops.push({ name: 'worker', stop: () => worker.stop(15_000) });
+  const api = spawnNodeService('api', 'api/main.ts', env, PROJECT_ROOT);
+  stops.push({ name: 'api', stop: () => api.stop(8_000) });
+  for (const child of [worker, api]) {
+    void child.exited.then((how) => void shutdown(`${child.name} exited unexpectedly (${how})`, 1));
+  }
+  const apiUrl = `http://localhost:${config.PORT}`;
+  await Promise.all([
+    waitForHealth(`${apiUrl}/health`, api),
+    waitForWorker(temporalAddress, config.TEMPORAL_NAMESPACE, config.TASK_QUEUE, worker),
+  ]);
+
+  console.log(
+    [
+      '',
+      `PayStar orchestration engine is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
+      `  API             ${apiUrl}`,
+      `  OpenAPI         ${apiUrl}/openapi.json`,
+      `  Health          ${apiUrl}/health`,
+      `  Temporal UI     ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Demo merchant   ${DEMO_MERCHANT_ID}`,
+      `  Deposit key     ${credentials.depositKey}   (sandbox)`,
+      `  Payout key      ${credentials.payoutKey}   (sandbox)`,
+      `  Admin key       ${credentials.adminKey}`,
+      `  Try it          curl -H "Authorization: Bearer ${credentials.depositKey}" ${apiUrl}/api/v1/integration/balance`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
+  void shutdown('start-up failed', 1);
+});
