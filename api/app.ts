@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
+import type { TemporalLinks } from './temporal-connections';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { balanceRouter } from './routes/balance';
@@ -12,7 +12,7 @@ import { healthRouter } from './routes/health';
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
 export interface ApiDependencies {
   dataSource: DataSource;
-  temporal: Client;
+  temporal: Pick<TemporalLinks, 'client' | 'probe'>;
   logger: Logger;
 }
 
@@ -46,7 +46,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
-  app.use(healthRouter(deps));
+  app.use(healthRouter({ dataSource: deps.dataSource, temporalProbe: deps.temporal.probe }));
   app.use(balanceRouter(deps.dataSource));
 
   app.use(notFound);

@@ -1,17 +1,15 @@
 /** `npm run api`: the HTTP API for TEMPORAL_ADDRESS and DATABASE_URL. Stops cleanly on SIGINT/SIGTERM. */
-import { Client, Connection } from '@temporalio/client';
 import { ApiEnv, loadConfigOrExit } from '../config/env';
 import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
 import { createApp } from './app';
+import { connectTemporal } from './temporal-connections';
 
 async function main(): Promise<void> {
   const config = loadConfigOrExit(ApiEnv);
   const logger = createLogger('api', config.LOG_LEVEL);
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-api' }).initialize();
-  // Lazy: the API starts (and /health reports 503) while Temporal is unreachable, and reconnects when it is back.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const temporal = connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
   const server = createApp({ dataSource, temporal, logger }).listen(config.PORT, () =>
     logger.info({ port: config.PORT }, 'api listening'),
   );
@@ -22,7 +20,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     server.close(() => {
-      void Promise.allSettled([connection.close(), dataSource.destroy()]).then(() => process.exit(0));
+      void Promise.allSettled([temporal.close(), dataSource.destroy()]).then(() => process.exit(0));
     });
     server.closeIdleConnections();
     // Requests still in flight get a few seconds, then the process goes anyway.

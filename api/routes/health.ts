@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { Router } from 'express';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -46,14 +46,14 @@ async function probe(run: () => Promise<unknown>): Promise<Check> {
 }
 
 /** `GET /health`: 200 when PostgreSQL and Temporal both answer, 503 otherwise. */
-export function healthRouter(deps: { dataSource: DataSource; temporal: Client }): Router {
+export function healthRouter(deps: { dataSource: DataSource; temporalProbe: Connection }): Router {
   const router = Router();
   router.get('/health', async (_req, res) => {
     const [postgres, temporal] = await Promise.all([
       probe(() => deps.dataSource.query('SELECT 1')),
       probe(() =>
-        deps.temporal.connection.withDeadline(Date.now() + TIMEOUT_MS, () =>
-          deps.temporal.workflowService.getSystemInfo({}),
+        deps.temporalProbe.withDeadline(Date.now() + TIMEOUT_MS, () =>
+          deps.temporalProbe.workflowService.getSystemInfo({}),
         ),
       ),
     ]);

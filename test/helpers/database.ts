@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { ApiKeyEntity } from '../../entities/api-key.entity';
 import { createDataSource } from '../../entities/data-source';
 import { GatewayEntity } from '../../entities/gateway.entity';
 import { MerchantEntity } from '../../entities/merchant.entity';
+import { generateApiKey, hashApiKey, keyPrefix } from '../../infra/security/api-keys';
 import { fromSetup, TEST_DATABASE_URL } from '../setup/services';
 
 /** A DataSource on the run's shared test database. Tests isolate themselves by creating their own merchants. */
@@ -21,4 +23,25 @@ export async function createMerchantWithSandboxGateway(ds: DataSource) {
     settings: {},
   });
   return { merchant, gateway };
+}
+
+/** A fresh merchant with a sandbox deposit key and a sandbox payout key (returned in clear, stored hashed). */
+export async function createMerchantWithKeys(ds: DataSource) {
+  const merchant = await ds.getRepository(MerchantEntity).save({ name: `test merchant ${randomUUID()}` });
+  const depositKey = generateApiKey('deposit', 'sandbox');
+  const payoutKey = generateApiKey('payout', 'sandbox');
+  for (const [scope, key] of [
+    ['deposit', depositKey],
+    ['payout', payoutKey],
+  ] as const) {
+    await ds.getRepository(ApiKeyEntity).save({
+      merchantId: merchant.id,
+      scope,
+      mode: 'sandbox',
+      keyPrefix: keyPrefix(key),
+      keyHash: hashApiKey(key),
+      revokedAt: null,
+    });
+  }
+  return { merchantId: merchant.id, depositKey, payoutKey };
 }

@@ -1,10 +1,9 @@
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { createDataSource, runMigrations } from '../../entities/data-source';
 import { freePort } from '../../infra/net';
-import { EmbeddedPostgres } from '../../infra/postgres/embedded-postgres';
+import { startThrowawayDatabase } from '../../infra/postgres/throwaway-database';
 import { resolveTestServer } from '../../infra/provisioning/test-server';
 import { startTemporalDevServer } from '../../infra/temporal/dev-server';
 import { WORKFLOWS_PATH } from '../../workers/create-worker';
@@ -13,28 +12,15 @@ import { TEST_DATABASE_URL, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '
 /** Starts what the test run needs; globalTeardown stops it. State is shared through globalThis. */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'paystar-test-'));
-  // PostgreSQL runs as its own user when we are root; it must be able to reach its data folder.
-  await chmod(dir, 0o755);
   const stops: Array<() => Promise<void>> = [];
   (globalThis as { __paystarStops?: typeof stops }).__paystarStops = stops;
 
   // Provision the time-skipping server here, once, so parallel test files do not race to fetch it.
   const testServer = await resolveTestServer();
 
-  const pg = await EmbeddedPostgres.start({
-    dataDir: path.join(dir, 'postgres'),
-    port: await freePort(),
-    password: 'test',
-    ephemeral: true,
-  });
-  stops.push(() => pg.stop());
-  await pg.ensureDatabase('paystar_test');
-  const url = pg.url('paystar_test');
-  const ds = await createDataSource(url, { poolSize: 1 }).initialize();
-  await runMigrations(ds);
-  await ds.destroy();
-  process.env[TEST_DATABASE_URL] = url;
+  const db = await startThrowawayDatabase('paystar_test');
+  stops.push(() => db.stop());
+  process.env[TEST_DATABASE_URL] = db.url;
 
   const temporal = await startTemporalDevServer({ port: await freePort() });
   stops.unshift(() => temporal.stop());
@@ -42,13 +28,15 @@ export default async function globalSetup(): Promise<void> {
 
   // Bundling workflows takes seconds; do it once for every test file.
   const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'paystar-bundle-'));
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   await writeFile(bundlePath, bundle.code);
   process.env[TEST_WORKFLOW_BUNDLE] = bundlePath;
 
   console.log(
-    `\n[setup] PostgreSQL ${url.replace(/:[^:@]*@/, ':***@')}; Temporal dev server ${temporal.address} ` +
-      `(${temporal.provisioning.route}); test server (${testServer.route}); ready in ${Date.now() - started} ms`,
+    `\n[setup] embedded PostgreSQL; Temporal dev server ${temporal.address} (${temporal.provisioning.route}, ` +
+      `${temporal.provisioning.millis} ms); time-skipping server (${testServer.route}, ${testServer.millis} ms); ` +
+      `ready in ${Date.now() - started} ms`,
   );
 }
 

@@ -1,0 +1,30 @@
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { DataSource } from 'typeorm';
+import { createApp } from '../../api/app';
+import { connectTemporal } from '../../api/temporal-connections';
+
+/** The API on an ephemeral loopback port, with its log lines captured so tests can read them. */
+export async function startApi(deps: { dataSource: DataSource; temporalAddress: string }) {
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  const temporal = connectTemporal(deps.temporalAddress, 'default');
+  const server = createApp({ dataSource: deps.dataSource, temporal, logger: pino({ level: 'info' }, sink) }).listen(0);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    baseUrl,
+    logLines,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await temporal.close();
+    },
+  };
+}

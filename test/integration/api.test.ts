@@ -1,0 +1,137 @@
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../../entities/data-source';
+import { freePort } from '../../infra/net';
+import { startThrowawayDatabase } from '../../infra/postgres/throwaway-database';
+import { createMerchantWithKeys, testDataSource } from '../helpers/database';
+import { startApi } from '../helpers/http';
+import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
+
+let ds: DataSource;
+let api: Awaited<ReturnType<typeof startApi>>;
+
+beforeAll(async () => {
+  ds = await testDataSource();
+  api = await startApi({ dataSource: ds, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
+});
+afterAll(async () => {
+  await api?.stop();
+  await ds?.destroy();
+});
+
+const get = (path: string, key?: string) =>
+  fetch(`${api.baseUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+
+describe('GET /health', () => {
+  test('answers 200 with PostgreSQL and Temporal up', async () => {
+    const res = await get('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({
+      status: 'ok',
+      checks: { postgres: { status: 'up' }, temporal: { status: 'up' } },
+    });
+  });
+
+  test('answers 503 naming Temporal when Temporal is unreachable', async () => {
+    const nowhere = await startApi({ dataSource: ds, temporalAddress: `127.0.0.1:${await freePort()}` });
+    try {
+      const res = await fetch(`${nowhere.baseUrl}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({
+        status: 'unavailable',
+        checks: { postgres: { status: 'up' }, temporal: { status: 'down' } },
+      });
+    } finally {
+      await nowhere.stop();
+    }
+  });
+
+  test('answers 503 naming PostgreSQL when the database server goes down', async () => {
+    const db = await startThrowawayDatabase();
+    const doomed = await createDataSource(db.url, { poolSize: 1 }).initialize();
+    const apiOnDoomedDb = await startApi({ dataSource: doomed, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
+    try {
+      expect((await fetch(`${apiOnDoomedDb.baseUrl}/health`)).status).toBe(200);
+      await db.stop();
+      const res = await fetch(`${apiOnDoomedDb.baseUrl}/health`);
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ checks: { postgres: { status: 'down' }, temporal: { status: 'up' } } });
+    } finally {
+      await apiOnDoomedDb.stop();
+      await doomed.destroy().catch(() => undefined);
+    }
+  });
+});
+
+describe('GET /api/v1/integration/balance', () => {
+  test('refuses a request without a key, or with an unknown key, with 401', async () => {
+    for (const res of [await get('/api/v1/integration/balance'), await get('/api/v1/integration/balance', 'ps_nope')]) {
+      expect(res.status).toBe(401);
+      expect(await res.json()).toMatchObject({ error: { code: 'UNAUTHORIZED' } });
+    }
+  });
+
+  test("answers each merchant's own balance per currency, with either of its keys", async () => {
+    const a = await createMerchantWithKeys(ds);
+    const b = await createMerchantWithKeys(ds);
+    await ds.query(
+      `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
+       VALUES ($1, 'USD', 1050, 'test', $2), ($1, 'USD', -50, 'test', $3), ($1, 'EUR', 700, 'test', $4),
+              ($5, 'USD', 99900, 'test', $6)`,
+      [a.merchantId, `${a.merchantId}:1`, `${a.merchantId}:2`, `${a.merchantId}:3`, b.merchantId, `${b.merchantId}:1`],
+    );
+    for (const key of [a.depositKey, a.payoutKey]) {
+      const res = await get('/api/v1/integration/balance', key);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({
+        balances: [
+          { currency: 'EUR', amount: 7 },
+          { currency: 'USD', amount: 10 },
+        ],
+      });
+    }
+    expect(await (await get('/api/v1/integration/balance', b.depositKey)).json()).toEqual({
+      balances: [{ currency: 'USD', amount: 999 }],
+    });
+  });
+
+  test('a revoked key is refused', async () => {
+    const m = await createMerchantWithKeys(ds);
+    await ds.query(`UPDATE api_keys SET revoked_at = now() WHERE merchant_id = $1`, [m.merchantId]);
+    expect((await get('/api/v1/integration/balance', m.depositKey)).status).toBe(401);
+  });
+});
+
+describe('HTTP conventions', () => {
+  test('/openapi.json is generated from the route schemas', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health', '/api/v1/integration/balance']));
+  });
+
+  test('unknown paths answer a JSON 404, malformed JSON a 400', async () => {
+    const missing = await get('/api/v1/nothing-here');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    const malformed = await fetch(`${api.baseUrl}/api/v1/integration/balance`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"amount": ',
+    });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toMatchObject({ error: { code: 'MALFORMED_JSON' } });
+  });
+
+  test('every answer carries a request id, and request logs never contain the bearer key', async () => {
+    const m = await createMerchantWithKeys(ds);
+    const res = await fetch(`${api.baseUrl}/api/v1/integration/balance?probe=1`, {
+      headers: { authorization: `Bearer ${m.depositKey}`, 'x-request-id': 'req-42' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    const line = api.logLines.find((l) => l.includes('req-42'));
+    expect(line).toBeDefined();
+    expect(JSON.parse(line!)).toMatchObject({
+      req: { id: 'req-42', method: 'GET', path: '/api/v1/integration/balance' },
+    });
+    expect(api.logLines.join('\n')).not.toContain(m.depositKey);
+  });
+});
