@@ -1,13 +1,13 @@
 // Workflow code must stay deterministic: no Node built-ins, no I/O libraries and no value imports of
 // activities, entities, api or gateway code (type-only imports are fine). Lint enforces it so nobody has to remember.
-import { builtinModules } from 'node:module';
-import js from '@eslint/js';
-import tseslint from 'typescript-eslint';
-import prettier from 'eslint-config-prettier';
+const { builtinModules } = require('node:module');
+const js = require('@eslint/js');
+const tseslint = require('typescript-eslint');
+const prettier = require('eslint-config-prettier');
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
-export default tseslint.config(
+module.exports = tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'coverage/', '.cache/', '.data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,

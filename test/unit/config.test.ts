@@ -1,0 +1,45 @@
+import { ApiEnv, ConfigError, loadConfig, StartEnv, WorkerEnv } from '../../config/env';
+
+describe('configuration', () => {
+  test('defaults apply when only the required variables are set', () => {
+    expect(loadConfig(ApiEnv, { DATABASE_URL: 'postgres://u:p@db:5432/paystar' })).toEqual({
+      DATABASE_URL: 'postgres://u:p@db:5432/paystar',
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TASK_QUEUE: 'payments',
+      PORT: 3000,
+      LOG_LEVEL: 'info',
+    });
+    expect(loadConfig(StartEnv, {})).toMatchObject({ PORT: 3000, TEMPORAL_UI_PORT: 8233, EMBEDDED_PG_PORT: 54329 });
+  });
+
+  test('a missing variable is named', () => {
+    expect(() => loadConfig(WorkerEnv, {})).toThrow(ConfigError);
+    expect(() => loadConfig(WorkerEnv, {})).toThrow(/DATABASE_URL: is required but not set/);
+  });
+
+  test('every bad value is named with what would be right', () => {
+    let message = '';
+    try {
+      loadConfig(ApiEnv, {
+        DATABASE_URL: 'mysql://nope',
+        PORT: 'eighty',
+        TEMPORAL_ADDRESS: 'no-port',
+        LOG_LEVEL: 'loud',
+        ADMIN_KEY: 'short',
+      });
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/DATABASE_URL: must be a postgres:\/\/ connection URL/);
+    expect(message).toMatch(/PORT: must be a port number \(1-65535\)/);
+    expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    expect(message).toMatch(/LOG_LEVEL: /);
+    expect(message).toMatch(/ADMIN_KEY: ADMIN_KEY must be at least 16 characters/);
+  });
+
+  test('an empty variable counts as unset', () => {
+    expect(loadConfig(StartEnv, { DATABASE_URL: '', PORT: '' })).toMatchObject({ PORT: 3000 });
+    expect(loadConfig(StartEnv, { DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
+  });
+});
