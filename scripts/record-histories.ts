@@ -14,6 +14,7 @@ import { createDataSource } from '../entities/data-source';
 import { GatewayEntity } from '../entities/gateway.entity';
 import { MerchantEntity } from '../entities/merchant.entity';
 import { PROJECT_ROOT } from '../infra/paths';
+import { cleanUp } from '../infra/process/cleanup';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
 import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 import { createWorker } from '../workers/create-worker';
@@ -63,9 +64,7 @@ async function main(): Promise<void> {
       }
     });
   } finally {
-    await env.teardown();
-    await ds.destroy();
-    await db.stop();
+    await cleanUp([() => env.teardown(), () => ds.destroy(), () => db.stop()]);
   }
 }
 

@@ -98,6 +98,7 @@ async function main(): Promise<void> {
       dataDir: path.join(dataDir, 'postgres'),
       port: config.EMBEDDED_PG_PORT,
       password: credentials.postgresPassword,
+      ownProcessGroup: true,
     });
     stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
     await pg.ensureDatabase('paystar');
@@ -113,6 +114,7 @@ async function main(): Promise<void> {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFilename: path.join(dataDir, 'temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
+      ownProcessGroup: true,
     });
     stops.push({ name: 'Temporal dev server', stop: () => dev.stop() });
     temporalAddress = dev.address;

@@ -19,6 +19,11 @@ export interface EmbeddedPostgresOptions {
   user?: string;
   /** Trades durability for speed: for throw-away clusters (tests). */
   ephemeral?: boolean;
+  /**
+   * Run in a process group of its own, so a terminal's Ctrl-C reaches only the supervisor that stops it in order
+   * (`npm start`). Tests and tools leave it in their group, so a Ctrl-C stops it together with them.
+   */
+  ownProcessGroup?: boolean;
   onLog?: (line: string) => void;
 }
 
@@ -63,7 +68,7 @@ export class EmbeddedPostgres {
 
   /** Initialises the cluster on first use, starts it and waits until it accepts connections. */
   static async start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
-    const options = { user: 'postgres', ephemeral: false, ...opts };
+    const options = { user: 'postgres', ephemeral: false, ownProcessGroup: false, ...opts };
     const bin = binDir();
     const owner = await serverUser();
     const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
@@ -81,10 +86,9 @@ export class EmbeddedPostgres {
       'unix_socket_directories=',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ];
-    // Its own process group: a Ctrl-C in the terminal reaches only our supervisor, which stops servers in order.
     const child = spawn(path.join(bin, 'postgres'), flags, {
       ...asOwner,
-      detached: true,
+      detached: options.ownProcessGroup,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' },
     });

@@ -20,12 +20,13 @@ export function spawnManaged(
   name: string,
   file: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdio?: 'inherit' | 'ignore' } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdio?: 'inherit' | 'ignore'; ownProcessGroup?: boolean } = {},
 ): ManagedChild {
+  const ownGroup = options.ownProcessGroup ?? true;
   const child: ChildProcess = spawn(file, args, {
     cwd: options.cwd,
     env: options.env ?? process.env,
-    detached: true,
+    detached: ownGroup,
     stdio: ['ignore', options.stdio ?? 'inherit', options.stdio ?? 'inherit'],
   });
   if (child.pid === undefined) throw new Error(`could not start ${name} (${file})`);
@@ -39,7 +40,7 @@ export function spawnManaged(
   );
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
-      process.kill(-pid, signal);
+      process.kill(ownGroup ? -pid : pid, signal);
     } catch {
       // already gone
     }

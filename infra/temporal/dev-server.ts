@@ -21,6 +21,8 @@ interface DevServerOptions {
   /** SQLite file that keeps the server's state between runs; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
+  /** See EmbeddedPostgresOptions.ownProcessGroup: true for `npm start`, false for tests and tools. */
+  ownProcessGroup?: boolean;
 }
 
 /**
@@ -74,7 +76,10 @@ async function spawnDevServer(
     ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
     ...ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
-  const child = spawnManaged('Temporal dev server', cli, args, { stdio: 'ignore' });
+  const child = spawnManaged('Temporal dev server', cli, args, {
+    stdio: 'ignore',
+    ownProcessGroup: opts.ownProcessGroup ?? false,
+  });
   const address = `127.0.0.1:${opts.port}`;
   try {
     await Promise.race([

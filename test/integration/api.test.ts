@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../../entities/data-source';
 import { freePort } from '../../infra/net';
 import { startThrowawayDatabase } from '../../infra/postgres/throwaway-database';
+import { cleanUp } from '../../infra/process/cleanup';
 import { createMerchantWithKeys, testDataSource } from '../helpers/database';
 import { startApi } from '../helpers/http';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
@@ -13,10 +14,7 @@ beforeAll(async () => {
   ds = await testDataSource();
   api = await startApi({ dataSource: ds, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
 });
-afterAll(async () => {
-  await api?.stop();
-  await ds?.destroy();
-});
+afterAll(() => cleanUp([async () => api?.stop(), async () => ds?.destroy()]));
 
 const get = (path: string, key?: string) =>
   fetch(`${api.baseUrl}${path}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });

@@ -1,5 +1,6 @@
-/** Stops what globalSetup started, Temporal first, then PostgreSQL. */
+import { cleanUp } from '../../infra/process/cleanup';
+
+/** Stops what globalSetup started, Temporal first, then PostgreSQL, each even if another fails to stop. */
 export default async function globalTeardown(): Promise<void> {
-  const stops = (globalThis as { __paystarStops?: Array<() => Promise<void>> }).__paystarStops ?? [];
-  for (const stop of stops) await stop();
+  await cleanUp((globalThis as { __paystarStops?: Array<() => Promise<void>> }).__paystarStops ?? []);
 }

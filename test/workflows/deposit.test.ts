@@ -6,6 +6,7 @@ import { LedgerPostingEntity } from '../../entities/ledger-posting.entity';
 import { OrderHistoryEntity } from '../../entities/order-history.entity';
 import { OrderEntity } from '../../entities/order.entity';
 import { SandboxPaymentEntity } from '../../entities/sandbox-payment.entity';
+import { cleanUp } from '../../infra/process/cleanup';
 import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { deposit } from '../../workflows';
 import { getOrderStateQuery, type OrderInput } from '../../workflows/definitions';
@@ -18,10 +19,7 @@ let ds: DataSource;
 beforeAll(async () => {
   [env, ds] = await Promise.all([createTimeSkippingEnv(), testDataSource()]);
 });
-afterAll(async () => {
-  await env?.teardown();
-  await ds?.destroy();
-});
+afterAll(() => cleanUp([async () => env?.teardown(), async () => ds?.destroy()]));
 
 async function runDeposit(amountMinor: number) {
   const { merchant, gateway } = await createMerchantWithSandboxGateway(ds);
