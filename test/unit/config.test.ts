@@ -43,3 +43,23 @@ describe('configuration', () => {
     expect(loadConfig(StartEnv, { DATABASE_URL: '' }).DATABASE_URL).toBeUndefined();
   });
 });
+
+describe('entry points', () => {
+  test.each(['api/main.ts', 'workers/main.ts', 'scripts/migrate.ts'])(
+    '%s stops at boot with a message naming each bad variable',
+    async (entry) => {
+      const { spawnSync } = await import('node:child_process');
+      const { PROJECT_ROOT } = await import('../../infra/paths');
+      const run = spawnSync(process.execPath, ['--import', 'tsx', entry], {
+        cwd: PROJECT_ROOT,
+        env: { PATH: process.env.PATH, DATABASE_URL: 'mysql://wrong', TEMPORAL_ADDRESS: 'nohost' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain('Invalid configuration:');
+      expect(run.stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ connection URL/);
+      if (entry !== 'scripts/migrate.ts') expect(run.stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+    },
+  );
+});
