@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
 import { gatewayActivities } from './gateway';
 import { ledgerActivities } from './ledger';
+import { merchantCallbackActivities } from './merchant-callbacks';
+import { operationsActivities } from './operations';
 import { orderHistoryActivities } from './order-history';
 
 /** What activities need from the outside world; built once per worker process. */
@@ -16,6 +18,8 @@ export function createActivities(deps: ActivityDependencies) {
     ...orderHistoryActivities(deps.dataSource),
     ...gatewayActivities(deps.dataSource, deps.gateways),
     ...ledgerActivities(deps.dataSource),
+    ...operationsActivities(deps.dataSource),
+    ...merchantCallbackActivities(deps.dataSource),
   };
 }
 

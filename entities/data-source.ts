@@ -7,6 +7,9 @@ import { MerchantEntity } from './merchant.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
+import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
+import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
+import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 
 /** Every entity, for the DataSource and for tests. */
@@ -18,10 +21,18 @@ export const ENTITIES = [
   OrderHistoryEntity,
   LedgerPostingEntity,
   SandboxPaymentEntity,
+  ...OPERATIONS_ENTITIES,
+  ...MERCHANT_CALLBACK_ENTITIES,
+  ...GATEWAY_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
-export const MIGRATIONS = [InitialSchema1763700000000];
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  ...OPERATIONS_MIGRATIONS,
+  ...MERCHANT_CALLBACK_MIGRATIONS,
+  ...GATEWAY_MIGRATIONS,
+];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}) {

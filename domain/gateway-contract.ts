@@ -1,0 +1,60 @@
+/**
+ * What gateway connectors answer, already mapped to history codes. Pure types: workflows import them, connectors
+ * (gateways/) implement them. A decline is data; connectors throw only for bugs (the activity retry policy then
+ * applies), never for a gateway's answer or a network fault, so the workflow sees and records every outcome.
+ */
+import type { HistoryCode } from './history-codes';
+import type { Direction } from './order';
+import type { OrderRequisites } from './requisites';
+
+/** What the engine asks a gateway to do. The idempotency key is stable across retries of the same attempt. */
+export interface GatewayPaymentRequest {
+  idempotencyKey: string;
+  orderId: string;
+  direction: Direction;
+  amountMinor: number;
+  currency: string;
+  requisites: OrderRequisites;
+}
+
+/** The answer to a create. */
+export type CreateOutcome =
+  /** The gateway has the payment: pending (2.1.2.00) or already final (2.1.3.00). */
+  | { kind: 'accepted'; status: 'pending' | 'success'; gatewayRef: string; code: HistoryCode }
+  /** A definitive answer that the payment will not happen here (2.2.4.xx: business, authz, risk, issuer, request). */
+  | { kind: 'declined'; code: HistoryCode; gatewayRef?: string }
+  /**
+   * A technical failure. `ambiguous`: the request may have reached the gateway (timeout after sending, invalid
+   * response: 2.0.2.11 / 2.0.2.14) and must be resolved by a status check before anything is cascaded;
+   * otherwise it certainly did not (connection refused, 5xx: 2.2.4.12 / 2.2.4.13).
+   */
+  | { kind: 'failed'; code: HistoryCode; ambiguous: boolean };
+
+/** The answer to a status check (by gateway reference, or by idempotency key when there is none yet). */
+export type StatusOutcome =
+  | { kind: 'pending'; code: HistoryCode }
+  | { kind: 'success'; code: HistoryCode; gatewayRef: string; amountMinor?: number }
+  | { kind: 'failed'; code: HistoryCode; gatewayRef?: string }
+  /** The gateway has no payment for this key (4.1.1.00): safe to retry or cascade. */
+  | { kind: 'not_found'; code: HistoryCode }
+  /** The check itself failed (4.2.2.1x / 4.2.2.2x); the payment's state is unknown, keep polling. */
+  | { kind: 'error'; code: HistoryCode };
+
+/** A gateway callback after the connector verified it. */
+export type CallbackVerification =
+  | {
+      valid: true;
+      gatewayRef: string;
+      status: 'pending' | 'success' | 'failed';
+      code: HistoryCode;
+      /** Set when the gateway changed the amount (5.1.3.35). */
+      amountMinor?: number;
+    }
+  /** Invalid signature (5.2.2.16) or payload (5.2.2.17): recorded, then ignored. */
+  | { valid: false; code: HistoryCode; gatewayRef?: string };
+
+/** The raw callback as the HTTP layer received it. */
+export interface RawGatewayCallback {
+  body: string;
+  headers: Record<string, string>;
+}
