@@ -1,8 +1,20 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
+import type {
+  CallbackVerification,
+  CreateOutcome,
+  GatewayPaymentRequest,
+  RawGatewayCallback,
+  StatusOutcome,
+} from '../domain/gateway-contract';
 import { GatewayEntity } from '../entities/gateway.entity';
-import type { GatewayOutcome, GatewayPaymentRequest, GatewayRegistry } from '../gateways/connector';
+import {
+  type GatewayCallContext,
+  GatewayMisconfiguredError,
+  type GatewayRegistry,
+  type GatewayStatusQuery,
+} from '../gateways/connector';
 
 /**
  * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
@@ -12,25 +24,71 @@ function temporalNow(): Date {
   return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
 }
 
+/** A gateway id nobody configured; the HTTP layer answers 404, activities fail without retrying. */
+export class UnknownGatewayError extends Error {
+  override readonly name = 'UnknownGatewayError';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<GatewayEntity> {
+  // Ids come from URLs too: anything that is not a uuid is simply unknown, not a database error.
+  const gateway = UUID.test(gatewayId)
+    ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId })
+    : null;
+  if (!gateway) throw new UnknownGatewayError(`gateway ${gatewayId}`);
+  return gateway;
+}
+
+/**
+ * Configuration errors cannot heal by retrying the same attempt: they fail the activity for good, typed, so the
+ * workflow can tell them from a gateway's answer (which is always an outcome, never an error).
+ */
+async function withGateway<T>(
+  dataSource: DataSource,
+  gatewayId: string,
+  call: (ctx: GatewayCallContext, connector: string) => Promise<T>,
+): Promise<T> {
+  try {
+    const gateway = await loadGateway(dataSource, gatewayId);
+    return await call({ gateway, now: temporalNow() }, gateway.connector);
+  } catch (err) {
+    if (err instanceof UnknownGatewayError) {
+      throw ApplicationFailure.create({ type: 'UnknownGateway', message: err.message, nonRetryable: true });
+    }
+    if (err instanceof GatewayMisconfiguredError) {
+      throw ApplicationFailure.create({ type: 'GatewayMisconfigured', message: err.message, nonRetryable: true });
+    }
+    throw err;
+  }
+}
+
 /** Gateway calls through the connector registry. */
 export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry) {
-  async function loadGateway(gatewayId: string): Promise<GatewayEntity> {
-    const gateway = await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId });
-    if (!gateway) {
-      throw ApplicationFailure.create({ type: 'UnknownGateway', message: `gateway ${gatewayId}`, nonRetryable: true });
-    }
-    return gateway;
-  }
-
   return {
-    async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<GatewayOutcome> {
-      const gateway = await loadGateway(gatewayId);
-      return registry.get(gateway.connector).create(request, { gateway, now: temporalNow() });
+    /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
+    async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
+      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).create(request, ctx));
     },
 
-    async checkGatewayPayment(gatewayId: string, gatewayRef: string): Promise<GatewayOutcome> {
-      const gateway = await loadGateway(gatewayId);
-      return registry.get(gateway.connector).status(gatewayRef, { gateway, now: temporalNow() });
+    /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
+    async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
+      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).status(query, ctx));
     },
   };
+}
+
+/**
+ * Verifies a callback a gateway POSTed to the engine (signature, then payload) and maps it to a history code. Not
+ * an activity: the HTTP layer calls it, then signals the order's workflow. The clock is the wall clock here.
+ * Throws UnknownGatewayError for a gateway id that does not exist.
+ */
+export async function verifyGatewayCallback(
+  dataSource: DataSource,
+  registry: GatewayRegistry,
+  gatewayId: string,
+  raw: RawGatewayCallback,
+): Promise<CallbackVerification> {
+  const gateway = await loadGateway(dataSource, gatewayId);
+  return registry.get(gateway.connector).verifyCallback(raw, { gateway, now: new Date() });
 }

@@ -12,8 +12,9 @@ export function orderHistoryActivities(dataSource: DataSource) {
       await dataSource.transaction(async (tx) => {
         if (entry.seq === 1) {
           await tx.query(
-            `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status, workflow_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+            `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
+                                 workflow_id, pipeline_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
             [
               order.orderId,
               order.merchantId,
@@ -23,6 +24,7 @@ export function orderHistoryActivities(dataSource: DataSource) {
               order.currency,
               entry.status,
               order.workflowId,
+              order.pipelineId,
             ],
           );
         }

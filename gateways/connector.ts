@@ -1,23 +1,13 @@
-import type { HistoryCode } from '../domain/history-codes';
-import type { Direction } from '../domain/order';
+import type {
+  CallbackVerification,
+  CreateOutcome,
+  GatewayPaymentRequest,
+  RawGatewayCallback,
+  StatusOutcome,
+} from '../domain/gateway-contract';
 import type { GatewayEntity } from '../entities/gateway.entity';
 
-/** What the engine asks a gateway to do. The idempotency key is stable across activity retries. */
-export interface GatewayPaymentRequest {
-  idempotencyKey: string;
-  orderId: string;
-  direction: Direction;
-  amountMinor: number;
-  currency: string;
-}
-
-/**
- * A gateway's answer, already mapped to a history code by the connector. A decline is data, not an exception;
- * connectors throw only for technical failures, which the activity's retry policy handles.
- */
-export type GatewayOutcome =
-  | { status: 'pending' | 'success'; gatewayRef: string; code: HistoryCode }
-  | { status: 'failed'; gatewayRef?: string; code: HistoryCode };
+export type { CallbackVerification, CreateOutcome, GatewayPaymentRequest, RawGatewayCallback, StatusOutcome };
 
 /** Call context: the gateway's configuration, and the clock to use (Temporal's, so time-skipping works). */
 export interface GatewayCallContext {
@@ -25,11 +15,26 @@ export interface GatewayCallContext {
   now: Date;
 }
 
-/** One kind of gateway integration. Each connector maps its raw answers to history codes. */
+/** How a status check names the payment: by the gateway's reference, or by idempotency key when there is none yet. */
+export interface GatewayStatusQuery {
+  gatewayRef?: string;
+  idempotencyKey: string;
+}
+
+/**
+ * One kind of gateway integration. Each connector maps its gateway's raw answers and network faults to outcomes
+ * with history codes; it throws only for programming or configuration errors, never for what a gateway answered.
+ */
 export interface GatewayConnector {
   readonly name: string;
-  create(request: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<GatewayOutcome>;
-  status(gatewayRef: string, ctx: GatewayCallContext): Promise<GatewayOutcome>;
+  create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;
+  status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome>;
+  verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification>;
+}
+
+/** A gateway row whose settings its connector cannot use; the activity reports it as non-retryable. */
+export class GatewayMisconfiguredError extends Error {
+  override readonly name = 'GatewayMisconfiguredError';
 }
 
 /** Connectors by name, as stored in `gateways.connector`. */

@@ -1,6 +1,6 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
-import { createActivities } from '../activities';
+import { type Activities, createActivities } from '../activities';
 import { createGatewayRegistry } from '../gateways';
 
 /** Path of the workflow entry point, for bundling. */
@@ -16,8 +16,12 @@ export async function createWorker(opts: {
   taskQueue: string;
   dataSource: DataSource;
   maxConcurrentActivityTaskExecutions?: number;
+  /** Workflows kept in memory between tasks; 0 replays every task from history. */
+  maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Lets fault-injection tests wrap activities (lose an answer, crash after a side effect). */
+  wrapActivities?: (activities: Activities) => Activities;
 }): Promise<Worker> {
   const activities = createActivities({
     dataSource: opts.dataSource,
@@ -27,8 +31,9 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities,
+    activities: opts.wrapActivities ? opts.wrapActivities(activities) : activities,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,
+    maxCachedWorkflows: opts.maxCachedWorkflows,
   });
 }

@@ -1,2 +1,3 @@
 /** The workflows a worker registers. Workflow code only: deterministic, no I/O. */
 export { deposit } from './deposit';
+export { payout } from './payout';

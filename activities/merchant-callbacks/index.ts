@@ -1,11 +1,119 @@
+import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
 import type { MerchantCallbackRequest, MerchantCallbackResult } from '../../domain/merchant-callback-contract';
+import {
+  MERCHANT_CALLBACK_SIGNATURE_HEADER,
+  merchantCallbackSignatureHeader,
+} from '../../infra/security/merchant-callback-signature';
+import { judgeAttempt } from './classify';
+import { recordDelivery } from './delivery-log';
+import { parseCallbackUrl, refusePrivateDestination, urlForLog } from './destination';
+import { serializePayload, validateRequest } from './request';
+import { loadCallbackSecret } from './secret';
+import { postOnce, type TransportOutcome } from './transport';
 
-/** Merchant callback delivery. (Being implemented: the signature is the contract.) */
-export function merchantCallbackActivities(dataSource: DataSource) {
+/** Options of the merchant callback activities; the defaults are production's, except allowPrivateNetworks. */
+export interface MerchantCallbackOptions {
+  /** Limit of one attempt: connecting, sending, the status line and the little body read (default 10 s). */
+  timeoutMs?: number;
+  /**
+   * SSRF guard, off for now (true): sandbox merchants and tests call back to loopback. Production must pass false
+   * so that callbacks to loopback, private and link-local addresses are refused — the follow-up in
+   * docs/merchant-callbacks.md, to be wired through config/.
+   */
+  allowPrivateNetworks?: boolean;
+  /** The User-Agent header merchants see. */
+  userAgent?: string;
+  /** Wall clock in ms, for the signature timestamp and the delivery log (the merchant's clock is a real one). */
+  now?: () => number;
+}
+
+/** Default User-Agent of merchant callbacks. */
+export const MERCHANT_CALLBACK_USER_AGENT = 'PayStar-Callbacks/1.0';
+
+/** Merchant callback delivery: one attempt per call; the workflow owns the retry schedule. */
+export function merchantCallbackActivities(dataSource: DataSource, options: MerchantCallbackOptions = {}) {
+  const {
+    timeoutMs = 10_000,
+    allowPrivateNetworks = true,
+    userAgent = MERCHANT_CALLBACK_USER_AGENT,
+    now = Date.now,
+  } = options;
+
   return {
-    async deliverMerchantCallback(_req: MerchantCallbackRequest): Promise<MerchantCallbackResult> {
-      throw new Error(`deliverMerchantCallback is not implemented yet (${dataSource.options.type})`);
+    /**
+     * POSTs the signed payload to the merchant once, records the attempt in merchant_callback_deliveries and
+     * returns its outcome. A failed delivery is a result, not an error: the activity throws only for a request no
+     * retry can fix (non-retryable) or when the database is unreachable (Temporal retries the same attempt).
+     */
+    async deliverMerchantCallback(req: MerchantCallbackRequest): Promise<MerchantCallbackResult> {
+      const status = validateRequest(req);
+      const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId);
+      const context = activityContext();
+      if (generated) {
+        context?.log.warn('merchant had no callback secret; one was generated', { merchantId: req.merchantId });
+      }
+
+      const body = serializePayload(req.payload);
+      const started = now();
+      const outcome = await attempt(req.url, req.payload.eventId, body, secret, context?.cancellationSignal);
+      const durationMs = Math.max(0, Math.round(now() - started));
+      const verdict = judgeAttempt(status, outcome);
+      await recordDelivery(dataSource, {
+        orderId: req.orderId,
+        eventId: req.payload.eventId,
+        attempt: req.attempt,
+        url: urlForLog(req.url),
+        code: verdict.code,
+        httpStatus: verdict.httpStatus,
+        error: verdict.error,
+        durationMs,
+        attemptedAt: new Date(started),
+      });
+
+      const { orderId, attempt: n, payload } = req;
+      const logged = { orderId, eventId: payload.eventId, attempt: n, ...verdict, durationMs };
+      if (verdict.delivered) {
+        context?.log.info('merchant callback delivered', logged);
+        return { delivered: true, httpStatus: verdict.httpStatus };
+      }
+      context?.log.warn('merchant callback failed', logged);
+      const { code, httpStatus } = verdict;
+      return httpStatus === null ? { delivered: false, code } : { delivered: false, code, httpStatus };
     },
   };
+
+  /** One attempt, or the reason it was not made (a refused URL is a failed attempt without a request). */
+  async function attempt(
+    rawUrl: string,
+    eventId: string,
+    body: string,
+    secret: string,
+    cancellation: AbortSignal | undefined,
+  ): Promise<TransportOutcome> {
+    const parsed = parseCallbackUrl(rawUrl);
+    if (!parsed.ok) return { ok: false, reason: 'response', error: parsed.error };
+    if (!allowPrivateNetworks) {
+      const refused = await refusePrivateDestination(parsed.url);
+      if (refused) return { ok: false, ...refused };
+    }
+    const timestamp = Math.floor(now() / 1000);
+    const headers = {
+      'Content-Type': 'application/json',
+      [MERCHANT_CALLBACK_SIGNATURE_HEADER]: merchantCallbackSignatureHeader(secret, timestamp, body),
+      'X-PayStar-Event-Id': eventId,
+      'Idempotency-Key': eventId,
+      'User-Agent': userAgent,
+    };
+    return postOnce(parsed.url, body, headers, { timeoutMs, cancellation });
+  }
+}
+
+/** The activity's context when running under a worker; undefined when called directly (tests, scripts). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
 }

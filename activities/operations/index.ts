@@ -8,30 +8,37 @@ import type {
   RouteRequest,
   SettlementResult,
 } from '../../domain/operations-contract';
+import { fundsActivities } from './ledger';
+import { runPreChecks } from './pre-checks';
+import { resolveRoute } from './routing';
 
-/** Pre-checks, routing and the ledger. (Being implemented: signatures are the contract.) */
+/** Pre-checks, routing and the ledger (see docs/operations.md). */
 export function operationsActivities(dataSource: DataSource) {
-  const todo = (name: string): never => {
-    throw new Error(`${name} is not implemented yet (${dataSource.options.type})`);
-  };
+  const funds = fundsActivities(dataSource);
   return {
-    async runPreChecks(_req: PreCheckRequest): Promise<PreCheckResult> {
-      return todo('runPreChecks');
+    /** Black list, then limits: the first hit fails the order (1.2.4.42, 1.2.4.32). */
+    async runPreChecks(req: PreCheckRequest): Promise<PreCheckResult> {
+      return runPreChecks(dataSource, req);
     },
-    async resolveRoute(_req: RouteRequest): Promise<RouteCandidate[]> {
-      return todo('resolveRoute');
+    /** The pipeline's gateways that accept the order, in cascade order; empty when none does. */
+    async resolveRoute(req: RouteRequest): Promise<RouteCandidate[]> {
+      return resolveRoute(dataSource, req);
     },
-    async holdFunds(_req: FundsRequest): Promise<HoldResult> {
-      return todo('holdFunds');
+    /** Reserves a payout's amount and commission, or refuses with 1.2.4.31 holding nothing. */
+    async holdFunds(req: FundsRequest): Promise<HoldResult> {
+      return funds.holdFunds(req);
     },
-    async settleHeldFunds(_req: FundsRequest): Promise<SettlementResult> {
-      return todo('settleHeldFunds');
+    /** Posts a successful payout once and marks its hold settled. */
+    async settleHeldFunds(req: FundsRequest): Promise<SettlementResult> {
+      return funds.settleHeldFunds(req);
     },
-    async releaseHeldFunds(_req: FundsRequest): Promise<{ released: boolean }> {
-      return todo('releaseHeldFunds');
+    /** Releases a failed payout's hold once. */
+    async releaseHeldFunds(req: FundsRequest): Promise<{ released: boolean }> {
+      return funds.releaseHeldFunds(req);
     },
-    async creditDeposit(_req: FundsRequest): Promise<SettlementResult> {
-      return todo('creditDeposit');
+    /** Credits a successful deposit net of commission once. */
+    async creditDeposit(req: FundsRequest): Promise<SettlementResult> {
+      return funds.creditDeposit(req);
     },
   };
 }

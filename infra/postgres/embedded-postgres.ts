@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chown, mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -35,6 +35,14 @@ function binDir(): string {
     throw new Error(`No PostgreSQL binaries for ${os.platform()}-${os.arch()} (npm package ${pkg}); set DATABASE_URL.`);
   }
 }
+
+/**
+ * `sh -c WATCHDOG name postgres args…`: starts PostgreSQL, then blocks reading stdin. End of input (our process
+ * closed the pipe or died) or SIGTERM/SIGINT to the shell asks PostgreSQL for a fast shutdown (SIGINT) and waits.
+ */
+const WATCHDOG =
+  '"$@" & pg=$!; trap \'kill -INT $pg 2>/dev/null\' INT TERM; ' +
+  'read -r _ || true; kill -INT $pg 2>/dev/null; wait $pg; wait $pg; exit 0';
 
 /** Root may not run PostgreSQL: run it as the `postgres` system user, creating that user if the machine has none. */
 async function serverUser(): Promise<{ uid: number; gid: number } | undefined> {
@@ -86,10 +94,12 @@ export class EmbeddedPostgres {
       'unix_socket_directories=',
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'] : []),
     ];
-    const child = spawn(path.join(bin, 'postgres'), flags, {
+    // PostgreSQL runs under a watchdog shell reading a pipe from this process: when we go, however abruptly (a
+    // crashed test run, a SIGKILL), the pipe closes and the shell stops the server, so no cluster outlives us.
+    const child = spawn('/bin/sh', ['-c', WATCHDOG, 'postgres-watchdog', path.join(bin, 'postgres'), ...flags], {
       ...asOwner,
       detached: options.ownProcessGroup,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['pipe', 'ignore', 'pipe'],
       env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' },
     });
     let stderr = '';
@@ -104,7 +114,7 @@ export class EmbeddedPostgres {
     return pg;
   }
 
-  /** The process id of the postmaster, so tests can check that it is gone after a stop. */
+  /** The process id of the watchdog that owns the postmaster (its child), so tests can check that both are gone. */
   get pid(): number | undefined {
     return this.child.pid;
   }
@@ -130,11 +140,21 @@ export class EmbeddedPostgres {
   /** Fast shutdown (SIGINT: roll back open transactions, checkpoint, exit); SIGKILL if it does not go in time. */
   async stop(timeoutMs = 10_000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGINT');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    // Closing the watchdog's pipe makes it ask PostgreSQL for a fast shutdown and wait for it.
+    this.child.stdin?.end();
+    const timer = setTimeout(() => void this.killPostmaster(), timeoutMs);
     await this.exited;
     clearTimeout(timer);
     if (this.options.ephemeral) await rm(this.options.dataDir, { recursive: true, force: true });
+  }
+
+  /** Last resort when a fast shutdown hangs: SIGKILL the postmaster named in its pid file, then the watchdog. */
+  private async killPostmaster(): Promise<void> {
+    const pid = Number(
+      (await readFile(path.join(this.options.dataDir, 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0],
+    );
+    if (Number.isInteger(pid) && pid > 0) process.kill(pid, 'SIGKILL');
+    this.child.kill('SIGKILL');
   }
 
   private async waitUntilReady(stderr: () => string, timeoutMs = 30_000): Promise<void> {

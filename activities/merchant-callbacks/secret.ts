@@ -1,0 +1,47 @@
+import { randomBytes } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataSource } from 'typeorm';
+
+/** The merchant's callback secret, and whether this call had to create it. */
+export interface CallbackSecret {
+  secret: string;
+  generated: boolean;
+}
+
+/**
+ * Reads the merchant's callback secret, checking on the way that the order is the merchant's. A merchant without
+ * a secret (the column defaults to one, so only a secret cleared by hand) gets one here rather than an unsigned or
+ * refused callback: COALESCE in one UPDATE means concurrent attempts agree on a single secret. An unknown merchant
+ * or order is a bug in the caller that no retry fixes, hence non-retryable.
+ */
+export async function loadCallbackSecret(ds: DataSource, merchantId: string, orderId: string): Promise<CallbackSecret> {
+  const rows: Array<{ callback_secret: string | null; order_found: boolean }> = await ds.query(
+    `SELECT m.callback_secret, (o.id IS NOT NULL) AS order_found
+       FROM merchants m LEFT JOIN orders o ON o.id = $2 AND o.merchant_id = m.id
+      WHERE m.id = $1`,
+    [merchantId, orderId],
+  );
+  const row = rows[0];
+  if (!row) {
+    throw ApplicationFailure.create({ type: 'UnknownMerchant', message: `merchant ${merchantId}`, nonRetryable: true });
+  }
+  if (!row.order_found) {
+    throw ApplicationFailure.create({
+      type: 'UnknownOrder',
+      message: `order ${orderId} of merchant ${merchantId}`,
+      nonRetryable: true,
+    });
+  }
+  if (row.callback_secret) return { secret: row.callback_secret, generated: false };
+
+  // Wrapped in a SELECT so the driver returns plain rows (a bare UPDATE comes back as [rows, count]).
+  const updated: Array<{ callback_secret: string }> = await ds.query(
+    `WITH u AS (
+       UPDATE merchants SET callback_secret = COALESCE(callback_secret, $2) WHERE id = $1 RETURNING callback_secret
+     ) SELECT callback_secret FROM u`,
+    [merchantId, randomBytes(32).toString('hex')],
+  );
+  const secret = updated[0]?.callback_secret;
+  if (!secret) throw new Error(`merchant ${merchantId} vanished while its callback secret was being created`);
+  return { secret, generated: true };
+}

@@ -1,0 +1,40 @@
+import { getHistoryCode, type HistoryCode, type ReasonKey } from './history-codes';
+
+/**
+ * What the engine does after a gateway says no, keyed by the reason of the answer's history code (the RR of
+ * `A.C.B.RR`): the same table serves create declines, failed status checks and failure callbacks.
+ * - `retry`: the request certainly did not reach the gateway (connection refused, 5xx): try the same gateway again,
+ *   with the same idempotency key, a few times ({@link SAME_GATEWAY_RETRY_DELAYS_MS}), then move on;
+ * - `check`: the request may have reached the gateway (timeout, unreadable answer): a status check decides before
+ *   anything else, so a payer is never charged twice;
+ * - `next`: a definitive answer that another gateway may not give: cascade to the next gateway of the route;
+ * - `stop`: a hard decline another gateway would repeat (or should not be asked): fail the order.
+ */
+export type CascadeDecision = 'retry' | 'check' | 'next' | 'stop';
+
+/** The decision table. A reason missing here stops the order: unknown answers never move money elsewhere. */
+export const CASCADE_POLICY: Readonly<Partial<Record<ReasonKey | 'NONE', CascadeDecision>>> = {
+  NONE: 'next', // declined without a reason: another gateway may accept
+  'TECH.TIMEOUT': 'check',
+  'TECH.INVALID_RESPONSE': 'check',
+  'TECH.CONNECTION_FAIL': 'retry',
+  'TECH.SERVER_UNAVAILABLE': 'retry',
+  'TECH.INVALID_REQUEST': 'next', // this gateway's integration refused the request; another may not
+  'AUTHZ.401_UNAUTHORIZED': 'next', // our credentials at this gateway are wrong: operations must look, the payer need not wait
+  'AUTHZ.403_FORBIDDEN': 'next',
+  'BUSINESS.BALANCE': 'next', // the gateway's own balance (payouts)
+  'BUSINESS.LIMIT': 'next',
+  'BUSINESS.CURRENCY': 'next',
+  'RISK.ANTIFRAUD_HARD': 'stop',
+  'ISSUER.CARD_BLOCKED': 'stop',
+  'ISSUER.CARD_NOT_SUPPORTED': 'next', // another acquirer may support the card
+  'ISSUER.INSUFFICIENT_FUNDS': 'stop', // the same card has no more money elsewhere
+};
+
+/** Delays before each retry on the same gateway; when they run out, the order cascades. */
+export const SAME_GATEWAY_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000];
+
+/** The decision for a gateway's negative answer. */
+export function cascadeDecision(code: HistoryCode): CascadeDecision {
+  return CASCADE_POLICY[getHistoryCode(code).reason ?? 'NONE'] ?? 'stop';
+}

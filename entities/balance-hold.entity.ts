@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { bigintAsNumber } from './columns';
+
+/** Where a payout's hold is: still reserving balance, turned into ledger postings, or given back. */
+export type BalanceHoldStatus = 'held' | 'settled' | 'released';
+
+/**
+ * A payout's reservation of balance, one per order. While `held`, the amount and the commission fixed at hold
+ * time are subtracted from the merchant's available balance; settling turns them into ledger postings.
+ */
+@Entity('balance_holds')
+@Unique('balance_holds_order', ['orderId'])
+export class BalanceHoldEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'order_id' }) orderId!: string;
+  @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
+  @Column('char', { length: 3 }) currency!: string;
+  @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;
+  @Column('bigint', { name: 'commission_minor', default: 0, transformer: bigintAsNumber }) commissionMinor!: number;
+  @Column('text') status!: BalanceHoldStatus;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt!: Date | null;
+}

@@ -1,0 +1,13 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { Direction } from '../domain/order';
+
+/** A merchant's named pipeline for one direction: its routes, and the scope of pipeline-level rules. */
+@Entity('pipelines')
+@Unique('pipelines_merchant_direction_name', ['merchantId', 'direction', 'name'])
+export class PipelineEntity {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
+  @Column('text') direction!: Direction;
+  @Column('text') name!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+}

@@ -1,0 +1,46 @@
+import type {
+  CallbackVerification,
+  CreateOutcome,
+  GatewayCallContext,
+  GatewayConnector,
+  GatewayPaymentRequest,
+  GatewayStatusQuery,
+  RawGatewayCallback,
+  StatusOutcome,
+} from '../connector';
+import { callbackSecretOf, verifySandboxCallback } from '../sandbox/callbacks';
+import { createOutcomeOfAnswer, statusOutcomeOfAnswer } from './answers';
+import { httpSettingsOf } from './settings';
+import { callPsp } from './transport';
+
+/**
+ * A gateway reached over HTTP that speaks the sandbox PSP's API (the HTTP simulator of gateways/simulator, or
+ * anything that implements it). Settings: `baseUrl`, `apiKey`, `timeoutMs` (default 5 s), `callbackSecret`.
+ * Only the amount, currency and order id leave the engine: no requisites, so no card data.
+ */
+export class HttpSimConnector implements GatewayConnector {
+  readonly name = 'http-sim';
+
+  async create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome> {
+    const answer = await callPsp(httpSettingsOf(ctx.gateway), {
+      method: 'POST',
+      path: 'v1/payments',
+      headers: { 'idempotency-key': req.idempotencyKey },
+      body: { amount: req.amountMinor, currency: req.currency, reference: req.orderId },
+    });
+    return createOutcomeOfAnswer(answer, req.idempotencyKey);
+  }
+
+  async status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome> {
+    const path =
+      query.gatewayRef !== undefined
+        ? `v1/payments/${encodeURIComponent(query.gatewayRef)}`
+        : `v1/payments?idempotencyKey=${encodeURIComponent(query.idempotencyKey)}`;
+    const answer = await callPsp(httpSettingsOf(ctx.gateway), { method: 'GET', path });
+    return statusOutcomeOfAnswer(answer, query.idempotencyKey);
+  }
+
+  async verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification> {
+    return verifySandboxCallback(raw, callbackSecretOf(ctx.gateway));
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * One activity proxy per reliability profile. Connectors and the callback sender return outcomes rather than
+ * throw, so their retry policies only cover bugs and infrastructure glitches; the workflow itself decides (and
+ * records) what to do with a gateway's or a merchant's answer.
+ */
+import * as wf from '@temporalio/workflow';
+import type { Activities } from '../activities';
+
+/** History to PostgreSQL: a local activity, one marker event per entry; retried until the database is back. */
+export const persistence = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
+/** Pre-checks, routing and ledger: PostgreSQL only, idempotent, retried until the database answers. */
+export const operations = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/** Gateway calls: connectors time out on their own (seconds) and map faults to outcomes. */
+export const gateway = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '45s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['UnknownGateway'],
+  },
+});
+
+/** Merchant callbacks: one attempt per call; the workflow spaces the attempts with durable timers. */
+export const merchantCallbacks = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', maximumAttempts: 2 },
+});
