@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
 import { gatewayActivities } from './gateway';
-import { ledgerActivities } from './ledger';
 import { merchantCallbackActivities } from './merchant-callbacks';
 import { operationsActivities } from './operations';
 import { orderHistoryActivities } from './order-history';
@@ -10,6 +9,8 @@ import { orderHistoryActivities } from './order-history';
 export interface ActivityDependencies {
   dataSource: DataSource;
   gateways: GatewayRegistry;
+  /** Whether merchant callbacks may target loopback and private addresses (tests, local demo). */
+  allowPrivateCallbackNetworks: boolean;
 }
 
 /** Every activity the workflows call, bound to their dependencies. */
@@ -17,9 +18,8 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...orderHistoryActivities(deps.dataSource),
     ...gatewayActivities(deps.dataSource, deps.gateways),
-    ...ledgerActivities(deps.dataSource),
     ...operationsActivities(deps.dataSource),
-    ...merchantCallbackActivities(deps.dataSource),
+    ...merchantCallbackActivities(deps.dataSource, { allowPrivateNetworks: deps.allowPrivateCallbackNetworks }),
   };
 }
 

@@ -42,6 +42,11 @@ export const WorkerEnv = TemporalEnv.extend({
   LOG_LEVEL: logLevel,
   /** How many workflow and activity tasks one worker runs at once. */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  /**
+   * Whether merchant callbacks may go to loopback and private networks. Off in production (a callback URL must not
+   * reach our own infrastructure); `npm start` turns it on for merchant endpoints on localhost.
+   */
+  MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: z.stringbool({ error: 'must be true or false' }).default(false),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

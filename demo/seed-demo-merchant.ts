@@ -8,6 +8,11 @@ export const DEMO_GATEWAYS = [
   { id: '00000000-0000-4000-8000-0000000000a1', code: 'sandbox-deposit', name: 'Sandbox deposits' },
   { id: '00000000-0000-4000-8000-0000000000a2', code: 'sandbox-payout', name: 'Sandbox payouts' },
 ] as const;
+/** One pipeline per direction, each routed over its sandbox gateway. */
+export const DEMO_PIPELINES = [
+  { id: '00000000-0000-4000-8000-0000000000b1', direction: 'deposit', gatewayId: DEMO_GATEWAYS[0].id },
+  { id: '00000000-0000-4000-8000-0000000000b2', direction: 'payout', gatewayId: DEMO_GATEWAYS[1].id },
+] as const;
 /** The sandbox balance the demo merchant starts with, per currency, in major units. */
 export const DEMO_OPENING_BALANCES: ReadonlyArray<[Currency, string]> = [
   ['USD', '10000.00'],
@@ -15,8 +20,8 @@ export const DEMO_OPENING_BALANCES: ReadonlyArray<[Currency, string]> = [
 ];
 
 /**
- * Creates (or completes) the demo merchant: sandbox deposit and payout keys, sandbox gateways and an opening
- * sandbox balance. Idempotent, so it runs on every `npm start`.
+ * Creates (or completes) the demo merchant: sandbox deposit and payout keys, sandbox gateways, a pipeline per
+ * direction routed over them, and an opening sandbox balance. Idempotent, so it runs on every `npm start`.
  */
 export async function seedDemoMerchant(dataSource: DataSource, keys: { depositKey: string; payoutKey: string }) {
   await dataSource.transaction(async (tx) => {
@@ -28,6 +33,18 @@ export async function seedDemoMerchant(dataSource: DataSource, keys: { depositKe
         `INSERT INTO gateways (id, code, name, connector, mode) VALUES ($1, $2, $3, 'sandbox', 'sandbox')
          ON CONFLICT (id) DO NOTHING`,
         [g.id, g.code, g.name],
+      );
+    }
+    for (const p of DEMO_PIPELINES) {
+      await tx.query(
+        `INSERT INTO pipelines (id, merchant_id, direction, name) VALUES ($1, $2, $3, 'Sandbox')
+         ON CONFLICT (id) DO NOTHING`,
+        [p.id, DEMO_MERCHANT_ID, p.direction],
+      );
+      await tx.query(
+        `INSERT INTO routes (pipeline_id, gateway_id, position) SELECT $1, $2, 1
+         WHERE NOT EXISTS (SELECT 1 FROM routes WHERE pipeline_id = $1)`,
+        [p.id, p.gatewayId],
       );
     }
     for (const [scope, key] of [

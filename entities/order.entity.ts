@@ -17,6 +17,8 @@ export class OrderEntity {
   @Column('char', { length: 3 }) currency!: string;
   @Column('text') status!: OrderStatus;
   @Column('uuid', { name: 'gateway_id', nullable: true }) gatewayId!: string | null;
+  /** The merchant's pipeline the order went through (its routes, black list and limits). */
+  @Column('uuid', { name: 'pipeline_id', nullable: true }) pipelineId!: string | null;
   @Column('text', { name: 'workflow_id' }) workflowId!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;

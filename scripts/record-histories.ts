@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       namespace: 'default',
       taskQueue: 'record-histories',
       dataSource: ds,
+      allowPrivateCallbackNetworks: true, // the recording's merchant endpoint listens on loopback
     });
     await mkdir(HISTORIES_DIR, { recursive: true });
     await worker.runUntil(async () => {

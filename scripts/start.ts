@@ -143,6 +143,8 @@ async function main(): Promise<void> {
     PORT: String(config.PORT),
     LOG_LEVEL: config.LOG_LEVEL,
     ADMIN_KEY: credentials.adminKey,
+    // The local demo's merchant endpoints live on localhost.
+    MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: process.env.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };
   const worker = spawnNodeService('worker', 'workers/main.ts', env, PROJECT_ROOT);
   stops.push({ name: 'worker', stop: () => worker.stop(15_000) });

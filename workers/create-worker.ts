@@ -20,12 +20,15 @@ export async function createWorker(opts: {
   maxCachedWorkflows?: number;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles the workflows itself. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Merchant callbacks to loopback and private networks: only for tests and the local demo. */
+  allowPrivateCallbackNetworks?: boolean;
   /** Lets fault-injection tests wrap activities (lose an answer, crash after a side effect). */
   wrapActivities?: (activities: Activities) => Activities;
 }): Promise<Worker> {
   const activities = createActivities({
     dataSource: opts.dataSource,
     gateways: createGatewayRegistry(opts.dataSource),
+    allowPrivateCallbackNetworks: opts.allowPrivateCallbackNetworks ?? false,
   });
   return Worker.create({
     connection: opts.connection,

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
       taskQueue: config.TASK_QUEUE,
       dataSource,
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      allowPrivateCallbackNetworks: config.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS,
     });
     log.info({ taskQueue: config.TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
     // The SDK shuts the worker down on SIGINT/SIGTERM: run() resolves once in-flight tasks are done.

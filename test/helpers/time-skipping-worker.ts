@@ -24,6 +24,7 @@ export async function createTestWorker(
     dataSource,
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
     wrapActivities: opts.wrapActivities,
+    allowPrivateCallbackNetworks: true, // the merchant endpoints of tests listen on loopback
     maxCachedWorkflows: opts.maxCachedWorkflows,
   });
   return { worker, taskQueue };

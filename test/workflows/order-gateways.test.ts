@@ -194,12 +194,21 @@ describe('cascading by the decision table', () => {
     ]);
   });
 
-  test('an order keeps the route it started with', async () => {
+  test('an order keeps the route it started with, and is searchable by merchant, status and gateway', async () => {
     const setup = await createOrderSetup(ds, {
       direction: 'deposit',
       gateways: [{ settings: { scenario: 'create-declined' } }, {}],
     });
-    const { result } = await runOrderToEnd(env, ds, setup, { amountMinor: 500_00 });
+    const { input, result, workflowId } = await runOrderToEnd(env, ds, setup, { amountMinor: 500_00 });
     expect(result.route.map((r) => r.gatewayId)).toEqual(setup.gatewayIds);
+
+    const { searchAttributes } = await env.client.workflow.getHandle(workflowId).describe();
+    expect(searchAttributes).toMatchObject({
+      MerchantId: [setup.merchantId],
+      Direction: ['deposit'],
+      ExternalTransactionId: [input.externalTransactionId],
+      OrderStatus: ['Success'],
+      GatewayId: [setup.gatewayIds[1]],
+    });
   });
 });

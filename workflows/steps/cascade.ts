@@ -3,7 +3,6 @@ import { cascadeDecision, SAME_GATEWAY_RETRY_DELAYS_MS, type CascadeDecision } f
 import { CODES } from '../../domain/history-codes';
 import type { RouteCandidate } from '../../domain/operations-contract';
 import type { GatewayAttempt } from '../definitions';
-import { GatewayIdKey } from '../search-attributes';
 import { awaitGatewayResult, type AttemptResult } from './await-result';
 import { checkAtGateway, createAtGateway } from './gateway-calls';
 import type { OrderContext } from './order-context';
@@ -31,7 +30,7 @@ export async function cascade(
       lastCode: null,
     };
     ctx.state.attempts.push(attempt);
-    wf.upsertSearchAttributes([{ key: GatewayIdKey, value: candidate.gatewayId }]);
+    ctx.setSearchableGateway(candidate.gatewayId);
     const result = await attemptGateway(ctx, attempt, deadline);
     if (result !== 'next') return result;
   }

@@ -1,3 +1,4 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { HistoryCode } from '../../domain/history-codes';
 import { orderStatusOf } from '../../domain/history-status';
@@ -12,7 +13,13 @@ import {
   type OrderSnapshot,
   type OrderState,
 } from '../definitions';
-import { DirectionKey, ExternalTransactionIdKey, MerchantIdKey, OrderStatusKey } from '../search-attributes';
+import {
+  DirectionKey,
+  ExternalTransactionIdKey,
+  GatewayIdKey,
+  MerchantIdKey,
+  OrderStatusKey,
+} from '../search-attributes';
 
 /** What every step of an order works with: its input, its state, the inbox of gateway callbacks, and `mark`. */
 export interface OrderContext {
@@ -24,6 +31,8 @@ export interface OrderContext {
   callbacks: GatewayCallbackSignal[];
   /** Appends a history code: to the state (for the query) and to PostgreSQL; keeps OrderStatus searchable. */
   mark(code: HistoryCode, extra?: Pick<OrderHistoryEntry, 'gatewayId' | 'details'>): Promise<void>;
+  /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
+  setSearchableGateway(gatewayId: string): void;
 }
 
 /** Creates the context and registers the query and the callback signal. */
@@ -55,6 +64,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     history: [],
   };
   const callbacks: GatewayCallbackSignal[] = [];
+  let pendingGateway: string | undefined;
   wf.setHandler(getOrderStateQuery, () => state);
   wf.setHandler(gatewayCallbackSignal, (callback) => {
     callbacks.push(callback);
@@ -86,11 +96,16 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
         ...extra,
       };
       state.history.push(entry);
-      if (status !== state.status) {
-        state.status = status;
-        wf.upsertSearchAttributes([{ key: OrderStatusKey, value: status }]);
-      }
+      const updates: SearchAttributeUpdatePair[] = [];
+      if (status !== state.status) updates.push({ key: OrderStatusKey, value: status });
+      if (pendingGateway !== undefined) updates.push({ key: GatewayIdKey, value: pendingGateway });
+      state.status = status;
+      pendingGateway = undefined;
+      if (updates.length > 0) wf.upsertSearchAttributes(updates);
       await persistence.recordOrderEvent(order, entry);
+    },
+    setSearchableGateway(gatewayId) {
+      pendingGateway = gatewayId;
     },
   };
 }
