@@ -177,6 +177,13 @@ describe('cascading by the decision table', () => {
     );
   });
 
+  test('a misconfigured gateway never gets the request: the order cascades to the next one', async () => {
+    const setup = await createOrderSetup(ds, { direction: 'deposit', gateways: [{}, {}] });
+    await ds.query(`UPDATE gateways SET connector = 'http-sim', settings = '{}' WHERE id = $1`, [setup.gatewayIds[0]]);
+    const { result } = await runOrderToEnd(env, ds, setup, { amountMinor: 500_00 });
+    expect(codesOf(result)).toEqual([CREATED, '2.2.4.15', '1.0.1.71', ...PAID_AFTER_PENDING, CREDITED]);
+  });
+
   test('a decline at a status check cascades by the same table', async () => {
     const setup = await createOrderSetup(ds, {
       direction: 'deposit',

@@ -1,9 +1,19 @@
-import { ActivityFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
 import { CODES, findHistoryCode, type HistoryCode } from '../../domain/history-codes';
 import { gateway } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
+
+const createRefusedInvalidRequest = findHistoryCode({
+  actor: 'GATEWAY_CREATE',
+  class: 'failure',
+  status: 'failed',
+  reason: 'TECH.INVALID_REQUEST',
+})!.code as HistoryCode;
+
+/** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
+const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
 
 const checkFailedInvalidResponse = findHistoryCode({
   actor: 'STATUS_CHECK',
@@ -14,7 +24,8 @@ const checkFailedInvalidResponse = findHistoryCode({
 
 /**
  * Sends the attempt's create. When even the activity's own retries fail, nobody knows whether the request reached
- * the gateway: that is an ambiguous outcome, resolved by a status check like a timeout.
+ * the gateway: that is an ambiguous outcome, resolved by a status check like a timeout. A gateway that is unknown
+ * or misconfigured never got the request: that counts as an invalid request (2.2.4.15), which cascades.
  */
 export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt): Promise<CreateOutcome> {
   attempt.creates += 1;
@@ -30,7 +41,10 @@ export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    outcome = { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };
+    const notSent = err.cause instanceof ApplicationFailure && NOT_SENT_FAILURES.includes(err.cause.type ?? '');
+    outcome = notSent
+      ? { kind: 'declined', code: createRefusedInvalidRequest }
+      : { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };
   }
   attempt.lastCode = outcome.code;
   if (outcome.kind === 'accepted') attempt.gatewayRef = outcome.gatewayRef;
