@@ -33,6 +33,13 @@ export function orderHistoryActivities(dataSource: DataSource) {
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id, seq) DO NOTHING RETURNING id`,
           [order.orderId, entry.seq, entry.code, entry.status, entry.at, entry.details ?? {}],
         );
+        if (entry.gatewayId && entry.gatewayRef) {
+          await tx.query(
+            `INSERT INTO order_gateway_refs (gateway_id, gateway_ref, order_id) VALUES ($1, $2, $3)
+             ON CONFLICT (gateway_id, gateway_ref) DO NOTHING`,
+            [entry.gatewayId, entry.gatewayRef, order.orderId],
+          );
+        }
         if (inserted.length > 0) {
           await tx.query(
             `UPDATE orders SET status = $2, gateway_id = COALESCE($3, gateway_id), updated_at = now() WHERE id = $1`,

@@ -7,6 +7,9 @@ import type { TemporalLinks } from './temporal-connections';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { balanceRouter } from './routes/balance';
+import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
+import { historyCodesRouter } from './routes/history-codes';
+import { ordersRouter } from './routes/orders';
 import { healthRouter } from './routes/health';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
@@ -14,6 +17,10 @@ export interface ApiDependencies {
   dataSource: DataSource;
   temporal: Pick<TemporalLinks, 'client' | 'probe'>;
   logger: Logger;
+  /** The task queue order workflows are started on. */
+  taskQueue: string;
+  /** Key of the keyed hashes of card numbers (black-list matching without storing numbers). */
+  secretsKey: string;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
@@ -40,6 +47,8 @@ export function createApp(deps: ApiDependencies): Express {
       },
     }),
   );
+  // Gateways sign their raw bodies: their callbacks are read before the JSON parser touches them.
+  app.use(gatewayCallbacksRouter(deps));
   app.use(express.json({ limit: '100kb' }));
 
   const openApiDocument = buildOpenApiDocument();
@@ -48,6 +57,8 @@ export function createApp(deps: ApiDependencies): Express {
   });
   app.use(healthRouter({ dataSource: deps.dataSource, temporalProbe: deps.temporal.probe }));
   app.use(balanceRouter(deps.dataSource));
+  app.use(ordersRouter(deps));
+  app.use(historyCodesRouter());
 
   app.use(notFound);
   app.use(errorHandler);

@@ -10,9 +10,13 @@ async function main(): Promise<void> {
   const logger = createLogger('api', config.LOG_LEVEL);
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-api' }).initialize();
   const temporal = connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
-  const server = createApp({ dataSource, temporal, logger }).listen(config.PORT, () =>
-    logger.info({ port: config.PORT }, 'api listening'),
-  );
+  const server = createApp({
+    dataSource,
+    temporal,
+    logger,
+    taskQueue: config.TASK_QUEUE,
+    secretsKey: config.SECRETS_KEY,
+  }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
 
   let stopping = false;
   const stop = (signal: string) => {

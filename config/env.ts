@@ -33,6 +33,8 @@ export const ApiEnv = TemporalEnv.extend({
   LOG_LEVEL: logLevel,
   /** Operators' credential for the admin API. */
   ADMIN_KEY: secret('ADMIN_KEY').optional(),
+  /** Key of the keyed hash (HMAC-SHA256) of card numbers; changing it makes card black-list entries unmatchable. */
+  SECRETS_KEY: z.string().min(32, 'SECRETS_KEY must be at least 32 characters'),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 
@@ -68,6 +70,7 @@ export const StartEnv = z.object({
   DEMO_DEPOSIT_KEY: secret('DEMO_DEPOSIT_KEY').optional(),
   DEMO_PAYOUT_KEY: secret('DEMO_PAYOUT_KEY').optional(),
   ADMIN_KEY: secret('ADMIN_KEY').optional(),
+  SECRETS_KEY: z.string().min(32, 'SECRETS_KEY must be at least 32 characters').optional(),
 });
 export type StartConfig = z.infer<typeof StartEnv>;
 

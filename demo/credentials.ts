@@ -13,13 +13,14 @@ const LocalCredentials = z.object({
   depositKey: z.string().min(16),
   payoutKey: z.string().min(16),
   adminKey: z.string().min(16),
+  secretsKey: z.string().min(32),
 });
 export type LocalCredentials = z.infer<typeof LocalCredentials>;
 
 /** Reads the credentials file, fills what is missing, applies the variables that fix a value, and saves it. */
 export async function loadLocalCredentials(
   dataDir: string,
-  fixed: { DEMO_DEPOSIT_KEY?: string; DEMO_PAYOUT_KEY?: string; ADMIN_KEY?: string },
+  fixed: { DEMO_DEPOSIT_KEY?: string; DEMO_PAYOUT_KEY?: string; ADMIN_KEY?: string; SECRETS_KEY?: string },
 ): Promise<LocalCredentials> {
   const file = path.join(dataDir, 'credentials.json');
   let stored: Partial<LocalCredentials> = {};
@@ -33,6 +34,7 @@ export async function loadLocalCredentials(
     depositKey: fixed.DEMO_DEPOSIT_KEY ?? stored.depositKey ?? generateApiKey('deposit', 'sandbox'),
     payoutKey: fixed.DEMO_PAYOUT_KEY ?? stored.payoutKey ?? generateApiKey('payout', 'sandbox'),
     adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
+    secretsKey: fixed.SECRETS_KEY ?? stored.secretsKey ?? randomSecret(32),
   };
   await mkdir(dataDir, { recursive: true });
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });

@@ -143,6 +143,7 @@ async function main(): Promise<void> {
     PORT: String(config.PORT),
     LOG_LEVEL: config.LOG_LEVEL,
     ADMIN_KEY: credentials.adminKey,
+    SECRETS_KEY: credentials.secretsKey,
     // The local demo's merchant endpoints live on localhost.
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: process.env.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };

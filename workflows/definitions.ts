@@ -46,6 +46,8 @@ export interface OrderHistoryEntry {
   /** ISO time on the workflow's clock. */
   at: string;
   gatewayId?: string;
+  /** The gateway's reference of the payment, once known: lets an inbound callback find its order. */
+  gatewayRef?: string;
   details?: Record<string, string | number | boolean | null>;
 }
 

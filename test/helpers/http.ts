@@ -6,7 +6,10 @@ import { createApp } from '../../api/app';
 import { connectTemporal } from '../../api/temporal-connections';
 
 /** The API on an ephemeral loopback port, with its log lines captured so tests can read them. */
-export async function startApi(deps: { dataSource: DataSource; temporalAddress: string }) {
+/** The key of card fingerprints in tests (tests compute fingerprints with it to check matches). */
+export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789abcdef0123456789';
+
+export async function startApi(deps: { dataSource: DataSource; temporalAddress: string; taskQueue?: string }) {
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -15,7 +18,13 @@ export async function startApi(deps: { dataSource: DataSource; temporalAddress: 
     },
   });
   const temporal = connectTemporal(deps.temporalAddress, 'default');
-  const server = createApp({ dataSource: deps.dataSource, temporal, logger: pino({ level: 'info' }, sink) }).listen(0);
+  const server = createApp({
+    dataSource: deps.dataSource,
+    temporal,
+    logger: pino({ level: 'info' }, sink),
+    taskQueue: deps.taskQueue ?? 'payments',
+    secretsKey: TEST_SECRETS_KEY,
+  }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

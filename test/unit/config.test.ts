@@ -2,8 +2,10 @@ import { ApiEnv, ConfigError, loadConfig, StartEnv, WorkerEnv } from '../../conf
 
 describe('configuration', () => {
   test('defaults apply when only the required variables are set', () => {
-    expect(loadConfig(ApiEnv, { DATABASE_URL: 'postgres://u:p@db:5432/paystar' })).toEqual({
+    const secretsKey = 'k'.repeat(32);
+    expect(loadConfig(ApiEnv, { DATABASE_URL: 'postgres://u:p@db:5432/paystar', SECRETS_KEY: secretsKey })).toEqual({
       DATABASE_URL: 'postgres://u:p@db:5432/paystar',
+      SECRETS_KEY: secretsKey,
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       TASK_QUEUE: 'payments',

@@ -48,9 +48,11 @@ export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt
   }
   attempt.lastCode = outcome.code;
   if (outcome.kind === 'accepted') attempt.gatewayRef = outcome.gatewayRef;
-  await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId });
+  await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId, ...refOf(attempt) });
   return outcome;
 }
+
+const refOf = (attempt: GatewayAttempt) => (attempt.gatewayRef ? { gatewayRef: attempt.gatewayRef } : {});
 
 /**
  * One status check, by gateway reference when there is one and always by idempotency key. A repeated "still
@@ -73,6 +75,6 @@ export async function checkAtGateway(ctx: OrderContext, attempt: GatewayAttempt)
   }
   const repeated = outcome.kind === 'pending' && attempt.lastCode === outcome.code;
   attempt.lastCode = outcome.code;
-  if (!repeated) await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId });
+  if (!repeated) await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId, ...refOf(attempt) });
   return outcome;
 }

@@ -30,7 +30,7 @@ export interface OrderContext {
   /** Gateway callbacks received and not yet handled, oldest first. */
   callbacks: GatewayCallbackSignal[];
   /** Appends a history code: to the state (for the query) and to PostgreSQL; keeps OrderStatus searchable. */
-  mark(code: HistoryCode, extra?: Pick<OrderHistoryEntry, 'gatewayId' | 'details'>): Promise<void>;
+  mark(code: HistoryCode, extra?: Pick<OrderHistoryEntry, 'gatewayId' | 'gatewayRef' | 'details'>): Promise<void>;
   /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
   setSearchableGateway(gatewayId: string): void;
 }
