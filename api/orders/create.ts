@@ -1,0 +1,282 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Request } from 'express';
+import type { Direction, OrderStatus } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/order';
+import {
+  normalizeEmail,
+  normalizeIp,
+  normalizePayeerIdentifier,
+  normalizePhone,
+} from '../../domain/requisite-normalization';
+import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
+import { toMinorUnits } from '../../domain/money';
+import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import type { OrderInput } from '../../workflows/definitions';
+import {
+  DirectionKey,
+  ExternalTransactionIdKey,
+  MerchantIdKey,
+  OrderStatusKey,
+} from '../../workflows/search-attributes';
+import type { ApiDependencies } from '../app';
+import { HttpError } from '../errors';
+import { createOrderSchema, type CreateOrderBody } from './schemas';
+
+/** Host-to-host (the merchant collected the payer's data) or host-to-client (the payer is sent to a payment form). */
+export type OrderFlow = 'h2h' | 'h2c';
+
+/** A create request reduced to what the engine keeps: no card number, only its fingerprint and mask. */
+export interface NormalizedOrder {
+  direction: Direction;
+  amountMinor: number;
+  currency: string;
+  externalTransactionId: string;
+  method: PaymentMethod;
+  flow: OrderFlow;
+  requisites: OrderRequisites;
+  cardHolder: string | null;
+  bankName: string | null;
+  cardToken: string | null;
+  cardStorageToken: string | null;
+  callbackUrl: string | null;
+  processingRedirectUrl: string | null;
+  failedRedirectUrl: string | null;
+  successRedirectUrl: string | null;
+}
+
+/** The answer to a create, and whether the order was created by this request. */
+export interface CreatedOrder {
+  externalId: string;
+  orderStatus: OrderStatus;
+  flow: OrderFlow;
+  created: boolean;
+}
+
+// Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
+// tens of seconds before the 423 that tells them to retry.
+const TEMPORAL_DEADLINE_MS = 5_000;
+
+/** Validates and normalises a create body; the card number is consumed here and never leaves this function. */
+export function normalizeOrderRequest(
+  direction: Direction,
+  mode: 'sandbox' | 'live',
+  body: unknown,
+  secretsKey: string,
+): NormalizedOrder {
+  const parsed: CreateOrderBody = createOrderSchema(mode).parse(body);
+  const fields = new Map(parsed.additionalFields.map((f) => [f.key, f.value.trim()]));
+  const get = (key: string) => fields.get(key) ?? null;
+  const requisites: OrderRequisites = {};
+  const cardNumber = get('cardNumber');
+  if (cardNumber) {
+    requisites.cardFingerprint = cardFingerprint(cardNumber, secretsKey);
+    requisites.cardMask = maskCard(cardNumber);
+  }
+  if (get('email')) requisites.email = normalizeEmail(get('email')!);
+  if (get('ip')) requisites.ip = normalizeIp(get('ip')!);
+  if (get('phone')) requisites.phone = normalizePhone(get('phone')!);
+  if (get('payeerIdentifier')) requisites.payeerIdentifier = normalizePayeerIdentifier(get('payeerIdentifier')!);
+  const cardToken = get('cardToken');
+  const cardStorageToken = get('cardStorageToken');
+  const bankName = get('bankName');
+
+  let method: PaymentMethod;
+  let flow: OrderFlow = 'h2h';
+  if (cardToken || cardStorageToken) method = 'token';
+  else if (cardNumber) method = 'card';
+  else if (requisites.payeerIdentifier || bankName) method = 'p2p';
+  else if (direction === 'deposit') {
+    // Nothing to charge yet: the payer enters the card on the payment form.
+    method = 'card';
+    flow = 'h2c';
+  } else {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'a payout needs a destination', [
+      {
+        field: 'additionalFields',
+        message: 'a payout needs cardNumber, cardToken, cardStorageToken, payeerIdentifier or bankName',
+      },
+    ]);
+  }
+
+  return {
+    direction,
+    amountMinor: toMinorUnits(parsed.amount, parsed.currency as never),
+    currency: parsed.currency,
+    externalTransactionId: parsed.externalTransactionId,
+    method,
+    flow,
+    requisites,
+    cardHolder: get('cardHolder'),
+    bankName,
+    cardToken,
+    cardStorageToken,
+    callbackUrl: parsed.callbackUrl ?? null,
+    processingRedirectUrl: parsed.processingRedirectUrl ?? null,
+    failedRedirectUrl: parsed.failedRedirectUrl ?? null,
+    successRedirectUrl: parsed.successRedirectUrl ?? null,
+  };
+}
+
+/** SHA-256 over the normalised request and key mode, keys sorted: equal for a retry, different for another request. */
+export function requestHash(order: NormalizedOrder, mode: 'sandbox' | 'live'): string {
+  const canonical = (value: unknown): unknown =>
+    value && typeof value === 'object' && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+        )
+      : value;
+  return createHash('sha256')
+    .update(JSON.stringify(canonical({ ...order, mode })))
+    .digest('hex');
+}
+
+interface OrderRow {
+  id: string;
+  status: OrderStatus;
+  request_hash: string | null;
+  pipeline_id: string | null;
+  flow: OrderFlow | null;
+}
+
+/**
+ * Creates the order (or finds the one a previous request with the same externalTransactionId created) and makes
+ * sure its workflow runs. The row comes first, so the unique key decides races; the workflow start is repeated on
+ * every retry, so an order whose first start failed is started by the retry.
+ */
+export async function createOrder(deps: ApiDependencies, req: Request, direction: Direction): Promise<CreatedOrder> {
+  const { merchantId, mode } = req.merchant!;
+  const order = normalizeOrderRequest(direction, mode, req.body, deps.secretsKey);
+  const hash = requestHash(order, mode);
+  const ds = deps.dataSource;
+
+  let row = await findOrder(deps, merchantId, direction, order.externalTransactionId);
+  let created = false;
+  if (!row) {
+    const pipelineId = await pipelineFor(deps, merchantId, direction);
+    const id = randomUUID();
+    const inserted: OrderRow[] = await ds.query(
+      `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
+                           workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
+                           card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
+                           success_redirect_url)
+       VALUES ($1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
+       RETURNING id, status, request_hash, pipeline_id, flow`,
+      [
+        id,
+        merchantId,
+        direction,
+        order.externalTransactionId,
+        order.amountMinor,
+        order.currency,
+        orderWorkflowId(direction, id),
+        pipelineId,
+        hash,
+        order.method,
+        order.flow,
+        order.requisites.cardMask ?? null,
+        order.cardHolder,
+        order.cardToken,
+        order.cardStorageToken,
+        order.callbackUrl,
+        order.processingRedirectUrl,
+        order.failedRedirectUrl,
+        order.successRedirectUrl,
+      ],
+    );
+    created = inserted.length > 0;
+    // A concurrent request with the same externalTransactionId won the insert: answer as a retry of it.
+    row = inserted[0] ?? (await findOrder(deps, merchantId, direction, order.externalTransactionId));
+    if (!row) throw new Error('order vanished after a conflicting insert');
+  }
+  if (row.request_hash !== hash) {
+    throw new HttpError(
+      409,
+      'CONFLICT',
+      `externalTransactionId ${order.externalTransactionId} was already used for a different ${direction} order ` +
+        `(${row.id}); a retry must repeat the first request exactly`,
+      [{ field: 'externalTransactionId', message: 'already used with a different request body' }],
+    );
+  }
+
+  await startOrderWorkflow(
+    deps,
+    {
+      orderId: row.id,
+      merchantId,
+      externalTransactionId: order.externalTransactionId,
+      amountMinor: order.amountMinor,
+      currency: order.currency,
+      pipelineId: row.pipeline_id!,
+      mode,
+      method: order.method,
+      requisites: order.requisites,
+      ...(order.callbackUrl ? { callbackUrl: order.callbackUrl } : {}),
+    },
+    direction,
+  );
+
+  // Re-read: a sandbox payment paid in the create answer may already have moved the order on.
+  const status = created
+    ? row.status
+    : ((await findOrder(deps, merchantId, direction, order.externalTransactionId))?.status ?? row.status);
+  return { externalId: row.id, orderStatus: status, flow: row.flow ?? order.flow, created };
+}
+
+async function findOrder(
+  deps: ApiDependencies,
+  merchantId: string,
+  direction: Direction,
+  externalTransactionId: string,
+): Promise<OrderRow | undefined> {
+  const rows: OrderRow[] = await deps.dataSource.query(
+    `SELECT id, status, request_hash, pipeline_id, flow FROM orders
+     WHERE merchant_id = $1 AND direction = $2 AND external_transaction_id = $3`,
+    [merchantId, direction, externalTransactionId],
+  );
+  return rows[0];
+}
+
+/** The merchant's pipeline for the direction; with several, the oldest (the one the merchant started with). */
+async function pipelineFor(deps: ApiDependencies, merchantId: string, direction: Direction): Promise<string> {
+  const rows: Array<{ id: string }> = await deps.dataSource.query(
+    `SELECT id FROM pipelines WHERE merchant_id = $1 AND direction = $2 ORDER BY created_at, id LIMIT 1`,
+    [merchantId, direction],
+  );
+  if (!rows[0]) {
+    throw new HttpError(
+      400,
+      'NO_PIPELINE',
+      `the merchant has no ${direction} pipeline configured; ask the operator to set one up`,
+    );
+  }
+  return rows[0].id;
+}
+
+async function startOrderWorkflow(deps: ApiDependencies, input: OrderInput, direction: Direction): Promise<void> {
+  const client = deps.temporal.client;
+  try {
+    await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+      client.workflow.start(direction, {
+        taskQueue: deps.taskQueue,
+        workflowId: orderWorkflowId(direction, input.orderId),
+        args: [input],
+        // Running: attach to it. Closed: refuse to run the order a second time (caught below).
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MerchantIdKey, value: input.merchantId },
+          { key: DirectionKey, value: direction },
+          { key: ExternalTransactionIdKey, value: input.externalTransactionId },
+          { key: OrderStatusKey, value: 'Created' },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}
