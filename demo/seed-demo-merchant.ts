@@ -17,6 +17,8 @@ export const DEMO_PIPELINES = [
 export const DEMO_OPENING_BALANCES: ReadonlyArray<[Currency, string]> = [
   ['USD', '10000.00'],
   ['EUR', '5000.00'],
+  // PayStar's own payout example is in RUB: enough for it to succeed as printed.
+  ['RUB', '100000.00'],
 ];
 
 /**

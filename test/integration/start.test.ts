@@ -109,6 +109,7 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   expect(await balance.json()).toEqual({
     balances: [
       { currency: 'EUR', amount: 5000 },
+      { currency: 'RUB', amount: 100000 },
       { currency: 'USD', amount: 10000 },
     ],
   });
