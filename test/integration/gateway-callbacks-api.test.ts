@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Client, Connection, Client as TemporalClient, type WorkflowHandle } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { RawGatewayCallback } from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
@@ -8,61 +7,34 @@ import { orderWorkflowId } from '../../domain/order';
 import { buildSignedCallback, SANDBOX_DEFAULT_CALLBACK_SECRET } from '../../gateways/sandbox/callbacks';
 import { type CallbackVariant, SandboxConnector } from '../../gateways/sandbox/sandbox-connector';
 import { freePort } from '../../infra/net';
-import { cleanUp } from '../../infra/process/cleanup';
 import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
-import { createWorker } from '../../workers/create-worker';
 import { getOrderStateQuery, type OrderState } from '../../workflows/definitions';
 import { deposit } from '../../workflows';
-import { testDataSource } from '../helpers/database';
+import { startDevServerStack } from '../helpers/dev-server-stack';
 import { startApi } from '../helpers/http';
-import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 
 /**
  * The HTTP path of a gateway callback against a live order on the dev server: sandbox scenario 70 keeps the payment
  * pending for 30 real minutes, so every order is still waiting for its gateway when the test calls back.
  */
-const taskQueue = `gateway-callbacks-api-${randomUUID()}`;
-let ds: DataSource;
-let api: Awaited<ReturnType<typeof startApi>>;
-let connection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
-let clientConnection: Connection;
-let client: Client;
 let setup: OrderSetup;
 const started: WorkflowHandle[] = [];
+let stack: Awaited<ReturnType<typeof startDevServerStack>>;
+let ds: DataSource;
+let api: Awaited<ReturnType<typeof startApi>>;
+let client: Client;
+let taskQueue: string;
 
 beforeAll(async () => {
-  ds = await testDataSource();
-  const address = fromSetup(TEST_TEMPORAL_ADDRESS);
-  connection = await NativeConnection.connect({ address });
-  worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    dataSource: ds,
-    workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
-    allowPrivateCallbackNetworks: true,
-  });
-  workerRun = worker.run();
-  clientConnection = await Connection.connect({ address });
-  client = new TemporalClient({ connection: clientConnection, namespace: 'default' });
-  api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue });
+  stack = await startDevServerStack('gateway-callbacks-api');
+  ({ ds, api, client, taskQueue } = stack);
   setup = await createOrderSetup(ds, { direction: 'deposit' });
 });
 
 afterAll(() =>
-  cleanUp([
-    async () => api?.stop(),
+  stack?.stop([
     // Orders left pending would wait 30 minutes for their gateway: end them with the test.
     async () => Promise.allSettled(started.map((h) => h.terminate('test over'))),
-    async () => {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    },
-    async () => connection?.close(),
-    async () => clientConnection?.close(),
-    async () => ds?.destroy(),
   ]),
 );
 

@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { getHistoryCode } from '../../domain/history-codes';
 import { freePort } from '../../infra/net';
-import { cleanUp } from '../../infra/process/cleanup';
-import { createWorker } from '../../workers/create-worker';
-import { testDataSource } from '../helpers/database';
+import { startDevServerStack } from '../helpers/dev-server-stack';
 import { startApi } from '../helpers/http';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
-import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
+import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
 
 /** Seed 003's payout example, byte for byte as printed. */
 const SEED_003_PAYOUT = `{
@@ -39,46 +36,19 @@ const CARD = '1234123412341234';
 const LUHN_CARD = '4111111111111111';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-const taskQueue = `merchant-orders-${randomUUID()}`;
+const bodiesSeen: string[] = [];
+let stack: Awaited<ReturnType<typeof startDevServerStack>>;
 let ds: DataSource;
 let api: Awaited<ReturnType<typeof startApi>>;
-let connection: NativeConnection;
-let worker: Worker;
-let workerRun: Promise<void>;
-let clientConnection: Connection;
 let client: Client;
-const bodiesSeen: string[] = [];
+let taskQueue: string;
 
 beforeAll(async () => {
-  ds = await testDataSource();
-  const address = fromSetup(TEST_TEMPORAL_ADDRESS);
-  connection = await NativeConnection.connect({ address });
-  worker = await createWorker({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    dataSource: ds,
-    workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
-    allowPrivateCallbackNetworks: true,
-  });
-  workerRun = worker.run();
-  clientConnection = await Connection.connect({ address });
-  client = new Client({ connection: clientConnection, namespace: 'default' });
-  api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue });
+  stack = await startDevServerStack('merchant-orders');
+  ({ ds, api, client, taskQueue } = stack);
 });
 
-afterAll(() =>
-  cleanUp([
-    async () => api?.stop(),
-    async () => {
-      if (worker && worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun;
-    },
-    async () => connection?.close(),
-    async () => clientConnection?.close(),
-    async () => ds?.destroy(),
-  ]),
-);
+afterAll(() => stack?.stop());
 
 /** Sends a request and keeps the body text, so the last test can check no card number ever came back. */
 async function call(

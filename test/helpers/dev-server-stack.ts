@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import { cleanUp } from '../../infra/process/cleanup';
+import { createWorker } from '../../workers/create-worker';
+import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
+import { testDataSource } from './database';
+import { startApi } from './http';
+
+/**
+ * What HTTP tests against live orders need: a worker on the run's dev server (real time), the API on loopback on
+ * the same task queue, and a Temporal client. `stop` runs the given steps first (e.g. ending pending orders).
+ */
+export async function startDevServerStack(name: string) {
+  const taskQueue = `${name}-${randomUUID()}`;
+  const ds: DataSource = await testDataSource();
+  const address = fromSetup(TEST_TEMPORAL_ADDRESS);
+  const connection = await NativeConnection.connect({ address });
+  const worker = await createWorker({
+    connection,
+    namespace: 'default',
+    taskQueue,
+    dataSource: ds,
+    workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
+    allowPrivateCallbackNetworks: true,
+  });
+  const workerRun = worker.run();
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  const api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue });
+  return {
+    taskQueue,
+    ds,
+    api,
+    client,
+    stop: (first: Array<() => Promise<unknown>> = []) =>
+      cleanUp([
+        async () => api.stop(),
+        ...first,
+        async () => {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await workerRun;
+        },
+        async () => connection.close(),
+        async () => clientConnection.close(),
+        async () => ds.destroy(),
+      ]),
+  };
+}
