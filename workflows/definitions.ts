@@ -24,6 +24,8 @@ export interface OrderInput {
   requisites: OrderRequisites;
   /** Where the final status is sent, signed; no callback when absent. */
   callbackUrl?: string;
+  /** Host-to-client: the payer first enters the card on the hosted payment form. */
+  payform?: boolean;
 }
 
 /** The order as persisted alongside its first history entry. */
@@ -89,7 +91,13 @@ export interface GatewayCallbackSignal {
   verification: CallbackVerification;
 }
 
+/** What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), or cancelled. */
+export type PayformEvent =
+  { type: 'visited' } | { type: 'submitted'; cardFingerprint: string; cardMask: string } | { type: 'cancelled' };
+
 /** The full state of an order, while it runs and after it closed (until retention). */
 export const getOrderStateQuery = defineQuery<OrderState>('getOrderState');
 /** A gateway's callback for this order. */
 export const gatewayCallbackSignal = defineSignal<[GatewayCallbackSignal]>('gatewayCallback');
+/** The hosted payment form's events for a host-to-client order. */
+export const payformSignal = defineSignal<[PayformEvent]>('payform');

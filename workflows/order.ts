@@ -4,6 +4,7 @@ import { operations } from './activity-profiles';
 import type { OrderInput, OrderState } from './definitions';
 import { cascade } from './steps/cascade';
 import { notifyMerchant } from './steps/merchant-callback';
+import { awaitPayform } from './steps/payform';
 import { createOrderContext, type OrderContext } from './steps/order-context';
 import { fundsOf, settle } from './steps/settlement';
 
@@ -30,6 +31,7 @@ async function processOrder(
   deadline: number,
 ): Promise<{ outcome: 'success' | 'failed'; holdPlaced: boolean }> {
   const { input, direction } = ctx;
+  if (input.payform && (await awaitPayform(ctx)) === 'failed') return { outcome: 'failed', holdPlaced: false };
   const preCheck = await operations.runPreChecks({
     orderId: input.orderId,
     merchantId: input.merchantId,
@@ -38,7 +40,7 @@ async function processOrder(
     amountMinor: input.amountMinor,
     currency: input.currency,
     method: input.method,
-    requisites: input.requisites,
+    requisites: ctx.requisites,
     at: new Date().toISOString(),
   });
   if (!preCheck.ok) {

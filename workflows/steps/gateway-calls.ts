@@ -37,7 +37,7 @@ export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt
       direction: ctx.direction,
       amountMinor: ctx.input.amountMinor,
       currency: ctx.input.currency,
-      requisites: { cardMask: ctx.input.requisites.cardMask },
+      requisites: { cardMask: ctx.requisites.cardMask },
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;

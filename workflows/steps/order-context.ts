@@ -4,9 +4,12 @@ import type { HistoryCode } from '../../domain/history-codes';
 import { orderStatusOf } from '../../domain/history-status';
 import type { Direction } from '../../domain/order';
 import { persistence } from '../activity-profiles';
+import type { OrderRequisites } from '../../domain/requisites';
 import {
   gatewayCallbackSignal,
   getOrderStateQuery,
+  payformSignal,
+  type PayformEvent,
   type GatewayCallbackSignal,
   type OrderHistoryEntry,
   type OrderInput,
@@ -29,6 +32,10 @@ export interface OrderContext {
   workflowId: string;
   /** Gateway callbacks received and not yet handled, oldest first. */
   callbacks: GatewayCallbackSignal[];
+  /** Payment form events received and not yet handled, oldest first. */
+  payformEvents: PayformEvent[];
+  /** The payer's requisites: the input's, plus the card the payment form collected. */
+  requisites: OrderRequisites;
   /** Appends a history code: to the state (for the query) and to PostgreSQL; keeps OrderStatus searchable. */
   mark(code: HistoryCode, extra?: Pick<OrderHistoryEntry, 'gatewayId' | 'gatewayRef' | 'details'>): Promise<void>;
   /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
@@ -69,6 +76,10 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
   wf.setHandler(gatewayCallbackSignal, (callback) => {
     callbacks.push(callback);
   });
+  const payformEvents: PayformEvent[] = [];
+  wf.setHandler(payformSignal, (event) => {
+    payformEvents.push(event);
+  });
 
   // The API sets these when it starts the order; a workflow started some other way sets them itself.
   if (typedSearchAttributes.get(MerchantIdKey) === undefined) {
@@ -86,6 +97,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     state,
     workflowId,
     callbacks,
+    payformEvents,
+    requisites: { ...input.requisites },
     async mark(code, extra = {}) {
       const status = orderStatusOf(code);
       const entry: OrderHistoryEntry = {
