@@ -10,6 +10,7 @@ import { balanceRouter } from './routes/balance';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
 import { historyCodesRouter } from './routes/history-codes';
 import { ordersRouter } from './routes/orders';
+import { paymentFormRouter } from './routes/payment-form';
 import { healthRouter } from './routes/health';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
@@ -58,6 +59,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(healthRouter({ dataSource: deps.dataSource, temporalProbe: deps.temporal.probe }));
   app.use(balanceRouter(deps.dataSource));
   app.use(ordersRouter(deps));
+  app.use(paymentFormRouter(deps));
   app.use(historyCodesRouter());
 
   app.use(notFound);

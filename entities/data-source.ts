@@ -6,6 +6,7 @@ import { LedgerPostingEntity } from './ledger-posting.entity';
 import { MerchantEntity } from './merchant.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-gateway-refs';
+import { OrderMode1763900000002 } from './migrations/1763900000002-order-mode';
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -36,6 +37,7 @@ export const MIGRATIONS = [
   ...GATEWAY_MIGRATIONS,
   OrderGatewayRefs1763900000000,
   MerchantApiOrders1763900000001,
+  OrderMode1763900000002,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

@@ -161,8 +161,8 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
       `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
                            workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
                            card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
-                           success_redirect_url)
-       VALUES ($1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                           success_redirect_url, mode)
+       VALUES ($1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
        ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
        RETURNING id, status, request_hash, pipeline_id, flow`,
       [
@@ -185,6 +185,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
         order.processingRedirectUrl,
         order.failedRedirectUrl,
         order.successRedirectUrl,
+        mode,
       ],
     );
     created = inserted.length > 0;
@@ -215,6 +216,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
       method: order.method,
       requisites: order.requisites,
       ...(order.callbackUrl ? { callbackUrl: order.callbackUrl } : {}),
+      ...(order.flow === 'h2c' ? { payform: true } : {}),
     },
     direction,
   );

@@ -27,7 +27,7 @@ export function ordersRouter(deps: ApiDependencies): Router {
         CreateOrderResponse.parse({
           externalId: order.externalId,
           orderStatus: order.orderStatus,
-          // The hosted form is not built yet: the URL is where it will live, documented as such.
+          // The hosted payment form (api/routes/payment-form.ts) of this order.
           ...(order.flow === 'h2c'
             ? { paymentFormUrl: `${req.protocol}://${req.get('host')}/pay/${order.externalId}` }
             : {}),

@@ -1,0 +1,108 @@
+import type { DataSource } from 'typeorm';
+import { startDevServerStack } from '../helpers/dev-server-stack';
+import { createApiMerchant } from '../helpers/merchant-api-fixtures';
+import type { startApi } from '../helpers/http';
+
+let stack: Awaited<ReturnType<typeof startDevServerStack>>;
+let ds: DataSource;
+let api: Awaited<ReturnType<typeof startApi>>;
+const pages: string[] = [];
+
+beforeAll(async () => {
+  stack = await startDevServerStack('payment-form');
+  ({ ds, api } = stack);
+});
+afterAll(() => stack?.stop());
+
+const CARD = '4111 1111 1111 1111';
+
+/** A host-to-client deposit (no card in the request): the answer carries the payment form's URL. */
+async function hostToClientDeposit(amount = 12.09) {
+  const m = await createApiMerchant(ds, 'deposit');
+  const res = await fetch(`${api.baseUrl}/api/v1/integration/deposit-order`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${m.keys.sandbox.deposit}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ amount, currency: 'USD', externalTransactionId: `h2c-${Date.now()}-${Math.random()}` }),
+  });
+  const json = (await res.json()) as { externalId: string; orderStatus: string; paymentFormUrl: string };
+  expect(res.status).toBe(200);
+  return { ...json, key: m.keys.sandbox.deposit };
+}
+
+async function statusOf(externalId: string, key: string) {
+  const res = await fetch(`${api.baseUrl}/api/v1/integration/deposit-order/${externalId}/status`, {
+    headers: { authorization: `Bearer ${key}` },
+  });
+  const text = await res.text();
+  pages.push(text);
+  return JSON.parse(text) as {
+    orderStatus: string;
+    externalParams: { cardNumber: string | null };
+    orderHistory: Array<{ code: string }>;
+  };
+}
+
+async function waitFor(externalId: string, key: string, done: (s: Awaited<ReturnType<typeof statusOf>>) => boolean) {
+  for (let i = 0; i < 200; i++) {
+    const s = await statusOf(externalId, key);
+    if (done(s)) return s;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`order ${externalId} did not get there`);
+}
+
+const submit = async (url: string, fields: Record<string, string>) => {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  const text = await res.text();
+  pages.push(text);
+  return { status: res.status, text };
+};
+
+test('the payer opens the hosted form, pays by card, and the order completes with the card masked', async () => {
+  const order = await hostToClientDeposit();
+  expect(order.paymentFormUrl).toBe(`${api.baseUrl}/pay/${order.externalId}`);
+
+  const form = await fetch(order.paymentFormUrl);
+  const html = await form.text();
+  expect(form.status).toBe(200);
+  expect(html).toContain('<form method="post"');
+  expect(html).toContain('Pay 12.09 USD');
+  await waitFor(order.externalId, order.key, (s) => s.orderHistory.some((h) => h.code === '3.0.1.51'));
+
+  const paid = await submit(order.paymentFormUrl, { cardNumber: CARD, cardHolder: 'JANE PAYER', action: 'pay' });
+  expect(paid.status).toBe(202);
+  const final = await waitFor(order.externalId, order.key, (s) => s.orderStatus === 'Success');
+  expect(final.orderHistory.map((h) => h.code)).toEqual([
+    '1.1.1.00',
+    '3.1.1.00',
+    '3.0.1.51',
+    '3.1.1.55',
+    '2.1.3.00',
+    '1.1.3.84',
+  ]);
+  expect(final.externalParams.cardNumber).toBe('411111******1111');
+
+  // Once paid, the form does not take a second card.
+  expect((await submit(order.paymentFormUrl, { cardNumber: CARD, action: 'pay' })).status).toBe(409);
+  // The card number itself is in no page, no status answer, no log line and no order row.
+  const digits = CARD.replace(/ /g, '');
+  expect(pages.join('\n')).not.toContain(digits);
+  expect(api.logLines.join('\n')).not.toContain(digits);
+  const rows = await ds.query(`SELECT row_to_json(o)::text AS j FROM orders o WHERE id = $1`, [order.externalId]);
+  expect(rows[0].j).not.toContain(digits);
+});
+
+test('a payer who cancels fails the order; a bad card number can be corrected; unknown forms are 404', async () => {
+  const order = await hostToClientDeposit(30);
+  expect((await submit(order.paymentFormUrl, { cardNumber: '12ab', action: 'pay' })).status).toBe(400);
+  expect((await submit(order.paymentFormUrl, { action: 'cancel' })).status).toBe(200);
+  const final = await waitFor(order.externalId, order.key, (s) => s.orderStatus === 'Failed');
+  expect(final.orderHistory.map((h) => h.code)).toEqual(['1.1.1.00', '3.1.1.00', '3.0.4.54']);
+
+  expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead`)).status).toBe(404);
+  expect((await fetch(`${api.baseUrl}/pay/not-a-uuid`)).status).toBe(404);
+});
