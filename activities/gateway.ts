@@ -1,3 +1,4 @@
+import { isUuid } from '../domain/ids';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
@@ -29,13 +30,9 @@ export class UnknownGatewayError extends Error {
   override readonly name = 'UnknownGatewayError';
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<GatewayEntity> {
   // Ids come from URLs too: anything that is not a uuid is simply unknown, not a database error.
-  const gateway = UUID.test(gatewayId)
-    ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId })
-    : null;
+  const gateway = isUuid(gatewayId) ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId }) : null;
   if (!gateway) throw new UnknownGatewayError(`gateway ${gatewayId}`);
   return gateway;
 }

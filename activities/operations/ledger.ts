@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { CODES } from '../../domain/history-codes';
 import type { FundsRequest, HoldResult, SettlementResult } from '../../domain/operations-contract';
 import { commissionFor } from './commission';
-import { insertPosting, type Queryable, toSafeInteger } from './sql';
+import { insertPosting, postCommission, type Queryable, toSafeInteger } from './sql';
 
 interface HoldRow {
   merchant_id: string;
@@ -76,14 +76,7 @@ export function fundsActivities(dataSource: DataSource) {
           kind: 'payout',
           idempotencyKey: `${req.orderId}:payout`,
         });
-        if (commissionMinor > 0) {
-          await insertPosting(tx, {
-            ...base,
-            amountMinor: -commissionMinor,
-            kind: 'commission',
-            idempotencyKey: `${req.orderId}:commission`,
-          });
-        }
+        await postCommission(tx, base, commissionMinor);
         return { amountMinor, commissionMinor, posted: true };
       });
     },
@@ -116,14 +109,7 @@ export function fundsActivities(dataSource: DataSource) {
         });
         if (!posted) return { ...(await postedDeposit(tx, req.orderId)), posted: false };
         const commissionMinor = await commissionFor(tx, { ...req, direction: 'deposit' });
-        if (commissionMinor > 0) {
-          await insertPosting(tx, {
-            ...base,
-            amountMinor: -commissionMinor,
-            kind: 'commission',
-            idempotencyKey: `${req.orderId}:commission`,
-          });
-        }
+        await postCommission(tx, base, commissionMinor);
         return { amountMinor: req.amountMinor, commissionMinor, posted: true };
       });
     },

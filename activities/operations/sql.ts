@@ -32,3 +32,18 @@ export async function insertPosting(q: Queryable, p: Posting): Promise<boolean> 
   );
   return rows.length > 0;
 }
+
+/** The order's commission as a debit posting (`<orderId>:commission`), once; nothing when there is no commission. */
+export async function postCommission(
+  q: Queryable,
+  order: Pick<Posting, 'merchantId' | 'currency' | 'orderId'>,
+  commissionMinor: number,
+): Promise<void> {
+  if (commissionMinor <= 0) return;
+  await insertPosting(q, {
+    ...order,
+    amountMinor: -commissionMinor,
+    kind: 'commission',
+    idempotencyKey: `${order.orderId}:commission`,
+  });
+}

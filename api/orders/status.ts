@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids';
 import type { DataSource } from 'typeorm';
 import { getHistoryCode, isHistoryCode } from '../../domain/history-codes';
 import { isCurrency, toMajorUnits } from '../../domain/money';
@@ -5,8 +6,6 @@ import type { Direction, OrderStatus } from '../../domain/order';
 import { HttpError } from '../errors';
 import { OrderStatusResponse } from './schemas';
 import type { z } from 'zod';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** How the status endpoints find an order: by the engine's id or by the merchant's. */
 export type OrderLookup = { by: 'externalId'; value: string } | { by: 'externalTransactionId'; value: string };
@@ -34,7 +33,7 @@ export async function readOrderStatus(
   lookup: OrderLookup,
 ): Promise<z.infer<typeof OrderStatusResponse>> {
   const notFound = () => new HttpError(404, 'ORDER_NOT_FOUND', `no ${direction} order ${lookup.value}`);
-  if (lookup.by === 'externalId' && !UUID.test(lookup.value)) throw notFound();
+  if (lookup.by === 'externalId' && !isUuid(lookup.value)) throw notFound();
   const column = lookup.by === 'externalId' ? 'id' : 'external_transaction_id';
   const rows: StatusRow[] = await dataSource.query(
     `SELECT id, status, amount_minor::text AS amount_minor, currency, external_transaction_id, card_mask, card_holder,

@@ -1,8 +1,10 @@
+import { isUuid } from '../../domain/ids';
 import express, { Router, type Request, type Response } from 'express';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
 import { payformSignal, type PayformEvent } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
+import { escapeHtml } from '../docs-page';
 import { passesLuhn } from '../orders/schemas';
 
 interface FormOrder {
@@ -16,10 +18,6 @@ interface FormOrder {
   processing_redirect_url: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
 function page(res: Response, status: number, title: string, body: string): void {
   res
     .status(status)
@@ -27,10 +25,10 @@ function page(res: Response, status: number, title: string, body: string): void 
     .set('Cache-Control', 'no-store')
     .type('html')
     .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title>` +
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
         '<style>body{font-family:sans-serif;max-width:26rem;margin:3rem auto}label,input,button{display:block;' +
         'margin:.4rem 0;font-size:1rem}input{width:100%}</style></head>' +
-        `<body><h1>${escape(title)}</h1>${body}</body></html>`,
+        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     );
 }
 
@@ -44,7 +42,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
 
   async function loadOrder(req: Request, res: Response): Promise<FormOrder | undefined> {
     const id = String(req.params.externalId);
-    const rows: FormOrder[] = UUID.test(id)
+    const rows: FormOrder[] = isUuid(id)
       ? await deps.dataSource.query(
           `SELECT id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
            FROM orders WHERE id = $1 AND flow = 'h2c'`,
@@ -54,7 +52,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = rows[0];
     if (!order) page(res, 404, 'Payment not found', '<p>There is no payment form at this address.</p>');
     else if (order.status !== 'Created' || order.card_mask) {
-      page(res, 409, 'Payment already submitted', `<p>This payment is ${escape(order.status.toLowerCase())}.</p>`);
+      page(res, 409, 'Payment already submitted', `<p>This payment is ${escapeHtml(order.status.toLowerCase())}.</p>`);
       return undefined;
     }
     return order;
@@ -109,7 +107,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       res,
       202,
       'Payment in progress',
-      `<p>Your payment is being processed.</p>${next ? `<p><a href="${escape(next)}">Back to the shop</a></p>` : ''}`,
+      `<p>Your payment is being processed.</p>${next ? `<p><a href="${escapeHtml(next)}">Back to the shop</a></p>` : ''}`,
     );
   });
   return router;

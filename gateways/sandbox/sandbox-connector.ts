@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids';
 import type { DataSource } from 'typeorm';
 import { CODES } from '../../domain/history-codes';
 import { GatewayEntity } from '../../entities/gateway.entity';
@@ -29,8 +30,6 @@ import {
 
 /** Which callback `buildCallback` makes: a scenario's own behaviour, or a pending update. */
 export type CallbackVariant = CallbackBehaviour | 'pending';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * An in-process sandbox gateway that keeps its payments in PostgreSQL, as a PSP keeps them on its side: a create
@@ -80,7 +79,7 @@ export class SandboxConnector implements GatewayConnector {
    * test decides when the callback "arrives"; for a payment that never resolves it is a pending update.
    */
   async buildCallback(gatewayRef: string, variant?: CallbackVariant): Promise<RawGatewayCallback> {
-    const payment = UUID.test(gatewayRef)
+    const payment = isUuid(gatewayRef)
       ? await this.dataSource.getRepository(SandboxPaymentEntity).findOneBy({ id: gatewayRef })
       : null;
     if (!payment) throw new Error(`no sandbox payment ${gatewayRef}`);
@@ -142,7 +141,7 @@ export class SandboxConnector implements GatewayConnector {
   private find(gatewayId: string, query: GatewayStatusQuery): Promise<SandboxPaymentEntity | null> {
     const repo = this.dataSource.getRepository(SandboxPaymentEntity);
     if (query.gatewayRef !== undefined) {
-      return UUID.test(query.gatewayRef) ? repo.findOneBy({ id: query.gatewayRef, gatewayId }) : Promise.resolve(null);
+      return isUuid(query.gatewayRef) ? repo.findOneBy({ id: query.gatewayRef, gatewayId }) : Promise.resolve(null);
     }
     return repo.findOneBy({ gatewayId, idempotencyKey: query.idempotencyKey });
   }
