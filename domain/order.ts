@@ -11,8 +11,5 @@ export type KeyMode = 'sandbox' | 'live';
 /** The `orderStatus` values of PayStar's API. */
 export type OrderStatus = 'Created' | 'Processing' | 'Success' | 'Failed';
 
-/** Statuses after which nothing about the payment changes any more. */
-export const FINAL_STATUSES: readonly OrderStatus[] = ['Success', 'Failed'];
-
 /** Deterministic workflow id from the business key, so one order can never run as two workflows. */
 export const orderWorkflowId = (direction: Direction, orderId: string): string => `${direction}-${orderId}`;
