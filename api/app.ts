@@ -6,6 +6,7 @@ import type { Logger } from '../infra/logging/logger';
 import type { TemporalLinks } from './temporal-connections';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApiDocument } from './openapi';
+import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
 import { historyCodesRouter } from './routes/history-codes';
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   taskQueue: string;
   /** Key of the keyed hashes of card numbers (black-list matching without storing numbers). */
   secretsKey: string;
+  /** The bootstrap admin key (ADMIN_KEY); without it only operators' keys open the admin API. */
+  adminKey?: string | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
@@ -52,8 +55,10 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(gatewayCallbacksRouter(deps));
   app.use(express.json({ limit: '100kb' }));
 
-  const openApiDocument = buildOpenApiDocument();
+  // Built on first use: routers register their paths when they are created, below.
+  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
   app.get('/openapi.json', (_req, res) => {
+    openApiDocument ??= buildOpenApiDocument();
     res.json(openApiDocument);
   });
   app.use(healthRouter({ dataSource: deps.dataSource, temporalProbe: deps.temporal.probe }));
@@ -61,6 +66,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(ordersRouter(deps));
   app.use(paymentFormRouter(deps));
   app.use(historyCodesRouter());
+  app.use(adminRouter(deps));
 
   app.use(notFound);
   app.use(errorHandler);

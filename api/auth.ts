@@ -10,6 +10,8 @@ export interface MerchantPrincipal {
   merchantId: string;
   scope: Direction;
   mode: KeyMode;
+  /** The pipeline the key is bound to, if any. */
+  pipelineId: string | null;
 }
 
 declare module 'express-serve-static-core' {
@@ -27,11 +29,13 @@ export function merchantAuth(dataSource: DataSource, allowed: readonly Direction
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match) throw new HttpError(401, 'UNAUTHORIZED', 'missing bearer key in the Authorization header');
     const key = await dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(match[1]!) });
-    if (!key || key.revokedAt) throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
+    // A rotated key may stay valid for a grace period: revoked_at is then in the future.
+    if (!key || (key.revokedAt && key.revokedAt.getTime() <= Date.now()))
+      throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
     if (!allowed.includes(key.scope)) {
       throw new HttpError(403, 'FORBIDDEN', `a ${key.scope} key cannot be used here`);
     }
-    req.merchant = { merchantId: key.merchantId, scope: key.scope, mode: key.mode };
+    req.merchant = { merchantId: key.merchantId, scope: key.scope, mode: key.mode, pipelineId: key.pipelineId };
     next();
   };
 }

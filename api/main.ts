@@ -16,6 +16,7 @@ async function main(): Promise<void> {
     logger,
     taskQueue: config.TASK_QUEUE,
     secretsKey: config.SECRETS_KEY,
+    adminKey: config.ADMIN_KEY,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
 
   let stopping = false;

@@ -16,4 +16,10 @@ export class ApiKeyEntity {
   @Index({ unique: true }) @Column('text', { name: 'key_hash' }) keyHash!: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt!: Date | null;
+  /** The pipeline this key's orders go through; NULL: the merchant's oldest pipeline of the key's direction. */
+  @Column('uuid', { name: 'pipeline_id', nullable: true }) pipelineId!: string | null;
+  /** Operators' name for the key (e.g. "shop backend"). */
+  @Column('text', { nullable: true }) label!: string | null;
+  /** The key a rotation issued in this one's place. */
+  @Column('uuid', { name: 'replaced_by', nullable: true }) replacedBy!: string | null;
 }

@@ -10,6 +10,7 @@ import { OrderMode1763900000002 } from './migrations/1763900000002-order-mode';
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
+import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   ...OPERATIONS_ENTITIES,
   ...MERCHANT_CALLBACK_ENTITIES,
   ...GATEWAY_ENTITIES,
+  ...ADMIN_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
@@ -38,6 +40,7 @@ export const MIGRATIONS = [
   OrderGatewayRefs1763900000000,
   MerchantApiOrders1763900000001,
   OrderMode1763900000002,
+  ...ADMIN_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

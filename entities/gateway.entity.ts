@@ -12,5 +12,7 @@ export class GatewayEntity {
   /** Sandbox keys reach only sandbox gateways. */
   @Column('text') mode!: KeyMode;
   @Column('jsonb', { default: {} }) settings!: Record<string, unknown>;
+  /** A disabled gateway is left out of every route (e.g. during a provider outage). */
+  @Column('boolean', { default: true }) enabled!: boolean;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

@@ -9,5 +9,9 @@ export class PipelineEntity {
   @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
   @Column('text') direction!: Direction;
   @Column('text') name!: string;
+  /** Off: an order tries only the first matching gateway of the route. */
+  @Column('boolean', { name: 'cascade_enabled', default: true }) cascadeEnabled!: boolean;
+  /** At most this many gateways per order; NULL: every matching gateway. */
+  @Column('int', { name: 'max_gateways', nullable: true }) maxGateways!: number | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

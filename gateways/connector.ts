@@ -30,6 +30,8 @@ export interface GatewayConnector {
   create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;
   status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome>;
   verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification>;
+  /** Throws a GatewayMisconfiguredError for settings this connector could not use, so operators hear it at once. */
+  checkSettings?(settings: Record<string, unknown>): void;
 }
 
 /** A gateway row whose settings its connector cannot use; the activity reports it as non-retryable. */
@@ -50,5 +52,10 @@ export class GatewayRegistry {
     const connector = this.connectors.get(name);
     if (!connector) throw new Error(`no gateway connector named "${name}"`);
     return connector;
+  }
+
+  /** The names a gateway row may use in `connector`. */
+  names(): string[] {
+    return [...this.connectors.keys()];
   }
 }

@@ -12,6 +12,7 @@ import {
 import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
 import { toMinorUnits } from '../../domain/money';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { mostSpecificCommissionSql } from '../../activities/operations/commission';
 import type { OrderInput } from '../../workflows/definitions';
 import {
   DirectionKey,
@@ -155,14 +156,18 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
   let row = await findOrder(deps, merchantId, direction, order.externalTransactionId);
   let created = false;
   if (!row) {
-    const pipelineId = await pipelineFor(deps, merchantId, direction);
+    const pipelineId = req.merchant!.pipelineId ?? (await pipelineFor(deps, merchantId, direction));
     const id = randomUUID();
+    // The commission in force now is the order's price (0 when none applies): later changes do not reprice it.
     const inserted: OrderRow[] = await ds.query(
       `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
                            workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
                            card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
-                           success_redirect_url, mode)
-       VALUES ($1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)
+                           success_redirect_url, mode, commission_percent, commission_fixed_minor)
+       SELECT $1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
+              coalesce(c.percent, 0), coalesce(c.fixed_minor, 0)
+         FROM (SELECT 1) AS one
+         LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3', '$8::uuid', '$6')}) c ON true
        ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
        RETURNING id, status, request_hash, pipeline_id, flow`,
       [

@@ -1,6 +1,6 @@
 import { isUuid } from '../../domain/ids';
 import type { DataSource } from 'typeorm';
-import { getHistoryCode, isHistoryCode } from '../../domain/history-codes';
+import { describeStoredCode } from '../../domain/history-codes';
 import { isCurrency, toMajorUnits } from '../../domain/money';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { HttpError } from '../errors';
@@ -60,15 +60,9 @@ export async function readOrderStatus(
       cardHolder: order.card_holder,
       cardNumber: order.card_mask,
     },
-    // A code the catalog no longer knows is still shown, as itself, rather than failing the whole answer.
     orderHistory: history.map((h) => {
-      const known = isHistoryCode(h.code) ? getHistoryCode(h.code) : undefined;
-      return {
-        time: new Date(h.occurred_at).toISOString(),
-        action: known?.action ?? h.code,
-        code: h.code,
-        description: known?.description ?? 'unknown code',
-      };
+      const { action, description } = describeStoredCode(h.code);
+      return { time: new Date(h.occurred_at).toISOString(), action, code: h.code, description };
     }),
   });
 }

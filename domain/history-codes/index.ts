@@ -3,7 +3,9 @@
  * what it returns in `orderHistory[].action` (legacy `X.Y.Z.W`). Pure TypeScript: workflows import it.
  */
 import {
+  getHistoryCode,
   HISTORY_CODES,
+  isHistoryCode,
   type Actor,
   type EventClass,
   type HistoryCode,
@@ -93,3 +95,13 @@ export const findHistoryCode = (q: HistoryCodeQuery): HistoryCodeDefinition | un
   HISTORY_CODES.find(
     (d) => d.actor === q.actor && d.class === q.class && d.status === q.status && d.reason === q.reason,
   );
+
+/**
+ * The legacy action and description shown for a stored code. A code the catalog no longer knows is shown as
+ * itself, rather than failing the whole answer it is part of.
+ */
+export function describeStoredCode(code: string): { action: string; description: string } {
+  if (!isHistoryCode(code)) return { action: code, description: 'unknown code' };
+  const known = getHistoryCode(code);
+  return { action: known.action, description: known.description };
+}

@@ -21,6 +21,10 @@ import { callPsp } from './transport';
 export class HttpSimConnector implements GatewayConnector {
   readonly name = 'http-sim';
 
+  checkSettings(settings: Record<string, unknown>): void {
+    httpSettingsOf({ id: '(new settings)', settings });
+  }
+
   async create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome> {
     const answer = await callPsp(httpSettingsOf(ctx.gateway), {
       method: 'POST',

@@ -9,6 +9,11 @@ export function generateApiKey(scope: Direction, mode: KeyMode): string {
   return `ps_${mode}_${scope}_${randomBytes(32).toString('base64url')}`;
 }
 
+/** An operator's admin key (`ps_admin_…`), stored as a digest like merchant keys. */
+export function generateOperatorKey(): string {
+  return `ps_admin_${randomBytes(32).toString('base64url')}`;
+}
+
 /** The digest stored in `api_keys.key_hash`. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');

@@ -1,0 +1,45 @@
+import type { Request } from 'express';
+import type { DataSource, EntityManager } from 'typeorm';
+
+/** One change, as the audit log keeps it. `before` is null for a create, `after` for a delete. */
+export interface AuditedChange {
+  action: 'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace';
+  entityType: string;
+  entityId: string;
+  before: object | null;
+  after: object | null;
+  note?: string | null;
+}
+
+/**
+ * Runs an admin change and writes its audit entries in the same transaction: either both commit or neither does.
+ * `before` and `after` are the API's views of the rows, which carry no secrets (keys appear as prefixes, cards as
+ * masks and fingerprints, gateway credentials redacted).
+ */
+export async function audited<T>(
+  dataSource: DataSource,
+  req: Request,
+  change: (tx: EntityManager) => Promise<{ result: T; changes: AuditedChange[] }>,
+): Promise<T> {
+  return dataSource.transaction(async (tx) => {
+    const { result, changes } = await change(tx);
+    for (const c of changes) {
+      await tx.query(
+        `INSERT INTO audit_log (actor, operator_id, action, entity_type, entity_id, before, after, note, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          req.admin!.actor,
+          req.admin!.operatorId,
+          c.action,
+          c.entityType,
+          c.entityId,
+          c.before === null ? null : JSON.stringify(c.before),
+          c.after === null ? null : JSON.stringify(c.after),
+          c.note ?? null,
+          typeof req.id === 'string' ? req.id : null,
+        ],
+      );
+    }
+    return result;
+  });
+}

@@ -1,0 +1,363 @@
+import { Router } from 'express';
+import type { EntityManager } from 'typeorm';
+import { z } from 'zod';
+import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
+import type { RequisiteType } from '../../domain/requisites';
+import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import type { ApiDependencies } from '../app';
+import { HttpError } from '../errors';
+import { adminRoute } from './admin-route';
+import { audited } from './audit';
+import { IdParams, Page, pageOf, scopeOwner, Timestamp, toPage, Uuid } from './common-schemas';
+
+/**
+ * The black list of seed 004: hard blocks on a card, email, IP, phone or PayeerIdentifier, By Merch (every pipeline
+ * of the merchant) or By Pipeline (that pipeline only). Values are normalised per type so that equivalent spellings
+ * match; a card is kept only as its keyed fingerprint and its mask.
+ */
+
+const TYPES: Record<string, RequisiteType> = {
+  card: 'card',
+  email: 'email',
+  ip: 'ip',
+  phone: 'phone',
+  payeeridentifier: 'payeerIdentifier',
+};
+/** Seed 004 spells the types Card, Email, IP, Phone, PayeerIdentifier; any letter case is taken. */
+const RequisiteTypeSchema = z
+  .preprocess((v) => (typeof v === 'string' ? (TYPES[v.toLowerCase()] ?? v) : v), z.enum(Object.values(TYPES)))
+  .openapi({ description: 'card, email, ip, phone or payeerIdentifier (seed 004 spellings accepted)' });
+const SCOPES: Record<string, 'merchant' | 'pipeline'> = {
+  merchant: 'merchant',
+  'by merch': 'merchant',
+  pipeline: 'pipeline',
+  'by pipeline': 'pipeline',
+};
+const ScopeSchema = z
+  .preprocess((v) => (typeof v === 'string' ? (SCOPES[v.toLowerCase()] ?? v) : v), z.enum(['merchant', 'pipeline']))
+  .openapi({ description: '`merchant` (By Merch) or `pipeline` (By Pipeline)' });
+const Description = z.string().trim().max(500).nullable();
+
+const Entry = z
+  .object({
+    id: Uuid,
+    scope: z.enum(['merchant', 'pipeline']),
+    merchantId: Uuid.openapi({ description: "The merchant, or the pipeline's merchant for a By Pipeline entry" }),
+    pipelineId: Uuid.nullable(),
+    type: z.enum(Object.values(TYPES)),
+    requisites: z.string().openapi({ description: 'As shown to operators: normalised, or the masked card' }),
+    description: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('BlacklistEntry');
+type Entry = z.infer<typeof Entry>;
+
+const CreateBody = z
+  .strictObject({
+    scope: ScopeSchema,
+    merchantId: Uuid.optional(),
+    pipelineId: Uuid.optional(),
+    type: RequisiteTypeSchema,
+    requisites: z
+      .string()
+      .min(1)
+      .max(320)
+      .openapi({ description: 'The value to block, as typed', example: '4111 1111 1111 1111' }),
+    description: Description.optional(),
+  })
+  .superRefine(scopeOwner);
+
+const UpdateBody = z
+  .strictObject({
+    scope: ScopeSchema.optional(),
+    merchantId: Uuid.optional(),
+    pipelineId: Uuid.optional(),
+    type: RequisiteTypeSchema.optional(),
+    requisites: z.string().min(1).max(320).optional(),
+    description: Description.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.scope !== undefined) scopeOwner({ ...b, scope: b.scope }, ctx);
+    else if (b.merchantId !== undefined || b.pipelineId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['scope'], message: 'give scope with the merchantId or pipelineId' });
+    }
+    if (b.type !== undefined && b.requisites === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['requisites'], message: 'a new type needs its requisites' });
+    }
+  });
+
+const Filters = Page.extend({
+  createdFrom: Timestamp.optional().openapi({ description: 'Created at or after' }),
+  createdTo: Timestamp.optional().openapi({ description: 'Created before' }),
+  merchantId: Uuid.optional().openapi({
+    description: "The merchant's entries, By Merch and By Pipeline of its pipelines",
+  }),
+  pipelineId: Uuid.optional().openapi({ description: 'By Pipeline entries of this pipeline' }),
+  scope: ScopeSchema.optional(),
+  type: RequisiteTypeSchema.optional(),
+  requisites: z.string().min(1).optional().openapi({
+    description: 'Equal after normalisation (a full card number matches its fingerprint), or part of the shown value',
+  }),
+  description: z.string().min(1).optional().openapi({ description: 'Part of the description, any letter case' }),
+});
+
+const DeleteQuery = z.object({
+  reason: z.string().trim().min(1).max(500).optional().openapi({ description: 'Why the block is removed (audit log)' }),
+});
+
+interface EntryRow {
+  id: string;
+  scope: 'merchant' | 'pipeline';
+  owner_merchant_id: string;
+  pipeline_id: string | null;
+  type: RequisiteType;
+  display_value: string;
+  description: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const SELECT_ENTRIES = `
+  SELECT b.id, b.scope, coalesce(b.merchant_id, p.merchant_id) AS owner_merchant_id, b.pipeline_id, b.type,
+         b.display_value, b.description, b.created_at, b.updated_at
+    FROM blacklist_entries b
+    LEFT JOIN pipelines p ON p.id = b.pipeline_id`;
+
+const view = (r: EntryRow): Entry => ({
+  id: r.id,
+  scope: r.scope,
+  merchantId: r.owner_merchant_id,
+  pipelineId: r.pipeline_id,
+  type: r.type,
+  requisites: r.display_value,
+  description: r.description,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** The stored (matched) and shown forms of a requisite, or a 400 naming the field. */
+function storedForms(type: RequisiteType, raw: string, secretsKey: string) {
+  try {
+    if (type === 'card') return { value: cardFingerprint(raw, secretsKey), display: maskCard(raw) };
+    const value = normalizeRequisite(type, raw);
+    return { value, display: value };
+  } catch (err) {
+    if (err instanceof RequisiteFormatError) {
+      throw new HttpError(400, 'VALIDATION_FAILED', `requisites: ${err.message}`, [
+        { field: 'requisites', message: err.message },
+      ]);
+    }
+    throw err;
+  }
+}
+
+async function findEntry(tx: EntityManager, id: string): Promise<Entry> {
+  const rows: EntryRow[] = await tx.query(`${SELECT_ENTRIES} WHERE b.id = $1`, [id]);
+  if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', `no black-list entry ${id}`);
+  return view(rows[0]);
+}
+
+export function blacklistRouter(deps: ApiDependencies): Router {
+  const router = Router();
+  const ds = deps.dataSource;
+
+  adminRoute(
+    router,
+    {
+      method: 'post',
+      path: '/blacklist',
+      summary: 'Add a black-list entry (By Merch or By Pipeline)',
+      body: CreateBody,
+      response: Entry,
+      status: 201,
+      errors: { 409: 'The same requisite is already blocked for this merchant or pipeline' },
+    },
+    async ({ body, req }) => {
+      const forms = storedForms(body.type, body.requisites, deps.secretsKey);
+      return audited(ds, req, async (tx) => {
+        const [row]: Array<{ id: string }> = await tx.query(
+          `INSERT INTO blacklist_entries (type, value, display_value, scope, merchant_id, pipeline_id, description)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [
+            body.type,
+            forms.value,
+            forms.display,
+            body.scope,
+            body.merchantId ?? null,
+            body.pipelineId ?? null,
+            body.description ?? null,
+          ],
+        );
+        const after = await findEntry(tx, row!.id);
+        return {
+          result: after,
+          changes: [{ action: 'create', entityType: 'blacklist-entry', entityId: after.id, before: null, after }],
+        };
+      });
+    },
+  );
+
+  const list = async (query: z.infer<typeof Filters>) => {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (v: unknown) => `$${params.push(v)}`;
+    if (query.createdFrom) where.push(`b.created_at >= ${param(query.createdFrom)}`);
+    if (query.createdTo) where.push(`b.created_at < ${param(query.createdTo)}`);
+    if (query.merchantId) where.push(`coalesce(b.merchant_id, p.merchant_id) = ${param(query.merchantId)}`);
+    if (query.pipelineId) where.push(`b.pipeline_id = ${param(query.pipelineId)}`);
+    if (query.scope) where.push(`b.scope = ${param(query.scope)}`);
+    if (query.type) where.push(`b.type = ${param(query.type)}`);
+    if (query.description) where.push(`b.description ILIKE ${param(`%${escapeLike(query.description)}%`)}`);
+    if (query.requisites) where.push(requisitesFilter(query.requisites, query.type, deps.secretsKey, param));
+    const rows: EntryRow[] = await ds.query(
+      `${SELECT_ENTRIES} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY b.created_at DESC, b.id LIMIT ${param(query.limit + 1)} OFFSET ${param(query.offset)}`,
+      params,
+    );
+    return toPage(rows.map(view), query);
+  };
+  adminRoute(
+    router,
+    {
+      method: 'get',
+      path: '/blacklist',
+      summary: 'List black-list entries, filtered',
+      query: Filters,
+      response: pageOf(Entry),
+    },
+    async ({ query }) => list(query),
+  );
+  // A card number in a URL ends up in proxies' logs: searching by one goes in a body.
+  adminRoute(
+    router,
+    {
+      method: 'post',
+      path: '/blacklist/search',
+      summary: 'List black-list entries, filters in the body (use this to search by card number)',
+      body: Filters,
+      response: pageOf(Entry),
+    },
+    async ({ body }) => list(body),
+  );
+
+  adminRoute(
+    router,
+    {
+      method: 'get',
+      path: '/blacklist/{id}',
+      summary: 'One black-list entry',
+      params: IdParams,
+      response: Entry,
+      errors: { 404: 'No such entry' },
+    },
+    async ({ params }) => findEntry(ds.manager, params.id),
+  );
+
+  adminRoute(
+    router,
+    {
+      method: 'patch',
+      path: '/blacklist/{id}',
+      summary: 'Update a black-list entry: scope and owner, type and requisites, description',
+      params: IdParams,
+      body: UpdateBody,
+      response: Entry,
+      errors: { 404: 'No such entry', 409: 'The same requisite is already blocked for that merchant or pipeline' },
+    },
+    async ({ params, body, req }) => {
+      const forms =
+        body.requisites === undefined
+          ? null
+          : storedForms(body.type ?? (await findEntry(ds.manager, params.id)).type, body.requisites, deps.secretsKey);
+      return audited(ds, req, async (tx) => {
+        const before = await findEntry(tx, params.id);
+        await tx.query(
+          `UPDATE blacklist_entries SET
+             type = coalesce($2, type),
+             value = coalesce($3, value),
+             display_value = coalesce($4, display_value),
+             scope = coalesce($5, scope),
+             merchant_id = CASE WHEN $5::text IS NULL THEN merchant_id ELSE $6::uuid END,
+             pipeline_id = CASE WHEN $5::text IS NULL THEN pipeline_id ELSE $7::uuid END,
+             description = CASE WHEN $8 THEN $9 ELSE description END,
+             updated_at = now()
+           WHERE id = $1`,
+          [
+            params.id,
+            body.type ?? null,
+            forms?.value ?? null,
+            forms?.display ?? null,
+            body.scope ?? null,
+            body.merchantId ?? null,
+            body.pipelineId ?? null,
+            body.description !== undefined,
+            body.description ?? null,
+          ],
+        );
+        const after = await findEntry(tx, params.id);
+        return {
+          result: after,
+          changes: [{ action: 'update', entityType: 'blacklist-entry', entityId: after.id, before, after }],
+        };
+      });
+    },
+  );
+
+  adminRoute(
+    router,
+    {
+      method: 'delete',
+      path: '/blacklist/{id}',
+      summary: 'Delete a black-list entry, optionally saying why',
+      params: IdParams,
+      query: DeleteQuery,
+      response: Entry,
+      errors: { 404: 'No such entry' },
+    },
+    async ({ params, query, req }) =>
+      audited(ds, req, async (tx) => {
+        const before = await findEntry(tx, params.id);
+        await tx.query(`DELETE FROM blacklist_entries WHERE id = $1`, [params.id]);
+        return {
+          result: before,
+          changes: [
+            {
+              action: 'delete',
+              entityType: 'blacklist-entry',
+              entityId: before.id,
+              before,
+              after: null,
+              note: query.reason ?? null,
+            },
+          ],
+        };
+      }),
+  );
+  return router;
+}
+
+/**
+ * The requisites filter: an entry matches when the term, normalised for the entry's type, is its stored value (so
+ * `+44 7700 900123` finds `+447700900123`, and a full card number finds its fingerprint), or when the term is part
+ * of the shown value (a card's last four digits, a mail domain).
+ */
+function requisitesFilter(
+  term: string,
+  type: RequisiteType | undefined,
+  secretsKey: string,
+  param: (v: unknown) => string,
+) {
+  const exact: string[] = [];
+  for (const t of type ? [type] : Object.values(TYPES)) {
+    try {
+      const value = t === 'card' ? cardFingerprint(term, secretsKey) : normalizeRequisite(t, term);
+      exact.push(`(b.type = ${param(t)} AND b.value = ${param(value)})`);
+    } catch (err) {
+      if (!(err instanceof RequisiteFormatError)) throw err;
+    }
+  }
+  return `(${[...exact, `b.display_value ILIKE ${param(`%${escapeLike(term.trim())}%`)}`].join(' OR ')})`;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,0 +1,153 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { describeStoredCode } from '../../domain/history-codes';
+import type { ApiDependencies } from '../app';
+import { HttpError } from '../errors';
+import { adminRoute } from './admin-route';
+import { Direction, IdParams, Page, pageOf, toPage, Uuid } from './common-schemas';
+
+/**
+ * The operator's view of orders: what the merchant sees plus what the engine knows — pipeline, gateway, the fee it
+ * was accepted with, and each history entry's details (which gateway was tried, which limit or black-list entry
+ * stopped it). Read from PostgreSQL; the Temporal Web UI shows the same order as a workflow (docs/admin-api.md).
+ */
+
+const Status = z.enum(['Created', 'Processing', 'Success', 'Failed']);
+const OrderSummary = z.object({
+  id: Uuid,
+  merchantId: Uuid,
+  pipelineId: Uuid.nullable(),
+  direction: Direction,
+  externalTransactionId: z.string(),
+  amountMinor: z.number(),
+  currency: z.string(),
+  status: Status,
+  mode: z.string().nullable(),
+  gatewayId: Uuid.nullable().openapi({ description: 'The gateway that has (or last had) the payment' }),
+  workflowId: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+const AdminOrder = OrderSummary.extend({
+  method: z.string().nullable(),
+  cardMask: z.string().nullable(),
+  commission: z.object({ percent: z.string(), fixedMinor: z.number() }).nullable(),
+  history: z.array(
+    z.object({
+      seq: z.number(),
+      time: z.string(),
+      code: z.string(),
+      action: z.string(),
+      description: z.string(),
+      status: Status,
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+}).openapi('AdminOrder');
+
+interface OrderRow {
+  id: string;
+  merchant_id: string;
+  pipeline_id: string | null;
+  direction: 'deposit' | 'payout';
+  external_transaction_id: string;
+  amount_minor: string;
+  currency: string;
+  status: z.infer<typeof Status>;
+  mode: string | null;
+  gateway_id: string | null;
+  workflow_id: string;
+  created_at: Date;
+  updated_at: Date;
+  method: string | null;
+  card_mask: string | null;
+  commission_percent: string | null;
+  commission_fixed_minor: string | null;
+}
+const COLUMNS = `id, merchant_id, pipeline_id, direction, external_transaction_id, amount_minor::text AS amount_minor,
+  currency, status, mode, gateway_id, workflow_id, created_at, updated_at, method, card_mask,
+  commission_percent::text AS commission_percent, commission_fixed_minor::text AS commission_fixed_minor`;
+const summary = (r: OrderRow) => ({
+  id: r.id,
+  merchantId: r.merchant_id,
+  pipelineId: r.pipeline_id,
+  direction: r.direction,
+  externalTransactionId: r.external_transaction_id,
+  amountMinor: Number(r.amount_minor),
+  currency: r.currency.trim(),
+  status: r.status,
+  mode: r.mode,
+  gatewayId: r.gateway_id,
+  workflowId: r.workflow_id,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+export function adminOrdersRouter(deps: ApiDependencies): Router {
+  const router = Router();
+  const ds = deps.dataSource;
+
+  adminRoute(
+    router,
+    {
+      method: 'get',
+      path: '/orders',
+      summary: "A merchant's orders, newest first",
+      query: Page.extend({ merchantId: Uuid, status: Status.optional(), direction: Direction.optional() }),
+      response: pageOf(OrderSummary),
+    },
+    async ({ query }) => {
+      const rows: OrderRow[] = await ds.query(
+        `SELECT ${COLUMNS} FROM orders
+          WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR direction = $3)
+          ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
+        [query.merchantId, query.status ?? null, query.direction ?? null, query.limit + 1, query.offset],
+      );
+      return toPage(rows.map(summary), query);
+    },
+  );
+
+  adminRoute(
+    router,
+    {
+      method: 'get',
+      path: '/orders/{id}',
+      summary: 'An order with its full history and the details of each step',
+      params: IdParams,
+      response: AdminOrder,
+      errors: { 404: 'No such order' },
+    },
+    async ({ params }) => {
+      const [row]: OrderRow[] = await ds.query(`SELECT ${COLUMNS} FROM orders WHERE id = $1`, [params.id]);
+      if (!row) throw new HttpError(404, 'NOT_FOUND', `no order ${params.id}`);
+      const history: Array<{
+        seq: number;
+        occurred_at: Date;
+        code: string;
+        status: z.infer<typeof Status>;
+        details: Record<string, unknown>;
+      }> = await ds.query(
+        `SELECT seq, occurred_at, code, status, details FROM order_history WHERE order_id = $1 ORDER BY seq`,
+        [params.id],
+      );
+      return {
+        ...summary(row),
+        method: row.method,
+        cardMask: row.card_mask,
+        commission:
+          row.commission_percent === null
+            ? null
+            : { percent: row.commission_percent, fixedMinor: Number(row.commission_fixed_minor ?? 0) },
+        history: history.map((h) => ({
+          seq: h.seq,
+          time: h.occurred_at.toISOString(),
+          code: h.code,
+          ...describeStoredCode(h.code),
+          status: h.status,
+          details: h.details,
+        })),
+      };
+    },
+  );
+  return router;
+}

@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * One admin change: who made it, to what, the row before and after (NULL before a create, NULL after a delete),
+ * and when. Written in the transaction of the change itself, so a change without its entry cannot commit.
+ * Append-only: nothing in the engine updates or deletes these rows.
+ */
+@Entity('audit_log')
+export class AuditLogEntryEntity {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
+  @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
+  /** The operator's name, or `admin-key` for the bootstrap key of the ADMIN_KEY setting. */
+  @Column('text') actor!: string;
+  @Column('uuid', { name: 'operator_id', nullable: true }) operatorId!: string | null;
+  /** `create`, `update`, `delete`, `rotate`, `revoke`, `reorder`. */
+  @Column('text') action!: string;
+  @Column('text', { name: 'entity_type' }) entityType!: string;
+  @Column('text', { name: 'entity_id' }) entityId!: string;
+  @Column('jsonb', { nullable: true }) before!: Record<string, unknown> | null;
+  @Column('jsonb', { nullable: true }) after!: Record<string, unknown> | null;
+  /** Why, when the operator said (e.g. the reason a black-list entry was removed). */
+  @Column('text', { nullable: true }) note!: string | null;
+  @Column('text', { name: 'request_id', nullable: true }) requestId!: string | null;
+}
