@@ -29,9 +29,9 @@ export function orderHistoryActivities(dataSource: DataSource) {
           );
         }
         const inserted: unknown[] = await tx.query(
-          `INSERT INTO order_history (order_id, seq, code, status, occurred_at, details)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (order_id, seq) DO NOTHING RETURNING id`,
-          [order.orderId, entry.seq, entry.code, entry.status, entry.at, entry.details ?? {}],
+          `INSERT INTO order_history (order_id, seq, code, status, occurred_at, details, gateway_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (order_id, seq) DO NOTHING RETURNING id`,
+          [order.orderId, entry.seq, entry.code, entry.status, entry.at, entry.details ?? {}, entry.gatewayId ?? null],
         );
         if (entry.gatewayId && entry.gatewayRef) {
           await tx.query(

@@ -15,4 +15,6 @@ export class OrderHistoryEntity {
   @Column('text') status!: OrderStatus;
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('jsonb', { default: {} }) details!: Record<string, unknown>;
+  /** The gateway the entry is about (an attempt, a status check, a callback); NULL for the engine's own steps. */
+  @Column('uuid', { name: 'gateway_id', nullable: true }) gatewayId!: string | null;
 }

@@ -40,6 +40,7 @@ const AdminOrder = OrderSummary.extend({
       action: z.string(),
       description: z.string(),
       status: Status,
+      gatewayId: Uuid.nullable().openapi({ description: 'The gateway the step is about' }),
       details: z.record(z.string(), z.unknown()),
     }),
   ),
@@ -126,8 +127,9 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
         code: string;
         status: z.infer<typeof Status>;
         details: Record<string, unknown>;
+        gateway_id: string | null;
       }> = await ds.query(
-        `SELECT seq, occurred_at, code, status, details FROM order_history WHERE order_id = $1 ORDER BY seq`,
+        `SELECT seq, occurred_at, code, status, details, gateway_id FROM order_history WHERE order_id = $1 ORDER BY seq`,
         [params.id],
       );
       return {
@@ -144,6 +146,7 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
           code: h.code,
           ...describeStoredCode(h.code),
           status: h.status,
+          gatewayId: h.gateway_id,
           details: h.details,
         })),
       };
