@@ -6,7 +6,8 @@ import { TEST_ADMIN_KEY } from './http';
 export type Answer = { status: number; json: any };
 
 /** JSON over HTTP with a bearer key; every answer body is also kept, so tests can check none leaks a secret. */
-export function httpClient(baseUrl: string, key: string | undefined = TEST_ADMIN_KEY) {
+/** `key` null sends no Authorization header. */
+export function httpClient(baseUrl: string, key: string | null = TEST_ADMIN_KEY) {
   const bodies: string[] = [];
   const call = async (method: string, path: string, body?: unknown): Promise<Answer> => {
     const res = await fetch(`${baseUrl}${path}`, {

@@ -12,7 +12,13 @@ export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789abcdef0123456789';
 /** The bootstrap admin key of test APIs. */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
-export async function startApi(deps: { dataSource: DataSource; temporalAddress: string; taskQueue?: string }) {
+export async function startApi(deps: {
+  dataSource: DataSource;
+  temporalAddress: string;
+  taskQueue?: string;
+  /** null: an API without a bootstrap admin key. */
+  adminKey?: string | null;
+}) {
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -27,7 +33,7 @@ export async function startApi(deps: { dataSource: DataSource; temporalAddress: 
     logger: pino({ level: 'info' }, sink),
     taskQueue: deps.taskQueue ?? 'payments',
     secretsKey: TEST_SECRETS_KEY,
-    adminKey: TEST_ADMIN_KEY,
+    adminKey: deps.adminKey === null ? undefined : (deps.adminKey ?? TEST_ADMIN_KEY),
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
