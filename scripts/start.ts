@@ -171,7 +171,7 @@ async function main(): Promise<void> {
       `  Demo merchant   ${DEMO_MERCHANT_ID}`,
       `  Deposit key     ${credentials.depositKey}   (sandbox)`,
       `  Payout key      ${credentials.payoutKey}   (sandbox)`,
-      `  Admin key       ${credentials.adminKey}`,
+      `  Admin key       ${credentials.adminKey}   (admin API: ${apiUrl}/api/v1/admin, docs/admin-api.md)`,
       `  Try it          curl -H "Authorization: Bearer ${credentials.depositKey}" ${apiUrl}/api/v1/integration/balance`,
       '',
     ].join('\n'),

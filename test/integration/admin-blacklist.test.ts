@@ -69,6 +69,9 @@ describe('adding entries', () => {
       expect(JSON.stringify(row)).not.toContain(CARD);
     }
     expect(admin.bodies.join('')).not.toContain(CARD);
+    const logs = api.logLines.join('');
+    expect(logs).toContain('/api/v1/admin/blacklist');
+    expect(logs.replace(/\s/g, '')).not.toContain(CARD);
   });
 
   test('an equivalent spelling of a blocked requisite is the same entry: 409', async () => {
