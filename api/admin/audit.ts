@@ -43,3 +43,34 @@ export async function audited<T>(
     return result;
   });
 }
+
+/** Deletes one row of `table` and records it; answers the row as it was. 404 (from `find`) when there is none. */
+export function auditedDelete<T extends { id: string }>(
+  dataSource: DataSource,
+  req: Request,
+  row: {
+    table: 'blacklist_entries' | 'limits' | 'commissions';
+    entityType: string;
+    id: string;
+    find: (tx: EntityManager, id: string) => Promise<T>;
+    note?: string | null;
+  },
+): Promise<T> {
+  return audited(dataSource, req, async (tx) => {
+    const before = await row.find(tx, row.id);
+    await tx.query(`DELETE FROM ${row.table} WHERE id = $1`, [row.id]);
+    return {
+      result: before,
+      changes: [
+        {
+          action: 'delete',
+          entityType: row.entityType,
+          entityId: before.id,
+          before,
+          after: null,
+          note: row.note ?? null,
+        },
+      ],
+    };
+  });
+}

@@ -7,7 +7,7 @@ import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
-import { audited } from './audit';
+import { audited, auditedDelete } from './audit';
 import { IdParams, Page, pageOf, scopeOwner, Timestamp, toPage, Uuid } from './common-schemas';
 
 /**
@@ -316,22 +316,12 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       errors: { 404: 'No such entry' },
     },
     async ({ params, query, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await findEntry(tx, params.id);
-        await tx.query(`DELETE FROM blacklist_entries WHERE id = $1`, [params.id]);
-        return {
-          result: before,
-          changes: [
-            {
-              action: 'delete',
-              entityType: 'blacklist-entry',
-              entityId: before.id,
-              before,
-              after: null,
-              note: query.reason ?? null,
-            },
-          ],
-        };
+      auditedDelete(ds, req, {
+        table: 'blacklist_entries',
+        entityType: 'blacklist-entry',
+        id: params.id,
+        find: findEntry,
+        note: query.reason ?? null,
       }),
   );
   return router;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
-import { audited } from './audit';
+import { audited, auditedDelete } from './audit';
 import { Currency, Direction, IdParams, MinorAmount, Uuid } from './common-schemas';
 
 /**
@@ -163,14 +163,7 @@ export function commissionsRouter(deps: ApiDependencies): Router {
       errors: { 404: 'No such commission' },
     },
     async ({ params, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await findCommission(tx, params.id);
-        await tx.query(`DELETE FROM commissions WHERE id = $1`, [params.id]);
-        return {
-          result: before,
-          changes: [{ action: 'delete', entityType: 'commission', entityId: before.id, before, after: null }],
-        };
-      }),
+      auditedDelete(ds, req, { table: 'commissions', entityType: 'commission', id: params.id, find: findCommission }),
   );
   return router;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
-import { audited } from './audit';
+import { audited, auditedDelete } from './audit';
 import {
   amountRange,
   assertAmountRange,
@@ -224,14 +224,7 @@ export function limitsRouter(deps: ApiDependencies): Router {
       errors: { 404: 'No such limit' },
     },
     async ({ params, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await findLimit(tx, params.id);
-        await tx.query(`DELETE FROM limits WHERE id = $1`, [params.id]);
-        return {
-          result: before,
-          changes: [{ action: 'delete', entityType: 'limit', entityId: before.id, before, after: null }],
-        };
-      }),
+      auditedDelete(ds, req, { table: 'limits', entityType: 'limit', id: params.id, find: findLimit }),
   );
   return router;
 }

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TEST_ADMIN_KEY } from './http';
+import type { DataSource } from 'typeorm';
+import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
+import { testDataSource } from './database';
+import { startApi, TEST_ADMIN_KEY } from './http';
 
 /** What an admin or merchant call answered. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read whatever JSON came back
@@ -87,4 +90,22 @@ export async function adminSetUpMerchant(
     pipelines[name] = { id: pipeline.id, key: issued.secret };
   }
   return { merchantId: merchant.id as string, gateways, pipelines };
+}
+
+/**
+ * The API on loopback over the run's test database, with an admin client, for the file's tests: started before
+ * them and stopped after. Read the fields inside tests (they are set in beforeAll).
+ */
+export function useAdminApi() {
+  const ctx = {} as { ds: DataSource; api: Awaited<ReturnType<typeof startApi>>; admin: HttpClient };
+  beforeAll(async () => {
+    ctx.ds = await testDataSource();
+    ctx.api = await startApi({ dataSource: ctx.ds, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
+    ctx.admin = httpClient(ctx.api.baseUrl);
+  });
+  afterAll(async () => {
+    await ctx.api?.stop();
+    await ctx.ds?.destroy();
+  });
+  return ctx;
 }

@@ -1,25 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { operationsActivities } from '../../activities/operations';
-import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
-import { testDataSource } from '../helpers/database';
+import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient, useAdminApi } from '../helpers/admin-client';
 import { startApi, TEST_ADMIN_KEY } from '../helpers/http';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
 
 /** The admin API itself: who may use it, keys, gateways, commissions, the audit log and the OpenAPI document. */
 
+const ctx = useAdminApi();
 let ds: DataSource;
-let api: Awaited<ReturnType<typeof startApi>>;
+let api: (typeof ctx)['api'];
 let admin: HttpClient;
-
-beforeAll(async () => {
-  ds = await testDataSource();
-  api = await startApi({ dataSource: ds, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
-  admin = httpClient(api.baseUrl);
-});
-afterAll(async () => {
-  await api?.stop();
-  await ds?.destroy();
+beforeAll(() => {
+  ({ ds, api, admin } = ctx);
 });
 
 const as = (key: string | null) => httpClient(api.baseUrl, key);

@@ -1,25 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { cardFingerprint } from '../../infra/security/card-fingerprint';
-import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
-import { testDataSource } from '../helpers/database';
-import { startApi, TEST_SECRETS_KEY } from '../helpers/http';
-import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
+import { adminSetUpMerchant, expectStatus, type HttpClient, useAdminApi } from '../helpers/admin-client';
+import { TEST_SECRETS_KEY } from '../helpers/http';
 
 /** The black list of seed 004 through the admin API: entries, normalisation, filters, update and delete. */
 
+const ctx = useAdminApi();
 let ds: DataSource;
-let api: Awaited<ReturnType<typeof startApi>>;
+let api: (typeof ctx)['api'];
 let admin: HttpClient;
-
-beforeAll(async () => {
-  ds = await testDataSource();
-  api = await startApi({ dataSource: ds, temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS) });
-  admin = httpClient(api.baseUrl);
-});
-afterAll(async () => {
-  await api?.stop();
-  await ds?.destroy();
+beforeAll(() => {
+  ({ ds, api, admin } = ctx);
 });
 
 const CARD = '4111111111111111';
