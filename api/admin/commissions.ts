@@ -5,7 +5,7 @@ import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited, auditedDelete } from './audit';
-import { Currency, Direction, IdParams, MinorAmount, Uuid } from './common-schemas';
+import { Currency, Direction, IdParams, MinorAmount, trimPercent, Uuid } from './common-schemas';
 
 /**
  * A merchant's fees per direction: `percent` of the amount (half-up to a minor unit) plus `fixedMinor`, optionally
@@ -62,8 +62,7 @@ const view = (r: CommissionRow): Commission => ({
   pipelineId: r.pipeline_id,
   direction: r.direction,
   currency: r.currency?.trim() ?? null,
-  // numeric(7,4) comes back as "2.5000": trailing zeros say nothing.
-  percent: r.percent.replace(/\.?0+$/, '') || '0',
+  percent: trimPercent(r.percent),
   fixedMinor: Number(r.fixed_minor),
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),

@@ -66,3 +66,6 @@ export function scopeOwner(
   if (b[other] !== undefined)
     ctx.addIssue({ code: 'custom', path: [other], message: `not allowed for scope ${b.scope}` });
 }
+
+/** A numeric(7,4) percent as PostgreSQL returns it ("2.5000") without the zeros that say nothing ("2.5"). */
+export const trimPercent = (text: string): string => (text.includes('.') ? text.replace(/\.?0+$/, '') : text);

@@ -4,7 +4,7 @@ import { describeStoredCode } from '../../domain/history-codes';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
-import { Direction, IdParams, Page, pageOf, toPage, Uuid } from './common-schemas';
+import { Direction, IdParams, Page, pageOf, toPage, trimPercent, Uuid } from './common-schemas';
 
 /**
  * The operator's view of orders: what the merchant sees plus what the engine knows — pipeline, gateway, the fee it
@@ -139,7 +139,7 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
         commission:
           row.commission_percent === null
             ? null
-            : { percent: row.commission_percent, fixedMinor: Number(row.commission_fixed_minor ?? 0) },
+            : { percent: trimPercent(row.commission_percent), fixedMinor: Number(row.commission_fixed_minor ?? 0) },
         history: history.map((h) => ({
           seq: h.seq,
           time: h.occurred_at.toISOString(),

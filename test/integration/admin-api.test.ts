@@ -199,7 +199,7 @@ describe('commissions', () => {
     });
     expect(credit.commissionMinor).toBe(2_50 + 10);
     const order = await expectStatus(admin.get(`/api/v1/admin/orders/${created.externalId}`), 200);
-    expect(order.commission).toEqual({ percent: '2.5000', fixedMinor: 10 });
+    expect(order.commission).toEqual({ percent: '2.5', fixedMinor: 10 });
   });
 });
 
