@@ -1,0 +1,26 @@
+/**
+ * A gateway's callback, delivered at its time on Temporal's clock: a durable timer lets the time-skipping server
+ * stop exactly there, then the activity does what the API's callback route does (verify, find the order, signal).
+ * Deterministic code only, like workflows/.
+ */
+import * as wf from '@temporalio/workflow';
+import type { RawGatewayCallback } from '../../domain/gateway-contract';
+import type { SimulationActivities } from '../activities';
+
+const { deliverGatewayCallback } = wf.proxyActivities<SimulationActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', maximumAttempts: 5 },
+});
+
+/** What the simulated gateway sends, and when (ms since the epoch, Temporal's clock). */
+export interface SimulatedGatewayCallbackInput {
+  atMs: number;
+  gatewayId: string;
+  raw: RawGatewayCallback;
+}
+
+export async function simulatedGatewayCallback(input: SimulatedGatewayCallbackInput): Promise<string> {
+  const wait = input.atMs - Date.now();
+  if (wait > 0) await wf.sleep(wait);
+  return deliverGatewayCallback(input.gatewayId, input.raw);
+}
