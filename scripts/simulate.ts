@@ -15,10 +15,9 @@ import { createDataSource } from '../entities/data-source';
 import { PROJECT_ROOT } from '../infra/paths';
 import { cleanUp } from '../infra/process/cleanup';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
-import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 import { fixtureName, HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
 import { formatReport } from '../simulation/report';
-import { runSimulation } from '../simulation/run';
+import { bundleSimulationWorkflows, runSimulation } from '../simulation/run';
 import { loadScenario, ScenarioError, type Scenario } from '../simulation/scenario';
 
 const USAGE = 'usage: npm run simulate -- <scenario file>... [--record] [--record-dir <dir>] [--overwrite] [--summary]';
@@ -49,7 +48,10 @@ async function main(): Promise<number> {
   }
   const recordDir = values['record-dir'] ? path.resolve(values['record-dir']) : values.record ? HISTORIES_DIR : null;
 
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
   const stops: Array<() => Promise<unknown>> = [];
   let stopping: Promise<void> | undefined;
   const stopAll = () => (stopping ??= cleanUp([...stops].reverse()));
@@ -66,13 +68,19 @@ async function main(): Promise<number> {
     stops.push(() => db.stop());
     const ds = await createDataSource(db.url, { poolSize: 10 }).initialize();
     stops.push(() => ds.destroy());
-    const env = await createTimeSkippingEnv();
-    stops.push(() => env.teardown());
-    console.log(`servers ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const workflowBundle = await bundleSimulationWorkflows();
+    let server: (() => Promise<void>) | null = null;
+    stops.push(async () => server?.());
+    console.log(`database and workflow bundle ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 
     let ok = true;
     for (const scenario of scenarios) {
-      const result = await runSimulation(scenario, { env, dataSource: ds, keepHistories: recordDir !== null });
+      const result = await runSimulation(scenario, {
+        dataSource: ds,
+        workflowBundle,
+        keepHistories: recordDir !== null,
+        onServer: (teardown) => (server = teardown),
+      });
       console.log(formatReport(result, { timelines: !values.summary }));
       ok &&= result.ok;
       if (recordDir) {

@@ -26,8 +26,12 @@ export function simulationActivities(deps: { dataSource: DataSource; gateways: G
         : [];
       const workflowId = rows[0]?.workflow_id;
       if (!workflowId) return verification.valid ? 'unknown-payment' : 'refused';
+      const handle = deps.client.workflow.getHandle(workflowId);
       try {
-        await deps.client.workflow.getHandle(workflowId).signal(gatewayCallbackSignal, { gatewayId, verification });
+        // Asked first: the time-skipping server accepts a signal to a closed workflow and then keeps its clock
+        // locked for a workflow task no worker can complete. A real server refuses it (WorkflowNotFoundError).
+        if ((await handle.describe()).status.name !== 'RUNNING') return 'order-closed';
+        await handle.signal(gatewayCallbackSignal, { gatewayId, verification });
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return 'order-closed';
         throw err;

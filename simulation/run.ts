@@ -8,16 +8,18 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowClient, WorkflowFailedError } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import { orderWorkflowId } from '../domain/order';
+import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 import { GatewayRegistry } from '../gateways/connector';
 import { HttpSimConnector } from '../gateways/http/http-connector';
 import { SandboxConnector } from '../gateways/sandbox/sandbox-connector';
 import { ScriptedSandboxConnector, type ScheduledGatewayCallback } from '../gateways/scripted/scripted-connector';
 import type { OrderInput, OrderState } from '../workflows/definitions';
 import { simulationActivities } from './activities';
+import { stopCallbackSignal } from './workflows/gateway-callback';
 import { startScriptedEndpoint, type EndpointRequest, type ScriptedEndpoint } from './endpoints';
 import { checkOrder } from './expectations';
 import { balanceOf, postingsOf } from './order-setup';
@@ -62,23 +64,48 @@ export interface SimulationResult {
 }
 
 export interface SimulationOptions {
-  env: TestWorkflowEnvironment;
   dataSource: DataSource;
-  /** A prebuilt bundle of SIMULATION_WORKFLOWS_PATH (tests build one per file); otherwise the worker bundles. */
+  /** A bundle of SIMULATION_WORKFLOWS_PATH (see bundleSimulationWorkflows); otherwise the worker bundles its own. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Fetch each finished order's event history (to record replay fixtures). */
   keepHistories?: boolean;
   wallTimeoutMs?: number;
+  /** Told how to stop the scenario's time-skipping server while it runs (null once stopped), for Ctrl-C. */
+  onServer?: (teardown: (() => Promise<void>) | null) => void;
 }
 
-/** Runs the scenario to the end of its last order and checks its expectations. */
+/** Bundles the simulation's workflows once, for several scenarios. */
+export async function bundleSimulationWorkflows(): Promise<{ code: string }> {
+  const quiet = () => undefined;
+  const logger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: console.error };
+  return bundleWorkflowCode({ workflowsPath: SIMULATION_WORKFLOWS_PATH, logger });
+}
+
+/**
+ * Runs the scenario to the end of its last order and checks its expectations. Each scenario gets a time-skipping
+ * server of its own: its clock starts fresh, and nothing left over from another scenario (a timer, a lock on
+ * time skipping) can hold it up.
+ */
 export async function runSimulation(scenario: Scenario, opts: SimulationOptions): Promise<SimulationResult> {
-  const { env, dataSource: ds } = opts;
+  const env = await createTimeSkippingEnv();
+  opts.onServer?.(() => env.teardown());
+  try {
+    return await simulate(scenario, env, opts);
+  } finally {
+    await env.teardown();
+    opts.onServer?.(null);
+  }
+}
+
+async function simulate(
+  scenario: Scenario,
+  env: TestWorkflowEnvironment,
+  opts: SimulationOptions,
+): Promise<SimulationResult> {
+  const { dataSource: ds } = opts;
   const started = Date.now();
   const namespace = env.namespace ?? 'default';
   const taskQueue = `simulation-${randomUUID()}`;
-  const epochMs = await env.currentTimeMs();
-  const world = await createWorld(ds, scenario, epochMs);
   const helpers: string[] = [];
 
   const scheduleCallback = async (callback: ScheduledGatewayCallback) => {
@@ -96,24 +123,28 @@ export async function runSimulation(scenario: Scenario, opts: SimulationOptions)
     new HttpSimConnector(),
     new ScriptedSandboxConnector(sandbox, scheduleCallback),
   ]);
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace,
+    taskQueue,
+    identity: 'paystar-simulation',
+    activities: {
+      ...createActivities({ dataSource: ds, gateways, allowPrivateCallbackNetworks: true }),
+      ...simulationActivities({ dataSource: ds, gateways, client: env.client }),
+    },
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: SIMULATION_WORKFLOWS_PATH }),
+  });
 
+  // t+0: the server's clock, which runs at wall speed until the orders are started and time skipping unlocked.
+  const epochMs = await env.currentTimeMs();
+  const world = await createWorld(ds, scenario, epochMs);
   const endpoints = new Map<string, ScriptedEndpoint>();
   try {
     for (const e of scenario.endpoints) {
       endpoints.set(e.name, await startScriptedEndpoint(e, epochMs, () => env.currentTimeMs()));
     }
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace,
-      taskQueue,
-      activities: {
-        ...createActivities({ dataSource: ds, gateways, allowPrivateCallbackNetworks: true }),
-        ...simulationActivities({ dataSource: ds, gateways, client: env.client }),
-      },
-      ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: SIMULATION_WORKFLOWS_PATH }),
-    });
     const outcomes = await worker.runUntil(() =>
-      runOrders(scenario, world, endpoints, { ...opts, taskQueue, namespace, epochMs, helpers }),
+      runOrders(scenario, world, endpoints, { ...opts, env, taskQueue, namespace, epochMs, helpers }),
     );
     for (const o of outcomes) {
       o.postings = await postingsOf(ds, o.orderId);
@@ -148,7 +179,13 @@ async function runOrders(
   scenario: Scenario,
   world: World,
   endpoints: Map<string, ScriptedEndpoint>,
-  ctx: SimulationOptions & { taskQueue: string; namespace: string; epochMs: number; helpers: string[] },
+  ctx: SimulationOptions & {
+    env: TestWorkflowEnvironment;
+    taskQueue: string;
+    namespace: string;
+    epochMs: number;
+    helpers: string[];
+  },
 ): Promise<OrderOutcome[]> {
   const { env, taskQueue, epochMs } = ctx;
   const run = randomUUID().slice(0, 8);

@@ -5,7 +5,7 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { RawGatewayCallback } from '../../domain/gateway-contract';
-import type { SimulationActivities } from '../activities';
+import type { CallbackDelivery, SimulationActivities } from '../activities';
 
 const { deliverGatewayCallback } = wf.proxyActivities<SimulationActivities>({
   startToCloseTimeout: '30s',
@@ -19,8 +19,19 @@ export interface SimulatedGatewayCallbackInput {
   raw: RawGatewayCallback;
 }
 
-export async function simulatedGatewayCallback(input: SimulatedGatewayCallbackInput): Promise<string> {
+/**
+ * Ends a callback still waiting when the simulation is over. The workflow completes on its own rather than being
+ * terminated: the time-skipping server can keep time locked for a workflow task that a termination cut short.
+ */
+export const stopCallbackSignal = wf.defineSignal('stop');
+
+export async function simulatedGatewayCallback(
+  input: SimulatedGatewayCallbackInput,
+): Promise<CallbackDelivery | 'not-sent'> {
+  let stopped = false;
+  wf.setHandler(stopCallbackSignal, () => void (stopped = true));
   const wait = input.atMs - Date.now();
-  if (wait > 0) await wf.sleep(wait);
+  if (wait > 0 && (await wf.condition(() => stopped, wait))) return 'not-sent';
+  if (stopped) return 'not-sent';
   return deliverGatewayCallback(input.gatewayId, input.raw);
 }
