@@ -248,20 +248,24 @@ async function runOrders(
     await testService.lockTimeSkipping({});
   }
   for (const o of outcomes) {
-    if (!o.state)
-      await env.client.workflow
-        .getHandle(o.workflowId)
-        .terminate('simulation stopped')
-        .catch(() => {});
-    if (ctx.keepHistories && o.state) o.history = await env.client.workflow.getHandle(o.workflowId).fetchHistory();
+    if (o.state && ctx.keepHistories) o.history = await env.client.workflow.getHandle(o.workflowId).fetchHistory();
+    if (!o.state) await terminate(env, o.workflowId, 'the simulation ran out of wall time');
   }
-  // Callbacks still due after the last order ended would only wait for a worker that is about to stop.
+  // Callbacks still due after the last order ended are told to stop, and end while the worker still runs.
   for (const id of ctx.helpers) {
     await env.client.workflow
       .getHandle(id)
-      .terminate('simulation over')
-      .catch(() => {});
+      .signal(stopCallbackSignal)
+      .catch(() => undefined);
   }
+  await Promise.all(
+    ctx.helpers.map((id) =>
+      plain
+        .getHandle(id)
+        .result()
+        .catch(() => undefined),
+    ),
+  );
   return outcomes;
 }
 
@@ -287,6 +291,13 @@ async function checkScenario(
     }
   }
   return failures;
+}
+
+async function terminate(env: TestWorkflowEnvironment, workflowId: string, reason: string): Promise<void> {
+  await env.client.workflow
+    .getHandle(workflowId)
+    .terminate(reason)
+    .catch(() => undefined);
 }
 
 function describeError(err: Error): string {
