@@ -57,8 +57,11 @@ async function main(): Promise<number> {
   const stopAll = () => (stopping ??= cleanUp([...stops].reverse()));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       console.error(`\n${signal}: stopping the simulation's servers`);
-      void stopAll().finally(() => process.exit(130));
+      void stopAll()
+        .catch((err: unknown) => console.error(err))
+        .finally(() => process.exit(130));
     });
   }
 
@@ -103,9 +106,15 @@ async function main(): Promise<number> {
   }
 }
 
+/** Set on Ctrl-C or SIGTERM: the signal handler stops the servers and exits 130, whatever main() then does. */
+let interrupted = false;
+
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    if (!interrupted) process.exit(code);
+  },
   (err: unknown) => {
+    if (interrupted) return;
     console.error(err);
     process.exit(1);
   },

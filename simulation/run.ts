@@ -88,19 +88,35 @@ export async function bundleSimulationWorkflows(): Promise<{ code: string }> {
  */
 export async function runSimulation(scenario: Scenario, opts: SimulationOptions): Promise<SimulationResult> {
   const env = await createTimeSkippingEnv();
-  opts.onServer?.(() => env.teardown());
+  const running: Running = {};
+  let stopped: Promise<void> | undefined;
+  // The server's connection cannot close while a worker holds it: a Ctrl-C mid-run stops the worker first.
+  const stop = () =>
+    (stopped ??= (async () => {
+      if (running.worker?.getState() === 'RUNNING') running.worker.shutdown();
+      await running.done?.catch(() => undefined);
+      await env.teardown();
+    })());
+  opts.onServer?.(stop);
   try {
-    return await simulate(scenario, env, opts);
+    return await simulate(scenario, env, opts, running);
   } finally {
-    await env.teardown();
+    await stop();
     opts.onServer?.(null);
   }
+}
+
+/** The scenario's worker, and its run once started: what has to end before the server's connection can close. */
+interface Running {
+  worker?: Worker;
+  done?: Promise<OrderOutcome[]>;
 }
 
 async function simulate(
   scenario: Scenario,
   env: TestWorkflowEnvironment,
   opts: SimulationOptions,
+  running: Running,
 ): Promise<SimulationResult> {
   const { dataSource: ds } = opts;
   const started = Date.now();
@@ -134,6 +150,7 @@ async function simulate(
     },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: SIMULATION_WORKFLOWS_PATH }),
   });
+  running.worker = worker;
 
   // t+0: the server's clock, which runs at wall speed until the orders are started and time skipping unlocked.
   const epochMs = await env.currentTimeMs();
@@ -143,9 +160,10 @@ async function simulate(
     for (const e of scenario.endpoints) {
       endpoints.set(e.name, await startScriptedEndpoint(e, epochMs, () => env.currentTimeMs()));
     }
-    const outcomes = await worker.runUntil(() =>
+    running.done = worker.runUntil(() =>
       runOrders(scenario, world, endpoints, { ...opts, env, taskQueue, namespace, epochMs, helpers }),
     );
+    const outcomes = await running.done;
     for (const o of outcomes) {
       o.postings = await postingsOf(ds, o.orderId);
       if (o.state) {
