@@ -16,7 +16,13 @@ import { SANDBOX_SCENARIOS } from '../gateways/sandbox/scenarios';
 
 const DIRECTIONS = ['deposit', 'payout'] as const;
 
-const Duration = z.union([z.string(), z.number().nonnegative()]).transform((value, ctx) => {
+const Duration = z.union([z.string(), z.number().nonnegative()]).transform((value, ctx) => parseDuration(value, ctx));
+/** A duration, or `forever` (null). */
+const DurationOrForever = z
+  .union([z.string(), z.number().nonnegative()])
+  .transform((value, ctx) => (value === 'forever' ? null : parseDuration(value, ctx)));
+
+function parseDuration(value: string | number, ctx: z.RefinementCtx): number {
   try {
     const ms = typeof value === 'number' ? value * 1000 : msToNumber(value as Parameters<typeof msToNumber>[0]);
     if (Number.isFinite(ms) && ms >= 0) return ms;
@@ -25,7 +31,7 @@ const Duration = z.union([z.string(), z.number().nonnegative()]).transform((valu
   }
   ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration such as 90s, 40m, 2h or 1.5d` });
   return z.NEVER;
-});
+}
 
 const CurrencyCode = z
   .string()
@@ -40,7 +46,7 @@ const Payments = z
   .object({
     create: z.enum(['pending', 'paid', 'declined']).default('pending'),
     declineReason: Reason.default(null),
-    pendingFor: z.union([z.literal('forever'), Duration]).default(0),
+    pendingFor: DurationOrForever.default(0),
     then: z.enum(['success', 'failed']).default('success'),
     reason: Reason.default(null),
     settledPercent: z.number().positive().max(100).optional(),
@@ -393,7 +399,7 @@ function behaviourOf(
 type GatewayBehaviourDown = 'connection-refused' | 'server-unavailable' | 'timeout';
 
 function paymentScriptOf(p: z.infer<typeof Payments>, where: string, problems: string[]): PaymentScript {
-  const pendingForMs = p.pendingFor === 'forever' ? null : p.pendingFor;
+  const pendingForMs = p.pendingFor;
   if (p.callback !== 'none' && pendingForMs === null && p.callbackAfter === undefined) {
     problems.push(`${where}.payments: a payment pending for ever calls back only with callbackAfter`);
   }
