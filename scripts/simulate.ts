@@ -1,7 +1,8 @@
 /**
  * `npm run simulate -- <scenario file>...`: runs scenarios (scenarios/*.yaml, docs/simulation.md) on Temporal's
  * time-skipping test server with the real workflows, a throwaway PostgreSQL and the sandbox gateways; prints each
- * order's timeline and a summary; exits 1 when an expectation fails, 2 when a scenario file is invalid.
+ * order's timeline and a summary; exits 1 when an expectation fails, 2 when a scenario file is invalid, 130 on
+ * Ctrl-C (after stopping every server it started).
  *
  *   --record             write each finished order's history to test/histories/<scenario>-<order>.json
  *   --record-dir <dir>   ...to this folder instead (implies --record)
@@ -10,15 +11,11 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { createDataSource } from '../entities/data-source';
 import { PROJECT_ROOT } from '../infra/paths';
-import { cleanUp } from '../infra/process/cleanup';
-import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
 import { fixtureName, HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
 import { formatReport } from '../simulation/report';
-import { bundleSimulationWorkflows, runSimulation } from '../simulation/run';
 import { loadScenario, ScenarioError, type Scenario } from '../simulation/scenario';
+import { exitWith, withSimulationSession } from '../simulation/session';
 
 const USAGE = 'usage: npm run simulate -- <scenario file>... [--record] [--record-dir <dir>] [--overwrite] [--summary]';
 
@@ -48,42 +45,10 @@ async function main(): Promise<number> {
   }
   const recordDir = values['record-dir'] ? path.resolve(values['record-dir']) : values.record ? HISTORIES_DIR : null;
 
-  Runtime.install({
-    logger: new DefaultLogger('ERROR'),
-    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } },
-  });
-  const stops: Array<() => Promise<unknown>> = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = () => (stopping ??= cleanUp([...stops].reverse()));
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      interrupted = true;
-      console.error(`\n${signal}: stopping the simulation's servers`);
-      void stopAll()
-        .catch((err: unknown) => console.error(err))
-        .finally(() => process.exit(130));
-    });
-  }
-
-  try {
-    const started = Date.now();
-    const db = await startThrowawayDatabase('paystar_simulation');
-    stops.push(() => db.stop());
-    const ds = await createDataSource(db.url, { poolSize: 10 }).initialize();
-    stops.push(() => ds.destroy());
-    const workflowBundle = await bundleSimulationWorkflows();
-    let server: (() => Promise<void>) | null = null;
-    stops.push(async () => server?.());
-    console.log(`database and workflow bundle ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-
+  return withSimulationSession(async (session) => {
     let ok = true;
     for (const scenario of scenarios) {
-      const result = await runSimulation(scenario, {
-        dataSource: ds,
-        workflowBundle,
-        keepHistories: recordDir !== null,
-        onServer: (teardown) => (server = teardown),
-      });
+      const result = await session.run(scenario, { keepHistories: recordDir !== null });
       console.log(formatReport(result, { timelines: !values.summary }));
       ok &&= result.ok;
       if (recordDir) {
@@ -101,21 +66,7 @@ async function main(): Promise<number> {
       console.log('');
     }
     return ok ? 0 : 1;
-  } finally {
-    await stopAll();
-  }
+  });
 }
 
-/** Set on Ctrl-C or SIGTERM: the signal handler stops the servers and exits 130, whatever main() then does. */
-let interrupted = false;
-
-main().then(
-  (code) => {
-    if (!interrupted) process.exit(code);
-  },
-  (err: unknown) => {
-    if (interrupted) return;
-    console.error(err);
-    process.exit(1);
-  },
-);
+exitWith(main());
