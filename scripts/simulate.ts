@@ -51,7 +51,8 @@ async function main(): Promise<number> {
       const result = await session.run(scenario, { keepHistories: recordDir !== null });
       console.log(formatReport(result, { timelines: !values.summary }));
       ok &&= result.ok;
-      if (recordDir) {
+      if (recordDir && !result.ok) console.log('  not recorded: a fixture must show the path its expectations pin');
+      if (recordDir && result.ok) {
         const base = fixtureName(path.basename(scenario.file ?? scenario.name).replace(/\.(ya?ml|json)$/, ''));
         for (const o of result.orders) {
           if (!o.history) continue;

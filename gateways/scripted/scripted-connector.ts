@@ -61,7 +61,9 @@ interface ScriptedPayment {
  */
 export class ScriptedSandboxConnector implements GatewayConnector {
   readonly name = 'scripted-sandbox';
+  /** By gateway and idempotency key, and by gateway and payment reference. */
   private readonly payments = new Map<string, ScriptedPayment>();
+  private readonly byRef = new Map<string, ScriptedPayment>();
   private readonly scheduled = new Set<string>();
 
   constructor(
@@ -89,6 +91,7 @@ export class ScriptedSandboxConnector implements GatewayConnector {
       script,
     };
     this.payments.set(keyOf(payment.gatewayId, payment.idempotencyKey), payment);
+    this.byRef.set(keyOf(payment.gatewayId, payment.id), payment);
     const callbackAt = callbackTimeOf(payment);
     if (callbackAt) {
       const state = callbackAt.getTime() >= resolvesAtMs(payment) ? 'final' : 'pending';
@@ -136,11 +139,9 @@ export class ScriptedSandboxConnector implements GatewayConnector {
   }
 
   private find(gatewayId: string, query: GatewayStatusQuery): ScriptedPayment | undefined {
-    if (query.gatewayRef === undefined) return this.payments.get(keyOf(gatewayId, query.idempotencyKey));
-    for (const payment of this.payments.values()) {
-      if (payment.gatewayId === gatewayId && payment.id === query.gatewayRef) return payment;
-    }
-    return undefined;
+    return query.gatewayRef === undefined
+      ? this.payments.get(keyOf(gatewayId, query.idempotencyKey))
+      : this.byRef.get(keyOf(gatewayId, query.gatewayRef));
   }
 }
 
