@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { formatAmount } from './scenario';
 import type { SimulationResult } from './run';
 import { formatOffset, timelineLines } from './timeline';
@@ -6,7 +7,7 @@ import { formatOffset, timelineLines } from './timeline';
 export function formatReport(result: SimulationResult, opts: { timelines?: boolean } = {}): string {
   const { scenario } = result;
   const lines: string[] = [];
-  lines.push(`Scenario: ${scenario.name}${scenario.file ? `  (${scenario.file})` : ''}`);
+  lines.push(`Scenario: ${scenario.name}${scenario.file ? `  (${path.relative(process.cwd(), scenario.file)})` : ''}`);
   if (scenario.description) lines.push(...scenario.description.split('\n').map((l) => `  ${l}`));
   lines.push('');
   for (const o of result.orders) {
