@@ -1,97 +1,138 @@
 /**
- * `npm run record-histories`: runs the order workflows through recorded scenarios on the time-skipping server
- * (real activities, a throw-away PostgreSQL, the sandbox gateways, a local merchant callback endpoint) and writes
- * each finished workflow's event history to test/histories/<name>.json. The replay suite replays every file there
- * against the current code, so a change that would break running workflows fails `npm test`.
+ * `npm run record-histories`: writes event histories of finished order workflows to test/histories/ as replay
+ * fixtures; the replay suite (test/replay) replays every one against the current workflow code in `npm test`.
+ *
+ * From a simulation (the default): runs scenarios/replay-fixtures.yaml, or the scenario given with --scenario, on
+ * the time-skipping server and records each order as test/histories/<order id>.json.
+ *
+ * From a running server (`npm start`'s dev server, a staging cluster):
+ *   npm run record-histories -- --address localhost:7233 deposit-<orderId> payout-<orderId>
+ *   npm run record-histories -- --address localhost:7233 --query 'ExecutionStatus="Completed"' [--limit 20]
+ * records closed workflows as test/histories/<workflow id>.json (--name names the file when there is one id).
+ *
+ * Options: --namespace (default "default"), --dir (default test/histories), --overwrite (existing fixtures are
+ * kept otherwise: a committed history stands for executions already running; see simulation/fixtures.ts).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { orderWorkflowId } from '../domain/order';
-import { createDataSource } from '../entities/data-source';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../infra/paths';
-import { cleanUp } from '../infra/process/cleanup';
-import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
-import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
-import { startCallbackSink } from '../simulation/callback-sink';
-import { createOrderSetup, type GatewaySpec } from '../simulation/order-setup';
-import { createWorker } from '../workers/create-worker';
-import type { Direction } from '../domain/order';
+import { HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
+import { formatReport } from '../simulation/report';
+import { loadScenario, ScenarioError } from '../simulation/scenario';
+import { exitWith, withSimulationSession } from '../simulation/session';
 
-interface Recording {
-  name: string;
-  direction: Direction;
-  amountMinor: number;
-  gateways?: GatewaySpec[];
-  /** The merchant endpoint fails this many times before it accepts the callback. */
-  callbackFailures?: number;
+const DEFAULT_SCENARIO = path.join(PROJECT_ROOT, 'scenarios', 'replay-fixtures.yaml');
+const USAGE = `usage:
+  npm run record-histories [-- --scenario <file>] [--dir <dir>] [--overwrite]
+  npm run record-histories -- --address <host:port> [--namespace <ns>] <workflow id>... [--name <fixture name>]
+  npm run record-histories -- --address <host:port> [--namespace <ns>] --query '<list filter>' [--limit <n>]`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      address: { type: 'string' },
+      namespace: { type: 'string', default: 'default' },
+      query: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      name: { type: 'string' },
+      scenario: { type: 'string' },
+      dir: { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const dir = values.dir ? path.resolve(values.dir) : HISTORIES_DIR;
+  const overwrite = values.overwrite;
+  if (values.address) {
+    const limit = Number(values.limit);
+    if ((positionals.length === 0) === (values.query === undefined) || !Number.isInteger(limit) || limit < 1) {
+      console.error(`give workflow ids or --query (and --limit a positive integer)\n${USAGE}`);
+      return 2;
+    }
+    if (values.name && positionals.length !== 1) {
+      console.error('--name names the fixture of exactly one workflow id');
+      return 2;
+    }
+    return recordFromServer({ ...values, address: values.address, limit, ids: positionals, dir, overwrite });
+  }
+  if (positionals.length > 0) {
+    console.error(`workflow ids need --address\n${USAGE}`);
+    return 2;
+  }
+  return recordFromSimulation(values.scenario ? path.resolve(values.scenario) : DEFAULT_SCENARIO, dir, overwrite);
 }
 
-/** What each fixture records: the sandbox scenario is chosen by the amount's last two digits or forced per gateway. */
-const RECORDINGS: Recording[] = [
-  { name: 'deposit-success', direction: 'deposit', amountMinor: 100_00, callbackFailures: 0 },
-  {
-    name: 'deposit-one-cascade',
-    direction: 'deposit',
-    amountMinor: 100_00,
-    gateways: [{ settings: { scenario: 'create-declined' } }, {}],
-  },
-  { name: 'deposit-declined', direction: 'deposit', amountMinor: 250_02 },
-  { name: 'deposit-pending-then-success', direction: 'deposit', amountMinor: 100_01 },
-  { name: 'deposit-merchant-callback-retries', direction: 'deposit', amountMinor: 100_00, callbackFailures: 3 },
-  { name: 'payout-success', direction: 'payout', amountMinor: 100_00, callbackFailures: 0 },
-  { name: 'payout-declined-released', direction: 'payout', amountMinor: 100_02 },
-];
-
-export const HISTORIES_DIR = path.join(PROJECT_ROOT, 'test', 'histories');
-
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const db = await startThrowawayDatabase();
-  const ds = await createDataSource(db.url).initialize();
-  const env = await createTimeSkippingEnv();
+async function recordFromSimulation(file: string, dir: string, overwrite: boolean): Promise<number> {
+  let scenario;
   try {
-    const worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue: 'record-histories',
-      dataSource: ds,
-      allowPrivateCallbackNetworks: true, // the recording's merchant endpoint listens on loopback
-    });
-    await mkdir(HISTORIES_DIR, { recursive: true });
-    await worker.runUntil(async () => {
-      for (const recording of RECORDINGS) {
-        const setup = await createOrderSetup(ds, {
-          direction: recording.direction,
-          gateways: recording.gateways,
-          balanceMinor: recording.direction === 'payout' ? 1000_00 : undefined,
-        });
-        const failures = recording.callbackFailures;
-        const sink = failures === undefined ? undefined : await startCallbackSink((n) => (n <= failures ? 503 : 200));
-        try {
-          const input = setup.order({ amountMinor: recording.amountMinor, callbackUrl: sink?.url });
-          const workflowId = orderWorkflowId(recording.direction, input.orderId);
-          await env.client.workflow.execute(recording.direction, {
-            taskQueue: 'record-histories',
-            workflowId,
-            args: [input],
-          });
-          const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-          const file = path.join(HISTORIES_DIR, `${recording.name}.json`);
-          await writeFile(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
-          console.log(`recorded ${path.relative(PROJECT_ROOT, file)} (${history.events?.length ?? 0} events)`);
-        } finally {
-          await sink?.stop();
-        }
+    scenario = await loadScenario(file);
+  } catch (err) {
+    console.error(err instanceof ScenarioError ? err.message : `${file}: ${(err as Error).message}`);
+    return 2;
+  }
+  return withSimulationSession(async (session) => {
+    const result = await session.run(scenario, { keepHistories: true });
+    if (!result.ok) {
+      // A fixture must show the path it is named after: nothing is written when an order took another one.
+      console.log(formatReport(result));
+      console.error('\nnot recorded: the scenario did not go as expected');
+      return 1;
+    }
+    for (const o of result.orders) {
+      report(await writeFixture(o.history!, o.plan.label, { dir, overwrite }));
+    }
+    return 0;
+  });
+}
+
+async function recordFromServer(opts: {
+  address: string;
+  namespace: string;
+  query?: string;
+  limit: number;
+  ids: string[];
+  name?: string;
+  dir: string;
+  overwrite: boolean;
+}): Promise<number> {
+  const connection = await Connection.connect({ address: opts.address });
+  try {
+    const client = new Client({ connection, namespace: opts.namespace });
+    const ids = [...opts.ids];
+    if (opts.query !== undefined) {
+      for await (const execution of client.workflow.list({ query: opts.query })) {
+        if (ids.length >= opts.limit) break;
+        ids.push(execution.workflowId);
       }
-    });
+      if (ids.length === 0) console.log(`no workflow matches ${opts.query}`);
+    }
+    let skipped = 0;
+    for (const id of ids) {
+      const handle = client.workflow.getHandle(id);
+      const { status } = await handle.describe();
+      if (status.name === 'RUNNING') {
+        // A fixture is a finished history: a running one would be cut short at whatever step it is in.
+        console.log(`skipped ${id}: still running`);
+        skipped++;
+        continue;
+      }
+      report(await writeFixture(await handle.fetchHistory(), opts.name ?? id, opts));
+    }
+    return skipped > 0 && skipped === ids.length ? 1 : 0;
   } finally {
-    await cleanUp([() => env.teardown(), () => ds.destroy(), () => db.stop()]);
+    await connection.close();
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+function report(written: { file: string; written: boolean; events: number }): void {
+  const where = path.relative(process.cwd(), written.file);
+  console.log(`${written.written ? 'recorded' : 'kept existing'} ${where} (${written.events} events)`);
+}
+
+exitWith(main());

@@ -1,6 +1,6 @@
 /**
- * Fixtures for orders outside the API: a merchant with a pipeline routed over sandbox gateways. Used by the
- * workflow tests, the history recorder and simulations.
+ * Fixtures for orders outside the API: a merchant with a pipeline routed over sandbox gateways, and what the
+ * ledger and history hold for an order. Used by the workflow tests; simulations read the ledger with these too.
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';

@@ -11,8 +11,23 @@ import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 const fixtures = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 
-test('there are recorded histories to replay', () => {
-  expect(fixtures.length).toBeGreaterThanOrEqual(2);
+/** The paths the fixtures must cover, for deposits and payouts alike (scenarios/replay-fixtures.yaml records them). */
+const REQUIRED = ['success', 'one-cascade', 'declined', 'merchant-callback-retries'];
+
+test('the fixtures cover deposits and payouts: success, cascade, decline, merchant callback retries', () => {
+  for (const direction of ['deposit', 'payout']) {
+    for (const path of REQUIRED) {
+      expect(fixtures.filter((f) => f.startsWith(`${direction}-${path}`))).not.toEqual([]);
+    }
+  }
+});
+
+test.each(fixtures)('%s is the history of a finished order workflow', (file) => {
+  const { events } = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as {
+    events: Array<{ eventType: string; workflowExecutionStartedEventAttributes?: { workflowType: { name: string } } }>;
+  };
+  expect(['deposit', 'payout']).toContain(events[0]!.workflowExecutionStartedEventAttributes?.workflowType.name);
+  expect(events.at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
 });
 
 test.each(fixtures)('replays %s', async (file) => {

@@ -1,0 +1,73 @@
+/**
+ * `npm run simulate -- <scenario file>...`: runs scenarios (scenarios/*.yaml, docs/simulation.md) on Temporal's
+ * time-skipping test server with the real workflows, a throwaway PostgreSQL and the sandbox gateways; prints each
+ * order's timeline and a summary; exits 1 when an expectation fails, 2 when a scenario file is invalid, 130 on
+ * Ctrl-C (after stopping every server it started).
+ *
+ *   --record             write each finished order's history to test/histories/<scenario>-<order>.json
+ *   --record-dir <dir>   ...to this folder instead (implies --record)
+ *   --overwrite          replace fixtures that exist (by default they are kept: see simulation/fixtures.ts)
+ *   --summary            the summary only, no timelines
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { PROJECT_ROOT } from '../infra/paths';
+import { fixtureName, HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
+import { formatReport } from '../simulation/report';
+import { loadScenario, ScenarioError, type Scenario } from '../simulation/scenario';
+import { exitWith, withSimulationSession } from '../simulation/session';
+
+const USAGE = 'usage: npm run simulate -- <scenario file>... [--record] [--record-dir <dir>] [--overwrite] [--summary]';
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      record: { type: 'boolean', default: false },
+      'record-dir': { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
+      summary: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help || positionals.length === 0) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const scenarios: Scenario[] = [];
+  for (const file of positionals) {
+    try {
+      scenarios.push(await loadScenario(file));
+    } catch (err) {
+      console.error(err instanceof ScenarioError ? err.message : `${file}: ${(err as Error).message}`);
+      return 2;
+    }
+  }
+  const recordDir = values['record-dir'] ? path.resolve(values['record-dir']) : values.record ? HISTORIES_DIR : null;
+
+  return withSimulationSession(async (session) => {
+    let ok = true;
+    for (const scenario of scenarios) {
+      const result = await session.run(scenario, { keepHistories: recordDir !== null });
+      console.log(formatReport(result, { timelines: !values.summary }));
+      ok &&= result.ok;
+      if (recordDir && !result.ok) console.log('  not recorded: a fixture must show the path its expectations pin');
+      if (recordDir && result.ok) {
+        const base = fixtureName(path.basename(scenario.file ?? scenario.name).replace(/\.(ya?ml|json)$/, ''));
+        for (const o of result.orders) {
+          if (!o.history) continue;
+          const written = await writeFixture(o.history, `${base}-${o.plan.label}`, {
+            dir: recordDir,
+            overwrite: values.overwrite,
+          });
+          const where = path.relative(PROJECT_ROOT, written.file);
+          console.log(`  ${written.written ? 'recorded' : 'kept existing'} ${where} (${written.events} events)`);
+        }
+      }
+      console.log('');
+    }
+    return ok ? 0 : 1;
+  });
+}
+
+exitWith(main());
