@@ -28,7 +28,8 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts'],
+    // Every workflow definition, the simulation's helper and the replay suite's variants included.
+    files: ['workflows/**/*.ts', 'simulation/workflows/**/*.ts', 'test/replay/*-workflows/**/*.ts'],
     rules: {
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'fetch', 'require'],
       '@typescript-eslint/no-restricted-imports': [
