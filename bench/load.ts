@@ -230,6 +230,41 @@ export interface PhaseLoad {
 }
 
 /**
+ * Burst: `count` orders created as fast as the API takes them, `concurrency` creates in flight, without waiting
+ * for the orders; then every order is awaited (up to `timeoutMs` from the start). The backlog drains at the rate
+ * the engine can sustain.
+ */
+export async function burst(
+  load: OrderLoad,
+  opts: { phase: string; count: number; concurrency: number; timeoutMs: number; statusRate: number },
+): Promise<PhaseLoad> {
+  const startedAt = wallNow();
+  let signalStop!: () => void;
+  const stop = new Promise<void>((r) => (signalStop = r));
+  const reads = statusReads(load, opts.phase, opts.statusRate, stop);
+  let left = opts.count;
+  const lane = async () => {
+    while (left > 0) {
+      left -= 1;
+      const record = await load.create(opts.phase);
+      if (record.externalId === undefined) await sleep(50); // a refused create: do not spin
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency, opts.count) }, lane));
+  const stoppedAt = wallNow();
+  const records = load.records.filter((r) => r.phase === opts.phase);
+  const done = await Promise.all(records.map((r) => load.done(r, Math.max(1, startedAt + opts.timeoutMs - wallNow()))));
+  signalStop();
+  return {
+    records,
+    statusReads: await reads,
+    startedAt,
+    stoppedAt,
+    incomplete: done.filter((ok) => !ok).length,
+  };
+}
+
+/**
  * Closed loop: `concurrency` virtual merchants, each creating an order and waiting for its callback before the
  * next, for `durationMs`; then the orders in flight drain (up to `drainMs`).
  */

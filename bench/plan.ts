@@ -2,7 +2,13 @@
 
 export interface BenchOptions {
   quick: boolean;
-  /** Orders in flight in the closed-loop (peak) phases: each virtual merchant waits for its callback. */
+  /**
+   * How the peak is driven, the ceiling and the end-to-end run alike. `burst` (default): a batch started as fast
+   * as the server takes it, `concurrency` start calls (ceiling) or HTTP creates (end to end) in flight, and the
+   * rate at which the backlog drains. `closed`: `concurrency` workflows or orders in flight, each replaced once done.
+   */
+  peak: 'burst' | 'closed';
+  /** Start calls or creates in flight (burst), or workflows or orders in flight (closed). */
   concurrency: number;
   /** Length of each measured end-to-end phase, seconds. */
   durationS: number;
@@ -12,8 +18,8 @@ export interface BenchOptions {
   payoutShare: number;
   /** Status reads per second issued during the end-to-end phases. */
   statusRate: number;
-  /** Ceiling workflows in flight at most; 0 = no cap, all started as fast as the server takes them. */
-  ceilingInflight: number;
+  /** The ceiling also starts with the orders' search attributes and upserts once, as orders do. */
+  ceilingSearchAttributes: boolean;
   /** Run the two-worker phase. */
   scaling: boolean;
   /** CPU profiles of the API and workers (node --cpu-prof), summarised in the report. */
@@ -27,12 +33,13 @@ export interface BenchOptions {
 }
 
 export const FULL_DEFAULTS: Omit<BenchOptions, 'out' | 'quick'> = {
-  concurrency: 32,
+  peak: 'burst',
+  concurrency: 16,
   durationS: 30,
   ceilingS: 20,
   payoutShare: 0.5,
   statusRate: 20,
-  ceilingInflight: 0,
+  ceilingSearchAttributes: false,
   scaling: true,
   profile: false,
   pgEphemeral: false,
@@ -40,17 +47,20 @@ export const FULL_DEFAULTS: Omit<BenchOptions, 'out' | 'quick'> = {
   logLevel: 'info',
 };
 
-const QUICK_OVERRIDES: Partial<BenchOptions> = { concurrency: 16, durationS: 10, ceilingS: 6, statusRate: 10 };
+const QUICK_OVERRIDES: Partial<BenchOptions> = { durationS: 8, ceilingS: 6, statusRate: 10 };
 
 export const USAGE = `npm run bench -- [options]
 
   --quick                 short smoke run (about a minute); also BENCH_QUICK=1
-  --concurrency N         orders in flight in the peak phases (default ${FULL_DEFAULTS.concurrency}, quick ${QUICK_OVERRIDES.concurrency})
-  --duration S            seconds per end-to-end phase (default ${FULL_DEFAULTS.durationS}, quick ${QUICK_OVERRIDES.durationS})
+  --peak burst|closed     burst (default): a batch started as fast as the server takes it, measured as it drains;
+                          closed: a fixed number of workflows / orders in flight
+  --concurrency N         start calls / creates in flight (burst), or workflows / orders in flight (closed)
+                          (default ${FULL_DEFAULTS.concurrency})
+  --duration S            seconds per end-to-end phase, about (default ${FULL_DEFAULTS.durationS}, quick ${QUICK_OVERRIDES.durationS})
   --ceiling-duration S    seconds the ceiling should take (default ${FULL_DEFAULTS.ceilingS}, quick ${QUICK_OVERRIDES.ceilingS})
   --payout-share F        share of payouts, 0..1 (default ${FULL_DEFAULTS.payoutShare})
   --status-rate N         status reads per second during the end-to-end phases (default ${FULL_DEFAULTS.statusRate})
-  --ceiling-inflight N    cap on ceiling workflows in flight (default 0: no cap)
+  --ceiling-search-attributes  the ceiling also carries the orders' search attributes (a start with four, one upsert)
   --no-scaling            skip the two-worker phase
   --profile               CPU profiles of the API and workers, top frames in the report
   --pg-ephemeral          PostgreSQL without fsync (default: durable, as npm start)
@@ -91,9 +101,15 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
       case '--status-rate':
         options.statusRate = number(arg, next(), 0, 10_000);
         break;
-      case '--ceiling-inflight':
-        options.ceilingInflight = Math.round(number(arg, next(), 0, 1_000_000));
+      case '--ceiling-search-attributes':
+        options.ceilingSearchAttributes = true;
         break;
+      case '--peak': {
+        const peak = next();
+        if (peak !== 'burst' && peak !== 'closed') throw new Error(`--peak needs burst or closed, got ${peak}`);
+        options.peak = peak;
+        break;
+      }
       case '--no-scaling':
         options.scaling = false;
         break;

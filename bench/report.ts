@@ -23,7 +23,7 @@ export interface CpuUse {
 export interface PhaseResult {
   name: string;
   label: string;
-  mode: 'closed' | 'open';
+  mode: 'burst' | 'closed' | 'open';
   workers: number;
   concurrency?: number;
   targetRate?: number;
@@ -54,7 +54,10 @@ export interface PhaseResult {
 
 export interface CeilingResult {
   workflows: number;
+  /** Workflows in flight at most (closed), or 0 (burst). */
   inflightCap: number;
+  /** Whether it carried the orders' search attributes. */
+  searchAttributes: boolean;
   shapes: Record<string, string>;
   /** Steady-state completions per second (10th to 90th percentile of close times). */
   throughput: number;

@@ -21,6 +21,7 @@ import type { BenchChild } from './children';
 import { runCeilingBatch } from './ceiling/run';
 import { ORDER_SHAPES } from './ceiling/shapes';
 import {
+  burst,
   closedLoop,
   createHttpClient,
   openLoop,
@@ -42,9 +43,10 @@ import {
   type PhaseResult,
 } from './report';
 import { type BenchStack, CEILING_TASK_QUEUE, type PgCounters, startBenchStack } from './stack';
-import { closedLoopWindowStart, perOrder, steadyRate, summarize, windowRate } from './stats';
+import { closedLoopWindowStart, perOrder, steadyRate, steadyWindow, summarize, windowRate } from './stats';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wallNowMs = () => performance.timeOrigin + performance.now();
 const FINAL_STATUSES = ['Success', 'Failed'];
 const EventType = temporal.api.enums.v1.EventType;
 
@@ -163,7 +165,15 @@ function phaseResult(
   const completed = records.filter((r) => r.callbackAt !== undefined);
   const callbackTimes = completed.map((r) => r.callbackAt!);
   let windowFrom = load.startedAt + warmupMs;
-  if (base.mode === 'closed') {
+  let windowTo = load.stoppedAt;
+  let throughput: number | undefined;
+  if (base.mode === 'burst') {
+    // A drained backlog: its steady part, as for the ceiling.
+    const steady = steadyWindow(callbackTimes);
+    throughput = steady.rate;
+    windowFrom = steady.fromMs;
+    windowTo = steady.toMs;
+  } else if (base.mode === 'closed') {
     const start = closedLoopWindowStart(callbackTimes, {
       startedAt: load.startedAt,
       stopAt: load.stoppedAt,
@@ -188,8 +198,8 @@ function phaseResult(
       failed: completed.filter((r) => r.callbackStatus !== 'Success').length,
       incomplete: records.filter((r) => r.externalId !== undefined && r.callbackAt === undefined).length,
     },
-    throughput: windowRate(callbackTimes, windowFrom, load.stoppedAt),
-    windowS: (load.stoppedAt - windowFrom) / 1000,
+    throughput: throughput ?? windowRate(callbackTimes, windowFrom, windowTo),
+    windowS: (windowTo - windowFrom) / 1000,
     latencyMs: {
       create: summarize(records.filter((r) => r.createStatus === 200).map((r) => r.createMs!)),
       final: summarize(records.filter((r) => r.finalAt !== undefined).map((r) => Math.max(0, r.finalAt! - r.sentAt))),
@@ -322,7 +332,8 @@ export async function runBench(
     const meter = new Meter(stack);
     const drainMs = options.quick ? 15_000 : 30_000;
 
-    // 1. The ceiling.
+    // 1. The ceiling: a calibration batch sizes the measured one to last about ceilingS.
+    const closed = options.peak === 'closed';
     const ceilingWorker = await stack.startCeilingWorker();
     meter.add(ceilingWorker);
     const batch = (suffix: string, workflows: number) =>
@@ -331,20 +342,23 @@ export async function runBench(
         idPrefix: `ceiling-${runId}-${suffix}`,
         workflows,
         payoutShare: options.payoutShare,
-        inflightCap: options.ceilingInflight,
-        timeoutMs: 120_000,
+        startConcurrency: options.concurrency,
+        inflightCap: closed ? options.concurrency : 0,
+        searchAttributes: options.ceilingSearchAttributes,
+        timeoutMs: 180_000,
       });
     const calibration = await batch('calibration', options.quick ? 60 : 150);
-    const calibrated = steadyRate(calibration.executions.map((e) => e.closeMs)) || 50;
+    const calibrated = steadyRate(calibration.executions.map((e) => e.closeMs)) || 20;
     const workflows = Math.max(100, Math.min(20_000, Math.round(calibrated * options.ceilingS)));
-    say(`ceiling: calibrated at ${calibrated.toFixed(0)} workflows/s; running ${workflows}`);
+    say(`ceiling: calibrated at ${calibrated.toFixed(1)} workflows/s; running ${workflows}`);
     const measured = await meter.measure(() => batch('main', workflows));
     const executions = measured.value.executions;
     const lastClose = Math.max(...executions.map((e) => e.closeMs));
     const ceilingThroughput = steadyRate(executions.map((e) => e.closeMs));
     const ceiling: CeilingResult = {
       workflows,
-      inflightCap: options.ceilingInflight,
+      inflightCap: closed ? options.concurrency : 0,
+      searchAttributes: options.ceilingSearchAttributes,
       shapes:
         options.payoutShare >= 1
           ? { payout: ORDER_SHAPES.payout }
@@ -368,7 +382,8 @@ export async function runBench(
     await ceilingWorker.stop();
     meter.remove(ceilingWorker.name);
 
-    // 2. The engine: one worker, the API, a warm-up, then the quiet cost samples.
+    // 2. The engine: one worker, the API, a warm-up (in burst mode a calibration batch, as for the ceiling), then
+    //    the quiet cost samples.
     const worker1 = await stack.startEngineWorker('worker-1');
     meter.add(worker1);
     const api = await stack.startApi();
@@ -377,13 +392,24 @@ export async function runBench(
     const load = new OrderLoad(http, stack.keys, stack.callbackUrl, runId, options.payoutShare);
     stack.onCallback((body) => load.onCallback(body));
     say(`engine up (worker-1 pid ${worker1.pid}, api pid ${api.child.pid}); warming up`);
-    await closedLoop(load, {
-      phase: 'warmup',
-      concurrency: Math.min(options.concurrency, 16),
-      durationMs: options.quick ? 2_000 : 5_000,
-      drainMs,
-      statusRate: 0,
-    });
+    const durationMs = options.durationS * 1000;
+    const warmup = closed
+      ? await closedLoop(load, {
+          phase: 'warmup',
+          concurrency: options.concurrency,
+          durationMs: options.quick ? 3_000 : 6_000,
+          drainMs,
+          statusRate: 0,
+        })
+      : await burst(load, {
+          phase: 'warmup',
+          count: options.quick ? 60 : 150,
+          concurrency: options.concurrency,
+          timeoutMs: 120_000,
+          statusRate: 0,
+        });
+    const warmupRate = steadyRate(warmup.records.flatMap((r) => (r.callbackAt === undefined ? [] : [r.callbackAt])));
+    const orders = Math.max(50, Math.min(20_000, Math.round((warmupRate || 5) * options.durationS)));
 
     const sampleCount = options.quick ? 10 : 30;
     const costOf = async (direction: 'deposit' | 'payout'): Promise<OrderCost> => {
@@ -416,36 +442,51 @@ export async function runBench(
         `payout ${payout.historyEvents} events, ${payout.pgStatements?.toFixed(1)} statements`,
     );
 
-    // 3. Peak, one worker.
+    // 3. Peak, one worker: as the ceiling was driven.
     const phases: PhaseResult[] = [];
-    const durationMs = options.durationS * 1000;
     const warmupMs = Math.min(5_000, durationMs * 0.2);
-    const peakPhase = async (name: string, label: string, workers: number) => {
+    const peakPhase = async (name: string, workers: number) => {
+      const label = closed
+        ? `end to end, ${workers} worker${workers > 1 ? 's' : ''}, ${options.concurrency} orders in flight`
+        : `end to end, ${workers} worker${workers > 1 ? 's' : ''}, ${orders} orders, ${options.concurrency} creates in flight`;
       const m = await meter.measure(() =>
-        closedLoop(load, {
-          phase: name,
-          concurrency: options.concurrency,
-          durationMs,
-          drainMs,
-          statusRate: options.statusRate,
-        }),
+        closed
+          ? closedLoop(load, {
+              phase: name,
+              concurrency: options.concurrency,
+              durationMs,
+              drainMs,
+              statusRate: options.statusRate,
+            })
+          : burst(load, {
+              phase: name,
+              count: orders,
+              concurrency: options.concurrency,
+              timeoutMs: Math.max(120_000, durationMs * 5),
+              statusRate: options.statusRate,
+            }),
       );
       await readFinalTimes(stack, runId, name, m.value.records);
       const result = phaseResult(
-        { name, label, mode: 'closed', workers, concurrency: options.concurrency, durationS: options.durationS },
+        {
+          name,
+          label,
+          mode: closed ? 'closed' : 'burst',
+          workers,
+          concurrency: options.concurrency,
+          durationS: (wallNowMs() - m.value.startedAt) / 1000,
+        },
         m.value,
         warmupMs,
         m.cpu,
         meter.memory(),
         notes,
       );
-      say(
-        `${name}: ${result.throughput.toFixed(1)} orders/s, create p99 ${result.latencyMs.create?.p99.toFixed(1)} ms`,
-      );
+      say(`${name}: ${result.throughput.toFixed(1)} orders/s`);
       phases.push(result);
       return result;
     };
-    const peak = await peakPhase('peak', `end to end, 1 worker, ${options.concurrency} in flight`, 1);
+    const peak = await peakPhase('peak', 1);
 
     // 4. Half the peak rate, open loop.
     const rate = Math.max(1, peak.throughput / 2);
@@ -456,7 +497,7 @@ export async function runBench(
     const halfResult = phaseResult(
       {
         name: 'half-rate',
-        label: `end to end, 1 worker, open loop at ${rate.toFixed(1)}/s`,
+        label: `end to end, 1 worker, open loop at ${rate.toFixed(1)} orders/s`,
         mode: 'open',
         workers: 1,
         targetRate: rate,
@@ -476,7 +517,7 @@ export async function runBench(
     if (options.scaling) {
       const worker2 = await stack.startEngineWorker('worker-2');
       meter.add(worker2);
-      twoWorkers = await peakPhase('two-workers', `end to end, 2 workers, ${options.concurrency} in flight`, 2);
+      twoWorkers = await peakPhase('two-workers', 2);
     }
     http.close();
 

@@ -56,13 +56,21 @@ export function windowRate(timesMs: readonly number[], fromMs: number, toMs: num
  * workflow tasks, caches filling) and the tail (the last few stragglers) are left out. 0 with fewer than 2 events.
  */
 export function steadyRate(timesMs: readonly number[], from = 0.1, to = 0.9): number {
-  if (timesMs.length < 2) return 0;
+  return steadyWindow(timesMs, from, to).rate;
+}
+
+/** {@link steadyRate} with the window it was measured over (ms since the epoch). */
+export function steadyWindow(
+  timesMs: readonly number[],
+  from = 0.1,
+  to = 0.9,
+): { rate: number; fromMs: number; toMs: number } {
+  if (timesMs.length < 2) return { rate: 0, fromMs: 0, toMs: 0 };
   const sorted = [...timesMs].sort((a, b) => a - b);
   const i = Math.floor(from * (sorted.length - 1));
   const j = Math.ceil(to * (sorted.length - 1));
   const span = sorted[j]! - sorted[i]!;
-  if (span <= 0) return 0;
-  return ((j - i) / span) * 1000;
+  return { rate: span > 0 ? ((j - i) / span) * 1000 : 0, fromMs: sorted[i]!, toMs: sorted[j]! };
 }
 
 /** a ÷ b, or undefined when either is missing or b is 0 (a ratio that cannot be computed is not 0). */

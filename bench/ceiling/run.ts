@@ -1,6 +1,6 @@
 /**
- * Drives the ceiling: starts ceiling workflows as fast as the server takes them (a few start calls in flight at a
- * time, optionally capped in workflows in flight), waits until visibility counts them all completed, then reads
+ * Drives the ceiling: starts ceiling workflows as fast as the server takes them (a given number of start calls in
+ * flight, optionally capped in workflows in flight), waits until visibility counts them all completed, then reads
  * their start and close times from visibility. Completion is observed without a per-workflow long poll, so the
  * observer adds next to nothing to the server's load.
  */
@@ -17,9 +17,6 @@ import { ORDER_SHAPES, UPSERT_BEFORE_STEP } from './shapes';
 import type { CeilingInput } from './workflows';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Start calls in flight at once: enough to keep the frontend busy; more only queue in the client. */
-const START_CONCURRENCY = 16;
 
 export interface CeilingBatch {
   workflows: number;
@@ -58,6 +55,8 @@ export async function runCeilingBatch(
     idPrefix: string;
     workflows: number;
     payoutShare: number;
+    /** Start calls in flight at once. */
+    startConcurrency: number;
     /** Workflows in flight at most (0: no cap). */
     inflightCap: number;
     timeoutMs: number;
@@ -108,7 +107,7 @@ export async function runCeilingBatch(
     }
   };
   let startError: unknown;
-  const starting = Promise.all(Array.from({ length: START_CONCURRENCY }, lane)).catch((err: unknown) => {
+  const starting = Promise.all(Array.from({ length: opts.startConcurrency }, lane)).catch((err: unknown) => {
     startError = err ?? new Error('a ceiling start failed');
   });
   while (completed < opts.workflows) {

@@ -95,7 +95,14 @@ describe('bench plan', () => {
 
   test('options: defaults, --quick, flags and refusals', () => {
     const full = parseOptions([]);
-    expect(full).toMatchObject({ quick: false, concurrency: 32, durationS: 30, scaling: true, temporalDb: 'memory' });
+    expect(full).toMatchObject({
+      quick: false,
+      peak: 'burst',
+      concurrency: 16,
+      durationS: 30,
+      scaling: true,
+      temporalDb: 'memory',
+    });
     const quick = parseOptions(['--quick']);
     expect(quick.quick).toBe(true);
     expect(quick.durationS).toBeLessThan(full.durationS);
@@ -106,6 +113,8 @@ describe('bench plan', () => {
     expect(() => parseOptions(['--concurrency', 'many'])).toThrow(/--concurrency needs a number/);
     expect(() => parseOptions(['--payout-share', '2'])).toThrow(/between 0 and 1/);
     expect(() => parseOptions(['--temporal-db', 'disk'])).toThrow(/memory or file/);
+    expect(parseOptions(['--peak', 'closed']).peak).toBe('closed');
+    expect(() => parseOptions(['--peak', 'open'])).toThrow(/burst or closed/);
     expect(() => parseOptions(['--fast'])).toThrow(/unknown option --fast/);
   });
 
