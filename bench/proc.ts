@@ -113,3 +113,16 @@ export function machineCpuSeconds(): { busy: number; total: number } | undefined
     return undefined;
   }
 }
+
+/**
+ * Microseconds during which at least one runnable task waited for a CPU, machine-wide, so far (Linux pressure
+ * stall information, /proc/pressure/cpu); undefined where the kernel has none.
+ */
+export function cpuPressureMicros(): number | undefined {
+  try {
+    const some = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'));
+    return some ? Number(some[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}

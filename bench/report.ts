@@ -18,6 +18,8 @@ export interface CpuUse {
   /** Whole machine, and what processes outside the bench used: the noise of a shared machine. */
   machineCores?: number;
   otherCores?: number;
+  /** Share of the phase during which some runnable task waited for a CPU (machine-wide, /proc/pressure/cpu). */
+  cpuPressure?: number;
 }
 
 export interface PhaseResult {
@@ -120,6 +122,8 @@ export interface BenchResult {
      */
     cpuPerOrder?: number;
   };
+  /** Cores each process uses with no orders at all (pollers, timers), measured between phases. */
+  idleCores?: Record<string, number>;
   targets: TargetCheck[];
   profiles?: Array<{ process: string; thread: string; summary: ProfileSummary }>;
   notes: string[];
@@ -277,8 +281,12 @@ export function renderReport(r: BenchResult): string {
   ];
   const procs = PROCESS_ORDER.filter((name) => cpuPhases.some(([, cpu]) => cpu?.seconds[name] !== undefined));
   if (procs.length > 0) {
-    out.push('', 'CPU per order, ms (average cores busy); stack total leaves out the load generator (bench)');
-    const cpu: string[][] = [['', ...procs, 'stack total', 'machine']];
+    out.push(
+      '',
+      'CPU per order, ms (average cores busy); stack total leaves out the load generator (bench); CPU waits: share ' +
+        'of the time some task waited for a CPU (machine-wide)',
+    );
+    const cpu: string[][] = [['', ...procs, 'stack total', 'machine', 'CPU waits']];
     for (const [name, use] of cpuPhases) {
       if (!use) continue;
       const total = cpuTotal(use.perOrderMs, STACK_PROCESSES);
@@ -290,9 +298,17 @@ export function renderReport(r: BenchResult): string {
         ),
         `${fmt(total, 1)} (${fmt(totalCores, 2)})`,
         fmt(use.machineCores, 2),
+        use.cpuPressure === undefined ? '—' : `${fmt(use.cpuPressure * 100, 0)} %`,
       ]);
     }
     out.push(formatTable(cpu));
+    if (r.idleCores) {
+      const idle = STACK_PROCESSES.filter((p) => r.idleCores![p] !== undefined);
+      out.push(
+        `  idle, no orders: ${fmt(cpuTotal(r.idleCores, STACK_PROCESSES), 2)} cores ` +
+          `(${idle.map((p) => `${p} ${fmt(r.idleCores![p], 2)}`).join(', ')})`,
+      );
+    }
   }
 
   const memory = new Map<string, { rss: number; peakRss: number }>();

@@ -31,7 +31,7 @@ import {
   type PhaseLoad,
 } from './load';
 import type { BenchOptions } from './plan';
-import { cpuDelta, cpuSecondsByTree, machineCpuSeconds, memoryMiB } from './proc';
+import { cpuDelta, cpuPressureMicros, cpuSecondsByTree, machineCpuSeconds, memoryMiB } from './proc';
 import { type CpuProfile, summarizeProfile } from './profile';
 import {
   type BenchResult,
@@ -49,6 +49,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNowMs = () => performance.timeOrigin + performance.now();
 const FINAL_STATUSES = ['Success', 'Failed'];
 const EventType = temporal.api.enums.v1.EventType;
+
+/** Completions per second from the first start to the last completion; a floor of 1 keeps a sizing sane. */
+function overallRate(startedAt: number, completions: number[]): number {
+  if (completions.length === 0) return 1;
+  return Math.max(1, (completions.length / Math.max(1, Math.max(...completions) - startedAt)) * 1000);
+}
 
 /** Where a run writes its JSON; its logs and profiles go to a folder of the same name. */
 export function resultPaths(options: BenchOptions, startedAt: Date) {
@@ -85,6 +91,7 @@ class Meter {
     const cpuBefore = cpuSecondsByTree(this.roots);
     const benchBefore = process.cpuUsage();
     const machineBefore = machineCpuSeconds();
+    const pressureBefore = cpuPressureMicros();
     const t0 = performance.now();
     try {
       const value = await work();
@@ -93,6 +100,7 @@ class Meter {
       const benchUsage = process.cpuUsage(benchBefore);
       cpuSeconds.bench = (benchUsage.user + benchUsage.system) / 1e6;
       const machineAfter = machineCpuSeconds();
+      const pressureAfter = cpuPressureMicros();
       this.sampleMemory(nodeProcesses);
       if (Object.keys(cpuSeconds).length <= 1) return { value, seconds, cpu: undefined };
       const cores = Object.fromEntries(Object.entries(cpuSeconds).map(([n, s]) => [n, s / seconds]));
@@ -107,6 +115,10 @@ class Meter {
           cores,
           machineCores: machineBusy,
           otherCores: machineBusy === undefined ? undefined : Math.max(0, machineBusy - ours / seconds),
+          cpuPressure:
+            pressureBefore === undefined || pressureAfter === undefined
+              ? undefined
+              : (pressureAfter - pressureBefore) / 1e6 / seconds,
         },
       };
     } finally {
@@ -348,7 +360,11 @@ export async function runBench(
         timeoutMs: 180_000,
       });
     const calibration = await batch('calibration', options.quick ? 60 : 150);
-    const calibrated = steadyRate(calibration.executions.map((e) => e.closeMs)) || 20;
+    // The whole batch's rate (start-up included): a short batch's steady part overstates what a long one keeps up.
+    const calibrated = overallRate(
+      calibration.firstStartAt,
+      calibration.executions.map((e) => e.closeMs),
+    );
     const workflows = Math.max(100, Math.min(20_000, Math.round(calibrated * options.ceilingS)));
     say(`ceiling: calibrated at ${calibrated.toFixed(1)} workflows/s; running ${workflows}`);
     const measured = await meter.measure(() => batch('main', workflows));
@@ -408,8 +424,11 @@ export async function runBench(
           timeoutMs: 120_000,
           statusRate: 0,
         });
-    const warmupRate = steadyRate(warmup.records.flatMap((r) => (r.callbackAt === undefined ? [] : [r.callbackAt])));
-    const orders = Math.max(50, Math.min(20_000, Math.round((warmupRate || 5) * options.durationS)));
+    const warmupRate = overallRate(
+      warmup.startedAt,
+      warmup.records.flatMap((r) => (r.callbackAt === undefined ? [] : [r.callbackAt])),
+    );
+    const orders = Math.max(50, Math.min(20_000, Math.round(warmupRate * options.durationS)));
 
     const sampleCount = options.quick ? 10 : 30;
     const costOf = async (direction: 'deposit' | 'payout'): Promise<OrderCost> => {
@@ -441,6 +460,9 @@ export async function runBench(
       `cost: deposit ${deposit.historyEvents} events, ${deposit.pgStatements?.toFixed(1)} statements; ` +
         `payout ${payout.historyEvents} events, ${payout.pgStatements?.toFixed(1)} statements`,
     );
+
+    // What the stack burns with nothing to do (pollers, timers): part of every order's cost at low rates.
+    const idle = await meter.measure(() => sleep(options.quick ? 2_000 : 4_000));
 
     // 3. Peak, one worker: as the ceiling was driven.
     const phases: PhaseResult[] = [];
@@ -536,6 +558,7 @@ export async function runBench(
       ceiling,
       phases,
       cost: { deposit, payout, ceilingDeposit, ceilingPayout, statusRead },
+      idleCores: idle.cpu?.cores,
       ratios,
       targets: checkTargets(partial),
       notes,

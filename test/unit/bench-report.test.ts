@@ -36,6 +36,7 @@ function phase(name: string, throughput: number, overrides: Partial<PhaseResult>
       perOrderMs: { temporal: 50, 'worker-1': 40, api: 15, bench: 5 },
       machineCores: 1.9,
       otherCores: 0.5,
+      cpuPressure: 0.42,
     },
     memoryMiB: { 'worker-1': { rss: 300, peakRss: 350 } },
     ...overrides,
@@ -118,6 +119,7 @@ function result(): BenchResult {
       statusRead: { orders: 50, pgStatements: 3 },
     },
     ratios,
+    idleCores: { temporal: 0.05, 'worker-1': 0.01, api: 0, bench: 0.2 },
     targets: checkTargets({ ratios, phases: [peak, half, two] }),
     notes: ['a note'],
   };
@@ -171,7 +173,8 @@ describe('bench report', () => {
     expect(text).toMatch(/half-rate: create \(POST → answer\)\s+100\s+15\.0\s+30\.0\s+30\.0/);
     expect(text).toMatch(/Temporal history events\s+40\s+47\s+39\s+—/);
     expect(text).toMatch(/a status read: 3\.0 PostgreSQL statements/);
-    expect(text).toMatch(/peak\s+50\.0 \(0\.40\)/);
+    expect(text).toMatch(/peak\s+50\.0 \(0\.40\).*1\.90\s+42 %/);
+    expect(text).toContain('idle, no orders: 0.06 cores (temporal 0.05, worker-1 0.01, api 0.00)');
     expect(text).toMatch(/worker-1\s+300 \/ 350/);
     expect(text).toMatch(/create p99 at half the peak rate\s+≤ 25 ms\s+30\.0 ms\s+NOT met/);
     expect(text).toMatch(/end-to-end ÷ ceiling\s+≥ 0\.8\s+0\.85\s+met/);
