@@ -347,13 +347,18 @@ export function renderReport(r: BenchResult): string {
     out.push('  top functions (self time):');
     out.push(
       formatTable(
-        p.summary.topFunctions.slice(0, 10).map((e) => [e.name, `${fmt(e.share * 100, 1)} %`]),
+        p.summary.topFunctions.slice(0, 10).map((e) => [shorten(e.name, 100), `${fmt(e.share * 100, 1)} %`]),
         '    ',
       ),
     );
   }
   for (const note of r.notes) out.push('', `Note: ${note}`);
   return out.join('\n');
+}
+
+/** A name cut to `max` characters (V8 names regular expressions by their whole source). */
+export function shorten(name: string, max: number): string {
+  return name.length <= max ? name : `${name.slice(0, max - 1)}…`;
 }
 
 function describeShapes(shapes: Record<string, string>): string {

@@ -7,6 +7,7 @@ import {
   formatTable,
   type PhaseResult,
   renderReport,
+  shorten,
 } from '../../bench/report';
 
 const latency = (p50: number, p99: number) => ({ count: 100, min: 1, p50, p95: p99, p99, max: p99, mean: p50 });
@@ -163,6 +164,8 @@ describe('bench report', () => {
     expect(fmt(undefined)).toBe('—');
     expect(fmt(Number.NaN)).toBe('—');
     expect(fmt(1.234, 2)).toBe('1.23');
+    expect(shorten('abcdef', 4)).toBe('abc…');
+    expect(shorten('abc', 4)).toBe('abc');
   });
 
   test('the report shows throughput with ratios, latency, costs, CPU, memory and targets', () => {
