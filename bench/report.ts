@@ -122,6 +122,11 @@ export interface BenchResult {
      */
     cpuPerOrder?: number;
   };
+  /**
+   * Latency with nothing else going on: creates of the cost samples (4 at a time) and status reads one at a time,
+   * and the API's CPU per status read: the floor under the latency targets.
+   */
+  quiet?: { create?: LatencySummary; statusRead?: LatencySummary; apiCpuPerStatusReadMs?: number };
   /** Cores each process uses with no orders at all (pollers, timers), measured between phases. */
   idleCores?: Record<string, number>;
   targets: TargetCheck[];
@@ -243,6 +248,10 @@ export function renderReport(r: BenchResult): string {
   out.push('', 'Latency (ms)');
   const lat: string[][] = [['', 'n', 'p50', 'p95', 'p99', 'max']];
   lat.push(latencyRow('ceiling: workflow start → close', r.ceiling.latencyMs));
+  if (r.quiet) {
+    lat.push(latencyRow('quiet: create, 4 at a time', r.quiet.create));
+    lat.push(latencyRow('quiet: status read, one at a time', r.quiet.statusRead));
+  }
   for (const p of r.phases) {
     lat.push(latencyRow(`${p.name}: create (POST → answer)`, p.latencyMs.create));
     lat.push(latencyRow(`${p.name}: time to final status`, p.latencyMs.final));
@@ -272,7 +281,11 @@ export function renderReport(r: BenchResult): string {
   costRow('PostgreSQL commits', (o) => o.pgCommits, 1);
   out.push(formatTable(cost));
   if (c.statusRead?.pgStatements !== undefined) {
-    out.push(`  a status read: ${fmt(c.statusRead.pgStatements, 1)} PostgreSQL statements`);
+    const cpu = r.quiet?.apiCpuPerStatusReadMs;
+    out.push(
+      `  a status read: ${fmt(c.statusRead.pgStatements, 1)} PostgreSQL statements` +
+        (cpu === undefined ? '' : `, ${fmt(cpu, 1)} ms of API CPU`),
+    );
   }
 
   const cpuPhases: Array<[string, CpuUse | undefined, number]> = [

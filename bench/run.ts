@@ -454,8 +454,23 @@ export async function runBench(
     const payout = await costOf('payout');
     const statusBefore = await stack.pgCounters();
     const reads = options.quick ? 20 : 50;
-    for (let i = 0; i < reads; i++) await load.readStatus('cost-deposit', i);
+    const quietReads = await meter.measure(async () => {
+      const answers: number[] = [];
+      for (let i = 0; i < reads; i++) {
+        const read = await load.readStatus('cost-deposit', i);
+        if (read?.status === 200) answers.push(read.ms);
+      }
+      return answers;
+    });
     const statusRead = pgCost(statusBefore, await stack.pgCounters(), reads);
+    // The floor under the latency targets: the same requests with nothing else going on.
+    const quiet: BenchResult['quiet'] = {
+      create: summarize(
+        load.records.filter((r) => r.phase.startsWith('cost-') && r.createStatus === 200).map((r) => r.createMs!),
+      ),
+      statusRead: summarize(quietReads.value),
+      apiCpuPerStatusReadMs: perOrder((quietReads.cpu?.seconds.api ?? Number.NaN) * 1000, quietReads.value.length),
+    };
     say(
       `cost: deposit ${deposit.historyEvents} events, ${deposit.pgStatements?.toFixed(1)} statements; ` +
         `payout ${payout.historyEvents} events, ${payout.pgStatements?.toFixed(1)} statements`,
@@ -559,6 +574,7 @@ export async function runBench(
       phases,
       cost: { deposit, payout, ceilingDeposit, ceilingPayout, statusRead },
       idleCores: idle.cpu?.cores,
+      quiet,
       ratios,
       targets: checkTargets(partial),
       notes,
