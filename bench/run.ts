@@ -1,11 +1,12 @@
 /**
- * One bench run, in this order, on one embedded stack:
+ * One bench run, in this order, on one embedded stack (docs/benchmarks.md):
  *   1. the ceiling: bare workflows of the orders' shape with no-op activities, on their own worker;
  *   2. a warm-up through the API (not measured), then quiet samples of deposits, payouts and status reads for the
- *      per-order costs (history events by type, PostgreSQL statements);
- *   3. peak: a closed loop of `concurrency` orders in flight through the API, one engine worker;
+ *      per-order costs (history events by type, PostgreSQL statements) and the quiet latencies; the idle stack;
+ *   3. peak through the API, one engine worker, driven as the ceiling was (a burst by default);
  *   4. half-rate: an open loop at half the peak's orders/s, for create latency at a steady load;
- *   5. two workers: the peak again with a second worker process on the same task queue.
+ *   5. two workers: the peak again with a second worker process on the same task queue;
+ *   6. the ceiling again, so that both sides of the ratio see the machine's drifting load.
  * Status reads run at a fixed rate alongside 3–5. CPU per process, memory, and (with --profile) CPU profiles are
  * recorded throughout.
  */
@@ -18,7 +19,7 @@ import { temporal } from '@temporalio/proto';
 import { orderWorkflowId } from '../domain/order';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import type { BenchChild } from './children';
-import { runCeilingBatch } from './ceiling/run';
+import { probeStartLatency, runCeilingBatch } from './ceiling/run';
 import { ORDER_SHAPES } from './ceiling/shapes';
 import {
   burst,
@@ -49,6 +50,32 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNowMs = () => performance.timeOrigin + performance.now();
 const FINAL_STATUSES = ['Success', 'Failed'];
 const EventType = temporal.api.enums.v1.EventType;
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/** The average of several runs' CPU use, process by process (a process missing from a run counts in none). */
+function meanCpu(uses: Array<CpuUse | undefined>): CpuUse | undefined {
+  const present = uses.filter((u): u is CpuUse => u !== undefined);
+  if (present.length === 0) return undefined;
+  const avg = (pick: (u: CpuUse) => Record<string, number>) => {
+    const keys = new Set(present.flatMap((u) => Object.keys(pick(u))));
+    return Object.fromEntries(
+      [...keys].map((k) => [k, mean(present.flatMap((u) => (pick(u)[k] === undefined ? [] : [pick(u)[k]!])))]),
+    );
+  };
+  const avgOf = (pick: (u: CpuUse) => number | undefined) => {
+    const values = present.flatMap((u) => (pick(u) === undefined ? [] : [pick(u)!]));
+    return values.length > 0 ? mean(values) : undefined;
+  };
+  return {
+    seconds: avg((u) => u.seconds),
+    cores: avg((u) => u.cores),
+    perOrderMs: avg((u) => u.perOrderMs),
+    machineCores: avgOf((u) => u.machineCores),
+    otherCores: avgOf((u) => u.otherCores),
+    cpuPressure: avgOf((u) => u.cpuPressure),
+  };
+}
 
 /** Completions per second from the first start to the last completion; a floor of 1 keeps a sizing sane. */
 function overallRate(startedAt: number, completions: number[]): number {
@@ -305,7 +332,8 @@ async function readProfiles(dir: string): Promise<NonNullable<BenchResult['profi
     for (const file of files.sort()) {
       const profile = JSON.parse(await readFile(path.join(dir, name, file), 'utf8')) as CpuProfile;
       // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread.
-      const thread = file.split('.').at(-3) === '0' ? 'main thread' : `thread ${file.split('.').at(-3)}`;
+      const [pid, tid] = [file.split('.').at(-4), file.split('.').at(-3)];
+      const thread = `${tid === '0' ? 'main thread' : `thread ${tid}`}, pid ${pid}`;
       const summary = summarizeProfile(profile, PROJECT_ROOT);
       if (summary.busyMs >= 500) profiles.push({ process: name, thread, summary });
     }
@@ -344,10 +372,10 @@ export async function runBench(
     const meter = new Meter(stack);
     const drainMs = options.quick ? 15_000 : 30_000;
 
-    // 1. The ceiling: a calibration batch sizes the measured one to last about ceilingS.
+    // 1. The ceiling, on its own worker: a calibration batch sizes the measured one to last about ceilingS. It is
+    //    measured again, same size, after the end-to-end phases; the ratio uses both, so drifting noise on a shared
+    //    machine weighs on both sides.
     const closed = options.peak === 'closed';
-    const ceilingWorker = await stack.startCeilingWorker();
-    meter.add(ceilingWorker);
     const batch = (suffix: string, workflows: number) =>
       runCeilingBatch(stack.client, {
         taskQueue: CEILING_TASK_QUEUE,
@@ -359,44 +387,47 @@ export async function runBench(
         searchAttributes: options.ceilingSearchAttributes,
         timeoutMs: 180_000,
       });
-    const calibration = await batch('calibration', options.quick ? 60 : 150);
-    // The whole batch's rate (start-up included): a short batch's steady part overstates what a long one keeps up.
-    const calibrated = overallRate(
-      calibration.firstStartAt,
-      calibration.executions.map((e) => e.closeMs),
-    );
-    const workflows = Math.max(100, Math.min(20_000, Math.round(calibrated * options.ceilingS)));
-    say(`ceiling: calibrated at ${calibrated.toFixed(1)} workflows/s; running ${workflows}`);
-    const measured = await meter.measure(() => batch('main', workflows));
-    const executions = measured.value.executions;
-    const lastClose = Math.max(...executions.map((e) => e.closeMs));
-    const ceilingThroughput = steadyRate(executions.map((e) => e.closeMs));
-    const ceiling: CeilingResult = {
-      workflows,
-      inflightCap: closed ? options.concurrency : 0,
-      searchAttributes: options.ceilingSearchAttributes,
-      shapes:
-        options.payoutShare >= 1
-          ? { payout: ORDER_SHAPES.payout }
-          : options.payoutShare <= 0
-            ? { deposit: ORDER_SHAPES.deposit }
-            : { ...ORDER_SHAPES },
-      throughput: ceilingThroughput,
-      overall: (executions.length / (lastClose - measured.value.firstStartAt)) * 1000,
-      latencyMs: summarize(executions.map((e) => e.closeMs - e.startMs)),
-      cpu: withPerOrder(measured.cpu, executions.length),
-      memoryMiB: meter.memory(),
+    let workflows = 0;
+    const ceilingRun = async (suffix: string) => {
+      const ceilingMeter = new Meter(stack);
+      const worker = await stack.startCeilingWorker();
+      ceilingMeter.add(worker);
+      try {
+        if (workflows === 0) {
+          const calibration = await batch('calibration', options.quick ? 60 : 150);
+          // The whole batch's rate, start-up included: a short batch's steady part overstates a long one's.
+          const calibrated = overallRate(
+            calibration.firstStartAt,
+            calibration.executions.map((e) => e.closeMs),
+          );
+          workflows = Math.max(options.quick ? 150 : 200, Math.min(20_000, Math.round(calibrated * options.ceilingS)));
+          say(`ceiling: calibrated at ${calibrated.toFixed(1)} workflows/s; running ${workflows}`);
+        }
+        const m = await ceilingMeter.measure(() => batch(suffix, workflows));
+        const closes = m.value.executions.map((e) => e.closeMs);
+        const run = {
+          executions: m.value.executions,
+          throughput: steadyRate(closes),
+          overall: (closes.length / (Math.max(...closes) - m.value.firstStartAt)) * 1000,
+          cpu: withPerOrder(m.cpu, closes.length),
+          memory: ceilingMeter.memory(),
+        };
+        say(
+          `ceiling (${suffix}): ${run.throughput.toFixed(1)} workflows/s (steady), ${run.overall.toFixed(1)} overall`,
+        );
+        return run;
+      } finally {
+        await worker.stop();
+      }
     };
-    say(`ceiling: ${ceilingThroughput.toFixed(1)} workflows/s (steady), ${ceiling.overall.toFixed(1)} overall`);
+    const firstCeiling = await ceilingRun('before');
     const sampleOf = (shape: 'deposit' | 'payout') =>
-      executions
+      firstCeiling.executions
         .filter((e) => e.shape === shape)
         .slice(-3)
         .map((e) => e.workflowId);
     const ceilingDeposit = { orders: 3, ...(await historyCost(stack.client, sampleOf('deposit'))) };
     const ceilingPayout = { orders: 3, ...(await historyCost(stack.client, sampleOf('payout'))) };
-    await ceilingWorker.stop();
-    meter.remove(ceilingWorker.name);
 
     // 2. The engine: one worker, the API, a warm-up (in burst mode a calibration batch, as for the ceiling), then
     //    the quiet cost samples.
@@ -428,7 +459,7 @@ export async function runBench(
       warmup.startedAt,
       warmup.records.flatMap((r) => (r.callbackAt === undefined ? [] : [r.callbackAt])),
     );
-    const orders = Math.max(50, Math.min(20_000, Math.round(warmupRate * options.durationS)));
+    const orders = Math.max(options.quick ? 100 : 200, Math.min(20_000, Math.round(warmupRate * options.durationS)));
 
     const sampleCount = options.quick ? 10 : 30;
     const costOf = async (direction: 'deposit' | 'payout'): Promise<OrderCost> => {
@@ -463,12 +494,14 @@ export async function runBench(
       return answers;
     });
     const statusRead = pgCost(statusBefore, await stack.pgCounters(), reads);
+    const starts = await probeStartLatency(stack.client, `probe-${runId}`, reads);
     // The floor under the latency targets: the same requests with nothing else going on.
     const quiet: BenchResult['quiet'] = {
       create: summarize(
         load.records.filter((r) => r.phase.startsWith('cost-') && r.createStatus === 200).map((r) => r.createMs!),
       ),
       statusRead: summarize(quietReads.value),
+      temporalStart: summarize(starts),
       apiCpuPerStatusReadMs: perOrder((quietReads.cpu?.seconds.api ?? Number.NaN) * 1000, quietReads.value.length),
     };
     say(
@@ -558,7 +591,38 @@ export async function runBench(
     }
     http.close();
 
+    // 6. The ceiling again, and both ceiling runs combined.
+    const secondCeiling = await ceilingRun('after');
+    const runs = [firstCeiling, secondCeiling];
+    const ceiling: CeilingResult = {
+      workflows,
+      inflightCap: closed ? options.concurrency : 0,
+      searchAttributes: options.ceilingSearchAttributes,
+      shapes:
+        options.payoutShare >= 1
+          ? { payout: ORDER_SHAPES.payout }
+          : options.payoutShare <= 0
+            ? { deposit: ORDER_SHAPES.deposit }
+            : { ...ORDER_SHAPES },
+      throughput: mean(runs.map((r) => r.throughput)),
+      runs: runs.map((r) => r.throughput),
+      overall: mean(runs.map((r) => r.overall)),
+      latencyMs: summarize(runs.flatMap((r) => r.executions.map((e) => e.closeMs - e.startMs))),
+      cpu: meanCpu(runs.map((r) => r.cpu)),
+      memoryMiB: secondCeiling.memory,
+    };
+
     const ratios = computeRatios(ceiling, peak, twoWorkers);
+    const [before, after] = ceiling.runs!;
+    if (Math.abs(before! - after!) > 0.25 * Math.max(before!, after!)) {
+      notes.push(
+        `the two ceiling runs differ by more than 25 % (${before!.toFixed(1)} and ${after!.toFixed(1)} workflows/s): ` +
+          "the machine's load changed during the run; prefer the CPU ratio, or run again",
+      );
+    }
+    if ((ratios.peakOverCeiling ?? 0) > 1.1) {
+      notes.push('end to end above the ceiling: noise between the phases; prefer the CPU ratio, or run again');
+    }
     notes.push(
       'Time to final status: from the POST to the first Success/Failed history entry (workflow clock); time to ' +
         'callback: from the POST to the signed callback reaching the sink. Throughput counts callbacks arrived.',

@@ -134,3 +134,41 @@ export async function runCeilingBatch(
   }
   return { workflows: opts.workflows, firstStartAt, lastStartAt, executions };
 }
+
+/**
+ * How long a workflow start takes on its own: `count` starts one after the other, with an order's four search
+ * attributes as the API sends them, on a task queue no worker polls; each is terminated afterwards. The part of an
+ * order create's latency that is Temporal's.
+ */
+export async function probeStartLatency(client: Client, idPrefix: string, count: number): Promise<number[]> {
+  const latencies: number[] = [];
+  const ids: string[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const payload = payloadFor(i);
+      const workflowId = `${idPrefix}-${i}`;
+      const started = performance.now();
+      await client.workflow.start('ceilingOrder', {
+        taskQueue: 'bench-probe-unpolled',
+        workflowId,
+        args: [{ shape: ORDER_SHAPES.deposit, payload } satisfies CeilingInput],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: MerchantIdKey, value: String(payload.merchantId) },
+          { key: DirectionKey, value: 'deposit' },
+          { key: ExternalTransactionIdKey, value: String(payload.externalTransactionId) },
+          { key: OrderStatusKey, value: 'Created' },
+        ],
+      });
+      latencies.push(performance.now() - started);
+      ids.push(workflowId);
+    }
+  } finally {
+    for (const id of ids)
+      await client.workflow
+        .getHandle(id)
+        .terminate('bench probe')
+        .catch(() => undefined);
+  }
+  return latencies;
+}

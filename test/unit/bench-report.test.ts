@@ -121,7 +121,12 @@ function result(): BenchResult {
     },
     ratios,
     idleCores: { temporal: 0.05, 'worker-1': 0.01, api: 0, bench: 0.2 },
-    quiet: { create: latency(6, 12), statusRead: latency(2, 4), apiCpuPerStatusReadMs: 1.5 },
+    quiet: {
+      create: latency(6, 12),
+      statusRead: latency(2, 4),
+      temporalStart: latency(3, 5),
+      apiCpuPerStatusReadMs: 1.5,
+    },
     targets: checkTargets({ ratios, phases: [peak, half, two] }),
     notes: ['a note'],
   };
@@ -177,7 +182,8 @@ describe('bench report', () => {
     expect(text).toMatch(/half-rate: create \(POST → answer\)\s+100\s+15\.0\s+30\.0\s+30\.0/);
     expect(text).toMatch(/Temporal history events\s+40\s+47\s+39\s+—/);
     expect(text).toMatch(/a status read: 3\.0 PostgreSQL statements, 1\.5 ms of API CPU/);
-    expect(text).toMatch(/quiet: status read, one at a time\s+100\s+2\.0\s+4\.0\s+4\.0/);
+    expect(text).toMatch(/light load: status read, one at a time\s+100\s+2\.0\s+4\.0\s+4\.0/);
+    expect(text).toMatch(/light load: Temporal workflow start alone\s+100\s+3\.0\s+5\.0/);
     expect(text).toMatch(/peak\s+50\.0 \(0\.40\).*1\.90\s+42 %/);
     expect(text).toContain('idle, no orders: 0.06 cores (temporal 0.05, worker-1 0.01, api 0.00)');
     expect(text).toMatch(/worker-1\s+300 \/ 350/);
