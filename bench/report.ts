@@ -85,8 +85,6 @@ export interface OrderCost {
   pgStatements?: number;
   /** BEGIN/COMMIT/ROLLBACK per order. */
   pgTransactionControl?: number;
-  /** pg_stat_database commits per order. */
-  pgCommits?: number;
   topStatements?: Array<{ query: string; calls: number; ms: number }>;
 }
 
@@ -289,7 +287,6 @@ export function renderReport(r: BenchResult): string {
   costRow('  search attribute upserts', (o) => o.searchAttributeUpserts);
   costRow('PostgreSQL statements', (o) => o.pgStatements, 1);
   costRow('  + BEGIN/COMMIT', (o) => o.pgTransactionControl, 1);
-  costRow('PostgreSQL commits', (o) => o.pgCommits, 1);
   out.push(formatTable(cost));
   if (c.statusRead?.pgStatements !== undefined) {
     const cpu = r.quiet?.apiCpuPerStatusReadMs;

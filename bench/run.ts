@@ -295,7 +295,6 @@ function pgCost(before: PgCounters, after: PgCounters, orders: number): OrderCos
     orders,
     pgStatements: statements / orders,
     pgTransactionControl: control / orders,
-    pgCommits: (after.commits - before.commits) / orders,
     topStatements: top.slice(0, 25),
   };
 }

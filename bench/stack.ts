@@ -69,11 +69,12 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Cumulative PostgreSQL counters of the paystar database. */
+/**
+ * Cumulative statement counters of the paystar database (pg_stat_statements). Transaction counters
+ * (pg_stat_database) are not used: they also count the bench's own polling, which statements can leave out.
+ */
 export interface PgCounters {
   statements: Map<string, { query: string; calls: number; totalMs: number }>;
-  commits: number;
-  rollbacks: number;
 }
 
 export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
@@ -250,15 +251,10 @@ async function assemble(
             AND s.query NOT LIKE '%pg_stat_statements%' AND s.query NOT LIKE '%pg_stat_database%'
             AND s.query NOT LIKE '%bench_probe%'`,
       );
-      const [db]: Array<{ xact_commit: string; xact_rollback: string }> = await ds.query(
-        `SELECT xact_commit::text, xact_rollback::text FROM pg_stat_database WHERE datname = current_database()`,
-      );
       return {
         statements: new Map(
           rows.map((r) => [r.queryid, { query: r.query, calls: Number(r.calls), totalMs: r.total_exec_time }]),
         ),
-        commits: Number(db?.xact_commit ?? 0),
-        rollbacks: Number(db?.xact_rollback ?? 0),
       };
     },
     stop: stopAll,
