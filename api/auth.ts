@@ -1,7 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Direction, KeyMode } from '../domain/order';
-import { ApiKeyEntity } from '../entities/api-key.entity';
 import { hashApiKey } from '../infra/security/api-keys';
 import { HttpError } from './errors';
 
@@ -28,14 +27,23 @@ export function merchantAuth(dataSource: DataSource, allowed: readonly Direction
   return async (req, _res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
     if (!match) throw new HttpError(401, 'UNAUTHORIZED', 'missing bearer key in the Authorization header');
-    const key = await dataSource.getRepository(ApiKeyEntity).findOneBy({ keyHash: hashApiKey(match[1]!) });
-    // A rotated key may stay valid for a grace period: revoked_at is then in the future.
-    if (!key || (key.revokedAt && key.revokedAt.getTime() <= Date.now()))
-      throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
+    // Every merchant request starts here: plain SQL on the unique key_hash index, without building an entity query.
+    // A rotated key stays valid during its grace period: revoked_at is then in the future.
+    const [key]: Array<{
+      merchant_id: string;
+      scope: Direction;
+      mode: KeyMode;
+      pipeline_id: string | null;
+      revoked: boolean;
+    }> = await dataSource.query(
+      `SELECT merchant_id, scope, mode, pipeline_id, revoked_at <= now() AS revoked FROM api_keys WHERE key_hash = $1`,
+      [hashApiKey(match[1]!)],
+    );
+    if (!key || key.revoked) throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
     if (!allowed.includes(key.scope)) {
       throw new HttpError(403, 'FORBIDDEN', `a ${key.scope} key cannot be used here`);
     }
-    req.merchant = { merchantId: key.merchantId, scope: key.scope, mode: key.mode, pipelineId: key.pipelineId };
+    req.merchant = { merchantId: key.merchant_id, scope: key.scope, mode: key.mode, pipelineId: key.pipeline_id };
     next();
   };
 }

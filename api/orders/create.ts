@@ -146,58 +146,60 @@ interface OrderRow {
  * Creates the order (or finds the one a previous request with the same externalTransactionId created) and makes
  * sure its workflow runs. The row comes first, so the unique key decides races; the workflow start is repeated on
  * every retry, so an order whose first start failed is started by the retry.
+ *
+ * A new order costs one statement: the insert picks the merchant's pipeline itself and does nothing on a retry's
+ * externalTransactionId. Only when it inserted nothing is the existing order read (a retry, or a race lost), or,
+ * when there is none, the missing pipeline reported.
  */
 export async function createOrder(deps: ApiDependencies, req: Request, direction: Direction): Promise<CreatedOrder> {
   const { merchantId, mode } = req.merchant!;
   const order = normalizeOrderRequest(direction, mode, req.body, deps.secretsKey);
   const hash = requestHash(order, mode);
-  const ds = deps.dataSource;
-
-  let row = await findOrder(deps, merchantId, direction, order.externalTransactionId);
-  let created = false;
-  if (!row) {
-    const pipelineId = req.merchant!.pipelineId ?? (await pipelineFor(deps, merchantId, direction));
-    const id = randomUUID();
-    // The commission in force now is the order's price (0 when none applies): later changes do not reprice it.
-    const inserted: OrderRow[] = await ds.query(
-      `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
-                           workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
-                           card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
-                           success_redirect_url, mode, commission_percent, commission_fixed_minor)
-       SELECT $1, $2, $3, $4, $5, $6, 'Created', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-              coalesce(c.percent, 0), coalesce(c.fixed_minor, 0)
-         FROM (SELECT 1) AS one
-         LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3', '$8::uuid', '$6')}) c ON true
-       ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
-       RETURNING id, status, request_hash, pipeline_id, flow`,
-      [
-        id,
-        merchantId,
-        direction,
-        order.externalTransactionId,
-        order.amountMinor,
-        order.currency,
-        orderWorkflowId(direction, id),
-        pipelineId,
-        hash,
-        order.method,
-        order.flow,
-        order.requisites.cardMask ?? null,
-        order.cardHolder,
-        order.cardToken,
-        order.cardStorageToken,
-        order.callbackUrl,
-        order.processingRedirectUrl,
-        order.failedRedirectUrl,
-        order.successRedirectUrl,
-        mode,
-      ],
-    );
-    created = inserted.length > 0;
-    // A concurrent request with the same externalTransactionId won the insert: answer as a retry of it.
-    row = inserted[0] ?? (await findOrder(deps, merchantId, direction, order.externalTransactionId));
-    if (!row) throw new Error('order vanished after a conflicting insert');
-  }
+  const id = randomUUID();
+  // One statement: the key's pipeline (or the merchant's oldest of the direction), and the commission in force now,
+  // which is the order's price (0 when none applies) — later changes do not reprice it.
+  const inserted: OrderRow[] = await deps.dataSource.query(
+    `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
+                         workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
+                         card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
+                         success_redirect_url, mode, commission_percent, commission_fixed_minor)
+     SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::text, 'Created', $7::text, p.id, $8::text,
+            $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text,
+            $18::text, $19::text, coalesce(c.percent, 0), coalesce(c.fixed_minor, 0)
+       FROM (SELECT id FROM pipelines
+              WHERE merchant_id = $2::uuid AND direction = $3::text AND ($20::uuid IS NULL OR id = $20::uuid)
+              ORDER BY created_at, id LIMIT 1) p
+       LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3::text', 'p.id', '$6::text')}) c ON true
+     ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
+     RETURNING id, status, request_hash, pipeline_id, flow`,
+    [
+      id,
+      merchantId,
+      direction,
+      order.externalTransactionId,
+      order.amountMinor,
+      order.currency,
+      orderWorkflowId(direction, id),
+      hash,
+      order.method,
+      order.flow,
+      order.requisites.cardMask ?? null,
+      order.cardHolder,
+      order.cardToken,
+      order.cardStorageToken,
+      order.callbackUrl,
+      order.processingRedirectUrl,
+      order.failedRedirectUrl,
+      order.successRedirectUrl,
+      mode,
+      req.merchant!.pipelineId,
+    ],
+  );
+  const created = inserted.length > 0;
+  // Nothing inserted: the externalTransactionId was used before (a retry, or a concurrent request that won the
+  // insert: answer as a retry of it), or the merchant has no pipeline for the direction.
+  const row = inserted[0] ?? (await findOrder(deps, merchantId, direction, order.externalTransactionId));
+  if (!row) throw noPipeline(direction);
   if (row.request_hash !== hash) {
     throw new HttpError(
       409,
@@ -247,20 +249,13 @@ async function findOrder(
   return rows[0];
 }
 
-/** The merchant's pipeline for the direction; with several, the oldest (the one the merchant started with). */
-async function pipelineFor(deps: ApiDependencies, merchantId: string, direction: Direction): Promise<string> {
-  const rows: Array<{ id: string }> = await deps.dataSource.query(
-    `SELECT id FROM pipelines WHERE merchant_id = $1 AND direction = $2 ORDER BY created_at, id LIMIT 1`,
-    [merchantId, direction],
+/** The merchant has no pipeline of the direction (the insert picks the oldest one when there are several). */
+function noPipeline(direction: Direction): HttpError {
+  return new HttpError(
+    400,
+    'NO_PIPELINE',
+    `the merchant has no ${direction} pipeline configured; ask the operator to set one up`,
   );
-  if (!rows[0]) {
-    throw new HttpError(
-      400,
-      'NO_PIPELINE',
-      `the merchant has no ${direction} pipeline configured; ask the operator to set one up`,
-    );
-  }
-  return rows[0].id;
 }
 
 async function startOrderWorkflow(deps: ApiDependencies, input: OrderInput, direction: Direction): Promise<void> {

@@ -20,6 +20,8 @@ interface StatusRow {
   card_holder: string | null;
   card_token: string | null;
   card_storage_token: string | null;
+  /** The order's history, oldest first (json_agg: times as ISO strings). */
+  history: Array<{ code: string; occurred_at: string }>;
 }
 
 /**
@@ -35,18 +37,18 @@ export async function readOrderStatus(
   const notFound = () => new HttpError(404, 'ORDER_NOT_FOUND', `no ${direction} order ${lookup.value}`);
   if (lookup.by === 'externalId' && !isUuid(lookup.value)) throw notFound();
   const column = lookup.by === 'externalId' ? 'id' : 'external_transaction_id';
+  // The order and its history in one round trip: merchants poll this endpoint more than any other.
   const rows: StatusRow[] = await dataSource.query(
-    `SELECT id, status, amount_minor::text AS amount_minor, currency, external_transaction_id, card_mask, card_holder,
-            card_token, card_storage_token
-     FROM orders WHERE merchant_id = $1 AND direction = $2 AND ${column} = $3`,
+    `SELECT o.id, o.status, o.amount_minor::text AS amount_minor, o.currency, o.external_transaction_id, o.card_mask,
+            o.card_holder, o.card_token, o.card_storage_token,
+            coalesce((SELECT json_agg(json_build_object('code', h.code, 'occurred_at', h.occurred_at) ORDER BY h.seq)
+                        FROM order_history h WHERE h.order_id = o.id), '[]') AS history
+     FROM orders o WHERE o.merchant_id = $1 AND o.direction = $2 AND o.${column} = $3`,
     [merchantId, direction, lookup.value],
   );
   const order = rows[0];
   if (!order) throw notFound();
-  const history: Array<{ code: string; occurred_at: Date }> = await dataSource.query(
-    `SELECT code, occurred_at FROM order_history WHERE order_id = $1 ORDER BY seq`,
-    [order.id],
-  );
+  const history = order.history;
   const currency = order.currency.trim();
   return OrderStatusResponse.parse({
     externalId: order.id,
