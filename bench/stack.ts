@@ -208,7 +208,7 @@ async function assemble(
   stops.push(() => cleanUp(children.map((c) => () => c.stop())));
 
   const startWorker = async (name: string, entry: string, taskQueue: string, bundle: string) => {
-    const child = spawn(name, entry, { ...baseEnv, TASK_QUEUE: taskQueue, BENCH_WORKFLOW_BUNDLE: bundle });
+    const child = spawn(name, entry, { ...baseEnv, TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE: bundle });
     // The SDK's default identity is `<pid>@<host>`: ready once that PID polls both workflow and activity tasks.
     await waitFor(`${name} polling ${taskQueue}`, 60_000, child, () => pollsBoth(client, taskQueue, `${child.pid}@`));
     return child;
@@ -227,7 +227,7 @@ async function assemble(
     profileDir,
     startCeilingWorker: () =>
       startWorker('ceiling-worker', 'bench/ceiling/worker.ts', CEILING_TASK_QUEUE, bundles.ceiling),
-    startEngineWorker: (name) => startWorker(name, 'bench/engine-worker.ts', ENGINE_TASK_QUEUE, bundles.engine),
+    startEngineWorker: (name) => startWorker(name, 'workers/main.ts', ENGINE_TASK_QUEUE, bundles.engine),
     async startApi() {
       const port = await freePort();
       const child = spawn('api', 'api/main.ts', {

@@ -49,6 +49,11 @@ export const WorkerEnv = TemporalEnv.extend({
    * reach our own infrastructure); `npm start` turns it on for merchant endpoints on localhost.
    */
   MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: z.stringbool({ error: 'must be true or false' }).default(false),
+  /**
+   * A workflow bundle built beforehand (bundleWorkflowCode): the worker starts without spending seconds bundling,
+   * and every worker of a deployment runs the same code. Unset: the worker bundles workflows/ itself.
+   */
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 

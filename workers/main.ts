@@ -21,6 +21,7 @@ async function main(): Promise<void> {
       dataSource,
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       allowPrivateCallbackNetworks: config.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS,
+      ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),
     });
     log.info({ taskQueue: config.TASK_QUEUE, address: config.TEMPORAL_ADDRESS }, 'worker running');
     // The SDK shuts the worker down on SIGINT/SIGTERM: run() resolves once in-flight tasks are done.

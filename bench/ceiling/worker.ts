@@ -1,5 +1,5 @@
 /**
- * The ceiling's worker process: the ceiling workflow (prebuilt, BENCH_WORKFLOW_BUNDLE) and its no-op activities on
+ * The ceiling's worker process: the ceiling workflow (prebuilt, WORKFLOW_BUNDLE) and its no-op activities on
  * the ceiling's task queue, with the worker options the engine's worker gets (workers/create-worker.ts).
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(
     TemporalEnv.extend({
       WORKER_MAX_CONCURRENT_ACTIVITIES: WorkerEnv.shape.WORKER_MAX_CONCURRENT_ACTIVITIES,
-      BENCH_WORKFLOW_BUNDLE: z.string().min(1),
+      WORKFLOW_BUNDLE: z.string().min(1),
     }),
   );
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -22,7 +22,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TASK_QUEUE,
       activities: ceilingActivities,
-      workflowBundle: { codePath: config.BENCH_WORKFLOW_BUNDLE },
+      workflowBundle: { codePath: config.WORKFLOW_BUNDLE },
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });
     await worker.run();
