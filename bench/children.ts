@@ -1,20 +1,15 @@
-import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { type ManagedChild, spawnManaged } from '../infra/process/managed-child';
 
-/** A Node process the bench started: its PID, how it ended, and a stop that signals that PID only. */
-export interface BenchChild {
-  name: string;
-  pid: number;
+/** A Node process the bench started: its PID, how it ended, where its output went, and a stop for that PID only. */
+export interface BenchChild extends ManagedChild {
   logFile: string;
-  exited: Promise<string>;
-  readonly gone: boolean;
-  stop(graceMs?: number): Promise<void>;
 }
 
 /**
  * Starts `node [nodeArgs] --import tsx entry` with its output appended to a log file (the API logs every request at
  * info, as in production; the bench's own output stays readable). Same process group as the bench, so a Ctrl-C in
- * the terminal reaches it too. `stop` sends SIGTERM to this PID, then SIGKILL after the grace period.
+ * the terminal reaches it too; `stop` sends SIGTERM to this PID, then SIGKILL after the grace period (15 s).
  */
 export function spawnBenchChild(opts: {
   name: string;
@@ -25,45 +20,17 @@ export function spawnBenchChild(opts: {
   nodeArgs?: string[];
 }): BenchChild {
   const log = openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.entry], {
-    cwd: opts.cwd,
-    env: opts.env,
-    stdio: ['ignore', log, log],
-  });
-  closeSync(log);
-  if (child.pid === undefined) throw new Error(`could not start ${opts.name}`);
-  const pid = child.pid;
-  let gone = false;
-  const exited = new Promise<string>((resolve) =>
-    child.once('exit', (code, signal) => {
-      gone = true;
-      resolve(signal ? `signal ${signal}` : `exit code ${code}`);
-    }),
-  );
-  return {
-    name: opts.name,
-    pid,
-    logFile: opts.logFile,
-    exited,
-    get gone() {
-      return gone;
-    },
-    async stop(graceMs = 15_000) {
-      if (gone) return;
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        return;
-      }
-      const timer = setTimeout(() => {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
-      }, graceMs);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
+  try {
+    const child = spawnManaged(opts.name, process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', opts.entry], {
+      env: opts.env,
+      cwd: opts.cwd,
+      stdio: log,
+      ownProcessGroup: false,
+    });
+    const stop = child.stop;
+    // Assigned onto the child itself: a spread would freeze its `gone` getter at false.
+    return Object.assign(child, { logFile: opts.logFile, stop: (graceMs = 15_000) => stop(graceMs) });
+  } finally {
+    closeSync(log);
+  }
 }

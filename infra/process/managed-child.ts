@@ -20,7 +20,13 @@ export function spawnManaged(
   name: string,
   file: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; stdio?: 'inherit' | 'ignore'; ownProcessGroup?: boolean } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    /** Where its output goes: the terminal, nowhere, or an open file descriptor (a log file). */
+    stdio?: 'inherit' | 'ignore' | number;
+    ownProcessGroup?: boolean;
+  } = {},
 ): ManagedChild {
   const ownGroup = options.ownProcessGroup ?? true;
   const child: ChildProcess = spawn(file, args, {
