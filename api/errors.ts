@@ -42,3 +42,8 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
   req.log?.error({ err }, 'unhandled error');
   res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
 };
+
+/** A 400 naming one bad field, in the shape zod validation failures are answered with. */
+export function invalidField(field: string, message: string): HttpError {
+  return new HttpError(400, 'VALIDATION_FAILED', `${field}: ${message}`, [{ field, message }]);
+}

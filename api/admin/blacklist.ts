@@ -5,7 +5,7 @@ import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite
 import type { RequisiteType } from '../../domain/requisites';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
 import type { ApiDependencies } from '../app';
-import { HttpError } from '../errors';
+import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited, auditedDelete } from './audit';
 import { IdParams, Page, pageOf, scopeOwner, Timestamp, toPage, Uuid } from './common-schemas';
@@ -144,9 +144,7 @@ function storedForms(type: RequisiteType, raw: string, secretsKey: string) {
     return { value, display: value };
   } catch (err) {
     if (err instanceof RequisiteFormatError) {
-      throw new HttpError(400, 'VALIDATION_FAILED', `requisites: ${err.message}`, [
-        { field: 'requisites', message: err.message },
-      ]);
+      throw invalidField('requisites', err.message);
     }
     throw err;
   }
@@ -265,13 +263,14 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       response: Entry,
       errors: { 404: 'No such entry', 409: 'The same requisite is already blocked for that merchant or pipeline' },
     },
-    async ({ params, body, req }) => {
-      const forms =
-        body.requisites === undefined
-          ? null
-          : storedForms(body.type ?? (await findEntry(ds.manager, params.id)).type, body.requisites, deps.secretsKey);
-      return audited(ds, req, async (tx) => {
+    async ({ params, body, req }) =>
+      audited(ds, req, async (tx) => {
         const before = await findEntry(tx, params.id);
+        // New requisites are normalised for the new type, or for the entry's own when the type stays.
+        const forms =
+          body.requisites === undefined
+            ? null
+            : storedForms(body.type ?? before.type, body.requisites, deps.secretsKey);
         await tx.query(
           `UPDATE blacklist_entries SET
              type = coalesce($2, type),
@@ -300,8 +299,7 @@ export function blacklistRouter(deps: ApiDependencies): Router {
           result: after,
           changes: [{ action: 'update', entityType: 'blacklist-entry', entityId: after.id, before, after }],
         };
-      });
-    },
+      }),
   );
 
   adminRoute(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isCurrency } from '../../domain/money';
-import { HttpError } from '../errors';
+import { invalidField } from '../errors';
 
 /** Building blocks shared by the admin schemas. Amounts are integer minor units, named `…Minor`. */
 export const Uuid = z.uuid({ error: 'must be a UUID' });
@@ -48,9 +48,7 @@ export function amountRange(v: AmountRange, ctx: z.RefinementCtx): void {
 /** The same check on a row merged with a partial update. */
 export function assertAmountRange(v: AmountRange): void {
   if (isInverted(v)) {
-    throw new HttpError(400, 'VALIDATION_FAILED', `maxAmountMinor: ${RANGE_MESSAGE}`, [
-      { field: 'maxAmountMinor', message: RANGE_MESSAGE },
-    ]);
+    throw invalidField('maxAmountMinor', RANGE_MESSAGE);
   }
 }
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { GatewayMisconfiguredError } from '../../gateways/connector';
 import { createGatewayRegistry } from '../../gateways';
 import type { ApiDependencies } from '../app';
-import { HttpError } from '../errors';
+import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { IdParams, KeyMode, Uuid } from './common-schemas';
@@ -87,14 +87,13 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
   /** 400 for a connector nobody registered or settings it could not use: better now than at the first payment. */
   const checkConnector = (connector: string, settings: Record<string, unknown>) => {
     if (!registry.names().includes(connector)) {
-      const message = `unknown connector; one of ${registry.names().join(', ')}`;
-      throw new HttpError(400, 'VALIDATION_FAILED', `connector: ${message}`, [{ field: 'connector', message }]);
+      throw invalidField('connector', `unknown connector; one of ${registry.names().join(', ')}`);
     }
     try {
       registry.get(connector).checkSettings?.(settings);
     } catch (err) {
       if (!(err instanceof GatewayMisconfiguredError)) throw err;
-      throw new HttpError(400, 'VALIDATION_FAILED', err.message, [{ field: 'settings', message: err.message }]);
+      throw invalidField('settings', err.message);
     }
   };
 

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { generateApiKey, hashApiKey, keyPrefix } from '../../infra/security/api-keys';
 import type { ApiDependencies } from '../app';
-import { HttpError } from '../errors';
+import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './common-schemas';
@@ -100,9 +100,7 @@ async function checkKeyPipeline(tx: EntityManager, merchantId: string, scope: st
     [pipelineId],
   );
   if (!p || p.merchant_id !== merchantId || p.direction !== scope) {
-    throw new HttpError(400, 'VALIDATION_FAILED', `pipelineId: not a ${scope} pipeline of this merchant`, [
-      { field: 'pipelineId', message: `not a ${scope} pipeline of this merchant` },
-    ]);
+    throw invalidField('pipelineId', `not a ${scope} pipeline of this merchant`);
   }
 }
 
