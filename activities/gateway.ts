@@ -2,7 +2,9 @@ import { isUuid } from '../domain/ids';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
+import { CODES } from '../domain/history-codes';
 import type {
+  AmountUpdatePolicy,
   CallbackVerification,
   CreateOutcome,
   GatewayPaymentRequest,
@@ -16,6 +18,7 @@ import {
   type GatewayRegistry,
   type GatewayStatusQuery,
 } from '../gateways/connector';
+import { amountUpdatePolicyOf } from '../gateways/amount-updates';
 
 /**
  * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
@@ -44,11 +47,11 @@ async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<G
 async function withGateway<T>(
   dataSource: DataSource,
   gatewayId: string,
-  call: (ctx: GatewayCallContext, connector: string) => Promise<T>,
+  call: (ctx: GatewayCallContext, gateway: GatewayEntity) => Promise<T>,
 ): Promise<T> {
   try {
     const gateway = await loadGateway(dataSource, gatewayId);
-    return await call({ gateway, now: temporalNow() }, gateway.connector);
+    return await call({ gateway, now: temporalNow() }, gateway);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
       throw ApplicationFailure.create({ type: 'UnknownGateway', message: err.message, nonRetryable: true });
@@ -65,12 +68,12 @@ export function gatewayActivities(dataSource: DataSource, registry: GatewayRegis
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).create(request, ctx));
+      return withGateway(dataSource, gatewayId, (ctx, gateway) => registry.forGateway(gateway).create(request, ctx));
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).status(query, ctx));
+      return withGateway(dataSource, gatewayId, (ctx, gateway) => registry.forGateway(gateway).status(query, ctx));
     },
   };
 }
@@ -86,6 +89,28 @@ export async function verifyGatewayCallback(
   gatewayId: string,
   raw: RawGatewayCallback,
 ): Promise<CallbackVerification> {
+  return (await verifyGatewayCallbackOf(dataSource, registry, gatewayId, raw)).verification;
+}
+
+/**
+ * {@link verifyGatewayCallback}, with the amount-update policy of the gateway (its connector's, narrowed by its
+ * settings) for checking the callback against the order. A live gateway row naming a sandbox-only connector
+ * verifies nothing: its callbacks are refused as badly signed.
+ */
+export async function verifyGatewayCallbackOf(
+  dataSource: DataSource,
+  registry: GatewayRegistry,
+  gatewayId: string,
+  raw: RawGatewayCallback,
+): Promise<{ verification: CallbackVerification; amountUpdates: AmountUpdatePolicy | undefined }> {
   const gateway = await loadGateway(dataSource, gatewayId);
-  return registry.get(gateway.connector).verifyCallback(raw, { gateway, now: new Date() });
+  let connector;
+  try {
+    connector = registry.forGateway(gateway);
+  } catch (err) {
+    if (!(err instanceof GatewayMisconfiguredError)) throw err;
+    return { verification: { valid: false, code: CODES.CALLBACK_INVALID_SIGNATURE }, amountUpdates: undefined };
+  }
+  const verification = await connector.verifyCallback(raw, { gateway, now: new Date() });
+  return { verification, amountUpdates: amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}) };
 }

@@ -5,7 +5,7 @@
  */
 import type { HistoryCode } from './history-codes';
 import type { Direction } from './order';
-import type { OrderRequisites } from './requisites';
+import type { OrderRequisites, PaymentMethod } from './requisites';
 
 /** What the engine asks a gateway to do. The idempotency key is stable across retries of the same attempt. */
 export interface GatewayPaymentRequest {
@@ -49,9 +49,33 @@ export type CallbackVerification =
       code: HistoryCode;
       /** Set when the gateway changed the amount (5.1.3.35). */
       amountMinor?: number;
+      /**
+       * What the callback says about the money, for the HTTP layer to check against the order before anything is
+       * signalled (docs/gateway-callbacks.md, "Checked against the order"). Never sent to the workflow.
+       */
+      claim?: CallbackClaim;
     }
   /** Invalid signature (5.2.2.16) or payload (5.2.2.17): recorded, then ignored. */
   | { valid: false; code: HistoryCode; gatewayRef?: string };
+
+/** The money a verified callback talks about, in the gateway's words. */
+export interface CallbackClaim {
+  currency: string;
+  /** What the gateway charged or paid (or will). */
+  amountMinor: number;
+  /** What the gateway says it was asked for, when it says. */
+  requestedAmountMinor?: number;
+}
+
+/**
+ * When a callback may change an order's amount (5.1.3.35): only for these methods, never to zero, by at most
+ * `tolerancePercent` of the order's amount, and a payout never above the amount held for it. A connector without a
+ * policy never changes amounts; a gateway's `amountUpdateTolerancePercent` setting may only narrow its connector's.
+ */
+export interface AmountUpdatePolicy {
+  tolerancePercent: number;
+  methods: readonly PaymentMethod[];
+}
 
 /** The raw callback as the HTTP layer received it. */
 export interface RawGatewayCallback {

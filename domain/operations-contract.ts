@@ -45,6 +45,11 @@ export interface FundsRequest {
   merchantId: string;
   currency: string;
   amountMinor: number;
+  /**
+   * Whose money: sandbox and live balances never mix. Optional because histories recorded before it existed replay
+   * with requests that lack it; the activities then take the order row's mode.
+   */
+  mode?: KeyMode;
 }
 
 /** A payout's hold: placed, or refused for lack of available balance (1.2.4.31), in which case nothing is held. */

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { KeyMode } from '../domain/order';
 import { bigintAsNumber } from './columns';
 
 /** Where a payout's hold is: still reserving balance, turned into ledger postings, or given back. */
@@ -14,6 +15,8 @@ export class BalanceHoldEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'order_id' }) orderId!: string;
   @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
+  /** The order's mode: a hold reserves money of that mode only. */
+  @Column('text') mode!: KeyMode;
   @Column('char', { length: 3 }) currency!: string;
   @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;
   @Column('bigint', { name: 'commission_minor', default: 0, transformer: bigintAsNumber }) commissionMinor!: number;

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import type { KeyMode } from '../domain/order';
 import { bigintAsNumber } from './columns';
 
 /**
@@ -6,10 +7,12 @@ import { bigintAsNumber } from './columns';
  * idempotency key, unique, so a retried activity can never post twice.
  */
 @Entity('ledger_postings')
-@Index('ledger_postings_balance', ['merchantId', 'currency'])
+@Index('ledger_postings_balance', ['merchantId', 'mode', 'currency'])
 export class LedgerPostingEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
+  /** Sandbox and live money never mix: a balance sums one mode's postings. */
+  @Column('text', { default: 'sandbox' }) mode!: KeyMode;
   @Column('char', { length: 3 }) currency!: string;
   /** Signed: credits positive, debits negative. */
   @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;

@@ -1,4 +1,5 @@
 import type {
+  AmountUpdatePolicy,
   CallbackVerification,
   CreateOutcome,
   GatewayPaymentRequest,
@@ -7,7 +8,14 @@ import type {
 } from '../domain/gateway-contract';
 import type { GatewayEntity } from '../entities/gateway.entity';
 
-export type { CallbackVerification, CreateOutcome, GatewayPaymentRequest, RawGatewayCallback, StatusOutcome };
+export type {
+  AmountUpdatePolicy,
+  CallbackVerification,
+  CreateOutcome,
+  GatewayPaymentRequest,
+  RawGatewayCallback,
+  StatusOutcome,
+};
 
 /** Call context: the gateway's configuration, and the clock to use (Temporal's, so time-skipping works). */
 export interface GatewayCallContext {
@@ -27,6 +35,14 @@ export interface GatewayStatusQuery {
  */
 export interface GatewayConnector {
   readonly name: string;
+  /**
+   * Whether a live gateway may use this connector. Simulators that "pay" anything (the in-process sandbox) are
+   * sandbox-only: the admin API refuses them for live gateways, routing never picks them for a live order, and the
+   * gateway activities and callback verification refuse a live gateway row that names one.
+   */
+  readonly liveAllowed: boolean;
+  /** Whether and how far its callbacks may change an order's amount; absent: never. */
+  readonly amountUpdates?: AmountUpdatePolicy;
   create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;
   status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome>;
   verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification>;
@@ -57,5 +73,16 @@ export class GatewayRegistry {
   /** The names a gateway row may use in `connector`. */
   names(): string[] {
     return [...this.connectors.keys()];
+  }
+
+  /** The connector for a gateway row, refusing a live row whose connector is sandbox-only. */
+  forGateway(gateway: Pick<GatewayEntity, 'id' | 'mode' | 'connector'>): GatewayConnector {
+    const connector = this.get(gateway.connector);
+    if (gateway.mode === 'live' && !connector.liveAllowed) {
+      throw new GatewayMisconfiguredError(
+        `gateway ${gateway.id} is live but its connector "${connector.name}" is for sandbox gateways only`,
+      );
+    }
+    return connector;
   }
 }

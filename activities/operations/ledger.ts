@@ -3,11 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { CODES } from '../../domain/history-codes';
 import type { FundsRequest, HoldResult, SettlementResult } from '../../domain/operations-contract';
+import type { KeyMode } from '../../domain/order';
 import { commissionFor } from './commission';
 import { insertPosting, postCommission, type Queryable, toSafeInteger } from './sql';
 
 interface HoldRow {
   merchant_id: string;
+  mode: KeyMode;
   currency: string;
   amount_minor: string;
   commission_minor: string;
@@ -25,23 +27,26 @@ export function fundsActivities(dataSource: DataSource) {
     async holdFunds(req: FundsRequest): Promise<HoldResult> {
       assertFundsRequest(req);
       return dataSource.transaction(async (tx) => {
-        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [balanceLockKey(req.merchantId, req.currency)]);
+        const mode = await modeOf(tx, req);
+        const balance = { merchantId: req.merchantId, mode, currency: req.currency };
+        await tx.query('SELECT pg_advisory_xact_lock($1::bigint)', [balanceLockKey(balance)]);
         const [existing]: HoldRow[] = await tx.query(`${SELECT_HOLD} WHERE order_id = $1`, [req.orderId]);
         if (existing) {
-          assertSameOrder(existing, req);
-          return { ok: true, availableMinor: await availableBalance(tx, req.merchantId, req.currency) };
+          assertSameOrder(existing, { ...req, mode });
+          return { ok: true, availableMinor: reportable(await availableBalance(tx, balance)) };
         }
         const commissionMinor = await commissionFor(tx, { ...req, direction: 'payout' });
-        const available = await availableBalance(tx, req.merchantId, req.currency);
-        if (available < req.amountMinor + commissionMinor) {
-          return { ok: false, code: CODES.PRECHECK_BALANCE, availableMinor: available };
+        const available = await availableBalance(tx, balance);
+        const needed = BigInt(req.amountMinor) + BigInt(commissionMinor);
+        if (available < needed) {
+          return { ok: false, code: CODES.PRECHECK_BALANCE, availableMinor: reportable(available) };
         }
         await tx.query(
-          `INSERT INTO balance_holds (order_id, merchant_id, currency, amount_minor, commission_minor, status)
-           VALUES ($1, $2, $3, $4, $5, 'held')`,
-          [req.orderId, req.merchantId, req.currency, req.amountMinor, commissionMinor],
+          `INSERT INTO balance_holds (order_id, merchant_id, mode, currency, amount_minor, commission_minor, status)
+           VALUES ($1, $2, $3, $4, $5, $6, 'held')`,
+          [req.orderId, req.merchantId, mode, req.currency, req.amountMinor, commissionMinor],
         );
-        return { ok: true, availableMinor: available - req.amountMinor - commissionMinor };
+        return { ok: true, availableMinor: reportable(available - needed) };
       });
     },
 
@@ -57,7 +62,7 @@ export function fundsActivities(dataSource: DataSource) {
           `WITH changed AS (
              UPDATE balance_holds SET status = 'settled', resolved_at = now()
               WHERE order_id = $1 AND status = 'held'
-              RETURNING merchant_id, currency, amount_minor::text, commission_minor::text, status
+              RETURNING merchant_id, mode, currency, amount_minor::text, commission_minor::text, status
            ) SELECT * FROM changed`,
           [req.orderId],
         );
@@ -69,7 +74,8 @@ export function fundsActivities(dataSource: DataSource) {
         const amountMinor = toSafeInteger(hold.amount_minor);
         const commissionMinor = toSafeInteger(hold.commission_minor);
         if (!settled) return { amountMinor, commissionMinor, posted: false };
-        const base = { merchantId: req.merchantId, currency: req.currency, orderId: req.orderId };
+        // The hold's mode is the truth: the money comes from the balance it reserved.
+        const base = { merchantId: req.merchantId, mode: hold.mode, currency: req.currency, orderId: req.orderId };
         await insertPosting(tx, {
           ...base,
           amountMinor: -amountMinor,
@@ -100,7 +106,8 @@ export function fundsActivities(dataSource: DataSource) {
     async creditDeposit(req: FundsRequest): Promise<SettlementResult> {
       assertFundsRequest(req);
       return dataSource.transaction(async (tx) => {
-        const base = { merchantId: req.merchantId, currency: req.currency, orderId: req.orderId };
+        const mode = await modeOf(tx, req);
+        const base = { merchantId: req.merchantId, mode, currency: req.currency, orderId: req.orderId };
         const posted = await insertPosting(tx, {
           ...base,
           amountMinor: req.amountMinor,
@@ -116,20 +123,47 @@ export function fundsActivities(dataSource: DataSource) {
   };
 }
 
-const SELECT_HOLD = `SELECT merchant_id, currency, amount_minor::text, commission_minor::text, status
+const SELECT_HOLD = `SELECT merchant_id, mode, currency, amount_minor::text, commission_minor::text, status
                        FROM balance_holds`;
 
-/** Postings minus what open holds reserve, read in one statement so both sums come from one snapshot. */
-async function availableBalance(q: Queryable, merchantId: string, currency: string): Promise<number> {
+/** One balance: a merchant's money of one mode in one currency. */
+interface BalanceKey {
+  merchantId: string;
+  mode: KeyMode;
+  currency: string;
+}
+
+/**
+ * The request's mode, or for requests recorded before FundsRequest had one, the order row's (sandbox when the
+ * row has none: sandbox money cannot pay anything live).
+ */
+async function modeOf(q: Queryable, req: FundsRequest): Promise<KeyMode> {
+  if (req.mode) return req.mode;
+  const [row]: Array<{ mode: KeyMode | null }> = await q.query(`SELECT mode FROM orders WHERE id = $1`, [req.orderId]);
+  return row?.mode ?? 'sandbox';
+}
+
+/**
+ * Postings minus what open holds reserve, read in one statement so both sums come from one snapshot. A bigint:
+ * a balance may exceed 2^53 minor units even though every single amount is below it.
+ */
+async function availableBalance(q: Queryable, b: BalanceKey): Promise<bigint> {
   const [row]: Array<{ available: string }> = await q.query(
     `SELECT (
-       (SELECT coalesce(sum(amount_minor), 0) FROM ledger_postings WHERE merchant_id = $1 AND currency = $2)
+       (SELECT coalesce(sum(amount_minor), 0) FROM ledger_postings
+         WHERE merchant_id = $1 AND mode = $2 AND currency = $3)
        - (SELECT coalesce(sum(amount_minor + commission_minor), 0) FROM balance_holds
-           WHERE merchant_id = $1 AND currency = $2 AND status = 'held')
+           WHERE merchant_id = $1 AND mode = $2 AND currency = $3 AND status = 'held')
      )::text AS available`,
-    [merchantId, currency],
+    [b.merchantId, b.mode, b.currency],
   );
-  return toSafeInteger(row?.available ?? 0);
+  return BigInt(row?.available ?? 0);
+}
+
+/** A balance as the activities report it: exact up to 2^53 - 1 minor units, capped there (only informative). */
+function reportable(minor: bigint): number {
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return Number(minor > max ? max : minor < -max ? -max : minor);
 }
 
 /** What an earlier creditDeposit of this order posted. */
@@ -142,9 +176,13 @@ async function postedDeposit(q: Queryable, orderId: string) {
   return { amountMinor: amountOf('deposit'), commissionMinor: -amountOf('commission') };
 }
 
-/** A 64-bit advisory lock key per merchant and currency (a hash collision only serialises two balances). */
-function balanceLockKey(merchantId: string, currency: string): string {
-  return createHash('sha256').update(`balance:${merchantId}:${currency}`).digest().readBigInt64BE(0).toString();
+/** A 64-bit advisory lock key per balance (a hash collision only serialises two balances). */
+function balanceLockKey(b: BalanceKey): string {
+  return createHash('sha256')
+    .update(`balance:${b.merchantId}:${b.mode}:${b.currency}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
 }
 
 function assertFundsRequest(req: FundsRequest): void {
@@ -157,10 +195,11 @@ function assertFundsRequest(req: FundsRequest): void {
 function assertSameOrder(hold: HoldRow, req: FundsRequest): void {
   if (
     hold.merchant_id !== req.merchantId ||
+    (req.mode !== undefined && hold.mode !== req.mode) ||
     hold.currency !== req.currency ||
     toSafeInteger(hold.amount_minor) !== req.amountMinor
   ) {
-    throw failure('HoldMismatch', `order ${req.orderId} is held for a different merchant, currency or amount`);
+    throw failure('HoldMismatch', `order ${req.orderId} is held for a different merchant, mode, currency or amount`);
   }
 }
 

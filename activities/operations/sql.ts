@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { KeyMode } from '../../domain/order';
 
 /** A DataSource or a transaction's EntityManager: anything that runs raw SQL. */
 export type Queryable = Pick<EntityManager, 'query'>;
@@ -16,6 +17,7 @@ export function toSafeInteger(value: string | number): number {
 /** One ledger posting, written at most once per idempotency key. */
 export interface Posting {
   merchantId: string;
+  mode: KeyMode;
   currency: string;
   amountMinor: number;
   kind: 'deposit' | 'payout' | 'commission';
@@ -26,9 +28,9 @@ export interface Posting {
 /** True when this call wrote the posting, false when it already existed. */
 export async function insertPosting(q: Queryable, p: Posting): Promise<boolean> {
   const rows: unknown[] = await q.query(
-    `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, order_id, idempotency_key)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-    [p.merchantId, p.currency, p.amountMinor, p.kind, p.orderId, p.idempotencyKey],
+    `INSERT INTO ledger_postings (merchant_id, mode, currency, amount_minor, kind, order_id, idempotency_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
+    [p.merchantId, p.mode, p.currency, p.amountMinor, p.kind, p.orderId, p.idempotencyKey],
   );
   return rows.length > 0;
 }
@@ -36,7 +38,7 @@ export async function insertPosting(q: Queryable, p: Posting): Promise<boolean> 
 /** The order's commission as a debit posting (`<orderId>:commission`), once; nothing when there is no commission. */
 export async function postCommission(
   q: Queryable,
-  order: Pick<Posting, 'merchantId' | 'currency' | 'orderId'>,
+  order: Pick<Posting, 'merchantId' | 'mode' | 'currency' | 'orderId'>,
   commissionMinor: number,
 ): Promise<void> {
   if (commissionMinor <= 0) return;

@@ -85,9 +85,16 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
   const ds = deps.dataSource;
   const registry = createGatewayRegistry(ds);
   /** 400 for a connector nobody registered or settings it could not use: better now than at the first payment. */
-  const checkConnector = (connector: string, settings: Record<string, unknown>) => {
+  const checkConnector = (connector: string, settings: Record<string, unknown>, mode: 'sandbox' | 'live') => {
     if (!registry.names().includes(connector)) {
       throw invalidField('connector', `unknown connector; one of ${registry.names().join(', ')}`);
+    }
+    if (mode === 'live' && !registry.get(connector).liveAllowed) {
+      const live = registry.names().filter((n) => registry.get(n).liveAllowed);
+      throw invalidField(
+        'connector',
+        `"${connector}" is for sandbox gateways only; live gateways use ${live.join(', ')}`,
+      );
     }
     try {
       registry.get(connector).checkSettings?.(settings);
@@ -109,7 +116,7 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
       errors: { 409: 'A gateway with this code exists' },
     },
     async ({ body, req }) => {
-      checkConnector(body.connector, body.settings);
+      checkConnector(body.connector, body.settings, body.mode);
       return audited(ds, req, async (tx) => {
         const [row]: Array<{ id: string }> = await tx.query(
           `INSERT INTO gateways (code, name, connector, mode, enabled, settings)
@@ -168,7 +175,7 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
           if (v === null) delete settings[k];
           else settings[k] = v;
         }
-        if (body.settings) checkConnector(current.connector, settings);
+        if (body.settings) checkConnector(current.connector, settings, current.mode);
         await tx.query(`UPDATE gateways SET name = $2, enabled = $3, settings = $4 WHERE id = $1`, [
           params.id,
           body.name ?? current.name,

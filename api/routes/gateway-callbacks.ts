@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { UnknownGatewayError, verifyGatewayCallback } from '../../activities/gateway';
+import { UnknownGatewayError, verifyGatewayCallbackOf } from '../../activities/gateway';
 import type { CallbackVerification } from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
 import { createGatewayRegistry } from '../../gateways';
@@ -9,6 +9,7 @@ import { gatewayCallbackSignal } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { ErrorBody, openApiRegistry } from '../openapi';
+import { type CallbackOrder, checkCallbackAgainstOrder } from './callback-checks';
 
 /** How long a callback may wait for Temporal before the gateway is told to come back later. */
 const SIGNAL_DEADLINE_MS = 10_000;
@@ -93,6 +94,13 @@ function rawBody(): RequestHandler {
     });
 }
 
+/** The claim is for the HTTP layer's checks only: workflows never see it. */
+function withoutClaim(verification: CallbackVerification): CallbackVerification {
+  if (!verification.valid) return verification;
+  const { claim: _claim, ...rest } = verification;
+  return rest;
+}
+
 /** Repeated headers are joined the way HTTP defines, so a connector sees one string per name. */
 function flatHeaders(req: Request): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -112,12 +120,28 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
 
   async function findOrder(gatewayId: string, gatewayRef: string | undefined) {
     if (!gatewayRef) return undefined;
-    const rows: Array<{ order_id: string; workflow_id: string }> = await deps.dataSource.query(
-      `SELECT o.id AS order_id, o.workflow_id FROM order_gateway_refs r
-       JOIN orders o ON o.id = r.order_id WHERE r.gateway_id = $1 AND r.gateway_ref = $2`,
+    const rows: Array<{
+      order_id: string;
+      workflow_id: string;
+      direction: CallbackOrder['direction'];
+      amount_minor: string;
+      currency: string;
+      method: CallbackOrder['method'];
+    }> = await deps.dataSource.query(
+      `SELECT o.id AS order_id, o.workflow_id, o.direction, o.amount_minor::text, o.currency, o.method
+         FROM order_gateway_refs r
+         JOIN orders o ON o.id = r.order_id WHERE r.gateway_id = $1 AND r.gateway_ref = $2`,
       [gatewayId, gatewayRef],
     );
-    return rows[0];
+    const row = rows[0];
+    if (!row) return undefined;
+    const money: CallbackOrder = {
+      direction: row.direction,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      method: row.method,
+    };
+    return { order_id: row.order_id, workflow_id: row.workflow_id, money };
   }
 
   /** False when the workflow is gone (closed and past retention): nothing is left to tell. */
@@ -137,9 +161,9 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
   router.post('/api/v1/gateways/:gatewayId/callback', rawBody(), async (req, res) => {
     const gatewayId = String(req.params.gatewayId);
     const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    let verification: CallbackVerification;
+    let verified: Awaited<ReturnType<typeof verifyGatewayCallbackOf>>;
     try {
-      verification = await verifyGatewayCallback(deps.dataSource, registry, gatewayId, {
+      verified = await verifyGatewayCallbackOf(deps.dataSource, registry, gatewayId, {
         body,
         headers: flatHeaders(req),
       });
@@ -147,9 +171,19 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       if (err instanceof UnknownGatewayError) throw new HttpError(404, 'UNKNOWN_GATEWAY', 'no such gateway');
       throw err;
     }
+    const order = await findOrder(gatewayId, verified.verification.gatewayRef);
+    // A signed callback is believed only as far as it agrees with the order: currency, amount, amount-update rules.
+    const checked = order
+      ? checkCallbackAgainstOrder(verified.verification, order.money, verified.amountUpdates)
+      : { verification: withoutClaim(verified.verification), refusal: undefined };
+    const verification = checked.verification;
     // Body and headers are never logged: they carry signatures. The reference alone is enough to trace a callback.
-    const log = { gatewayId, gatewayRef: verification.gatewayRef, code: verification.code };
-    const order = await findOrder(gatewayId, verification.gatewayRef);
+    const log = {
+      gatewayId,
+      gatewayRef: verification.gatewayRef,
+      code: verification.code,
+      ...(checked.refusal ? { refusal: checked.refusal } : {}),
+    };
 
     if (!verification.valid) {
       const refusal = REFUSALS[verification.code] ?? REFUSALS[CODES.CALLBACK_INVALID_PAYLOAD]!;
@@ -159,8 +193,11 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       // that does not verify cannot succeed.
       const recorded = order ? await signal(order.workflow_id, gatewayId, verification).catch(() => false) : false;
       req.log.warn({ ...log, orderId: order?.order_id, recorded }, 'gateway callback refused');
+      const message = checked.refusal
+        ? `the payload does not agree with the order (${checked.refusal})`
+        : refusal.message;
       res.status(refusal.status).json({
-        error: { code: refusal.code, message: refusal.message, historyCode: verification.code },
+        error: { code: refusal.code, message, historyCode: verification.code },
       });
       return;
     }

@@ -9,6 +9,7 @@ import type {
   StatusOutcome,
 } from '../connector';
 import { callbackSecretOf, verifySandboxCallback } from '../sandbox/callbacks';
+import { SANDBOX_PSP_AMOUNT_UPDATES } from '../sandbox/protocol';
 import { createOutcomeOfAnswer, statusOutcomeOfAnswer } from './answers';
 import { httpSettingsOf } from './settings';
 import { callPsp } from './transport';
@@ -20,6 +21,10 @@ import { callPsp } from './transport';
  */
 export class HttpSimConnector implements GatewayConnector {
   readonly name = 'http-sim';
+  /** Speaks a PSP's HTTP API at a configured address: real gateways that implement it may be live. */
+  readonly liveAllowed = true;
+  /** The PSP's API settles card and p2p payments partially (within 10%); a gateway may narrow it in its settings. */
+  readonly amountUpdates = SANDBOX_PSP_AMOUNT_UPDATES;
 
   checkSettings(settings: Record<string, unknown>): void {
     httpSettingsOf({ id: '(new settings)', settings });

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import type { CallbackVerification, CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
+import type {
+  AmountUpdatePolicy,
+  CallbackVerification,
+  CreateOutcome,
+  StatusOutcome,
+} from '../../domain/gateway-contract';
 import { CODES, type ReasonKey } from '../../domain/history-codes';
 import { callbackFailedCode, checkFailedCode, createDeclinedCode } from '../codes';
 import { settledAmount, type SandboxScenario } from './scenarios';
@@ -76,6 +81,9 @@ export function paymentView(p: StoredPayment, scenario: SandboxScenario, state: 
 export const createAnswerView = (p: StoredPayment, scenario: SandboxScenario): PaymentView =>
   paymentView(p, scenario, scenario.create.answer === 'success' ? 'final' : 'pending');
 
+/** The sandbox PSP's API settles card and p2p payments for up to 10% less or more; token charges are exact. */
+export const SANDBOX_PSP_AMOUNT_UPDATES: AmountUpdatePolicy = { tolerancePercent: 10, methods: ['card', 'p2p'] };
+
 /** Set only when the PSP changed the amount, as the gateway contract asks. */
 const changedAmount = (v: PaymentView) => (v.amount !== v.requestedAmount ? { amountMinor: v.amount } : {});
 
@@ -103,8 +111,13 @@ export function statusOutcomeOf(v: PaymentView): StatusOutcome {
   }
 }
 
-/** A verified callback: 5.0.2.00, 5.1.3.00, 5.1.3.35 (amount updated) or 5.1.4.RR. */
+/** A verified callback: 5.0.2.00, 5.1.3.00, 5.1.3.35 (amount updated) or 5.1.4.RR, with what it claims. */
 export function callbackOutcomeOf(v: PaymentView): CallbackVerification {
+  const claim = { currency: v.currency, amountMinor: v.amount, requestedAmountMinor: v.requestedAmount };
+  return { ...callbackCodeOf(v), claim };
+}
+
+function callbackCodeOf(v: PaymentView): Extract<CallbackVerification, { valid: true }> {
   switch (v.status) {
     case 'pending':
       return { valid: true, gatewayRef: v.id, status: 'pending', code: CODES.CALLBACK_PENDING };

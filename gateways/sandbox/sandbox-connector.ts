@@ -15,7 +15,13 @@ import type {
   StatusOutcome,
 } from '../connector';
 import { buildSignedCallback, callbackSecretOf, verifySandboxCallback } from './callbacks';
-import { createAnswerView, createOutcomeOf, paymentView, statusOutcomeOf } from './protocol';
+import {
+  createAnswerView,
+  createOutcomeOf,
+  paymentView,
+  SANDBOX_PSP_AMOUNT_UPDATES,
+  statusOutcomeOf,
+} from './protocol';
 import {
   CHECK_FAULTS,
   CREATE_FAULTS,
@@ -38,6 +44,10 @@ export type CallbackVariant = CallbackBehaviour | 'pending';
  */
 export class SandboxConnector implements GatewayConnector {
   readonly name = 'sandbox';
+  /** Pays from a scenario table, with a public callback secret: never live money. */
+  readonly liveAllowed = false;
+  /** Scenario 73 settles 90% of a card or p2p payment; token charges are exact. */
+  readonly amountUpdates = SANDBOX_PSP_AMOUNT_UPDATES;
 
   constructor(private readonly dataSource: DataSource) {}
 

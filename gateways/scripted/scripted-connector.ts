@@ -61,6 +61,7 @@ interface ScriptedPayment {
  */
 export class ScriptedSandboxConnector implements GatewayConnector {
   readonly name = 'scripted-sandbox';
+  readonly liveAllowed = false;
   /** By gateway and idempotency key, and by gateway and payment reference. */
   private readonly payments = new Map<string, ScriptedPayment>();
   private readonly byRef = new Map<string, ScriptedPayment>();

@@ -19,11 +19,16 @@ export async function createPipeline(ds: DataSource, merchantId: string, directi
   return row!.id;
 }
 
-/** A gateway (gateways are global, so the code is unique per call). */
-export async function createGateway(ds: DataSource, mode: KeyMode, name = `gw ${randomUUID()}`): Promise<string> {
+/** A gateway (gateways are global, so the code is unique per call); live ones use a connector allowed for live. */
+export async function createGateway(
+  ds: DataSource,
+  mode: KeyMode,
+  name = `gw ${randomUUID()}`,
+  connector = mode === 'live' ? 'http-sim' : 'sandbox',
+): Promise<string> {
   const [row]: Array<{ id: string }> = await ds.query(
-    `INSERT INTO gateways (code, name, connector, mode) VALUES ($1, $2, 'sandbox', $3) RETURNING id`,
-    [`test-${randomUUID()}`, name, mode],
+    `INSERT INTO gateways (code, name, connector, mode) VALUES ($1, $2, $3, $4) RETURNING id`,
+    [`test-${randomUUID()}`, name, connector, mode],
   );
   return row!.id;
 }
@@ -39,13 +44,14 @@ export async function insertOrder(
     currency?: string;
     status?: OrderStatus;
     createdAt?: string;
+    mode?: KeyMode;
   },
 ): Promise<string> {
   const id = randomUUID();
   await ds.query(
     `INSERT INTO orders (id, merchant_id, pipeline_id, direction, external_transaction_id, amount_minor, currency,
-                         status, workflow_id, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()))`,
+                         status, workflow_id, created_at, mode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, coalesce($10::timestamptz, now()), $11)`,
     [
       id,
       o.merchantId,
@@ -57,17 +63,24 @@ export async function insertOrder(
       o.status ?? 'Created',
       `${o.direction}-${id}`,
       o.createdAt ?? null,
+      o.mode ?? null,
     ],
   );
   return id;
 }
 
-/** Puts money on a merchant's ledger (an opening balance, not tied to an order). */
-export async function fundMerchant(ds: DataSource, merchantId: string, currency: string, amountMinor: number) {
+/** Puts money on a merchant's ledger (an opening balance, not tied to an order), sandbox unless said. */
+export async function fundMerchant(
+  ds: DataSource,
+  merchantId: string,
+  currency: string,
+  amountMinor: number | bigint,
+  mode: KeyMode = 'sandbox',
+) {
   await ds.query(
-    `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, order_id, idempotency_key)
-     VALUES ($1, $2, $3, 'adjustment', NULL, $4)`,
-    [merchantId, currency, amountMinor, `test-funding:${randomUUID()}`],
+    `INSERT INTO ledger_postings (merchant_id, mode, currency, amount_minor, kind, order_id, idempotency_key)
+     VALUES ($1, $2, $3, $4, 'adjustment', NULL, $5)`,
+    [merchantId, mode, currency, String(amountMinor), `test-funding:${randomUUID()}`],
   );
 }
 

@@ -113,7 +113,7 @@ describe('gateways', () => {
     );
     expect(gateway.settings).toEqual({ baseUrl: 'https://psp.example/api', apiKey: '***', callbackSecret: '***' });
     expect(
-      (await admin.post('/api/v1/admin/gateways', { code, name: 'PSP', connector: 'sandbox', mode: 'live' })).status,
+      (await admin.post('/api/v1/admin/gateways', { code, name: 'PSP', connector: 'sandbox', mode: 'sandbox' })).status,
     ).toBe(409);
 
     const unknown = await admin.post('/api/v1/admin/gateways', {

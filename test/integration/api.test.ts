@@ -81,14 +81,16 @@ describe('GET /api/v1/integration/balance', () => {
       const res = await get('/api/v1/integration/balance', key);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({
+        mode: 'sandbox',
         balances: [
-          { currency: 'EUR', amount: 7 },
-          { currency: 'USD', amount: 10 },
+          { currency: 'EUR', amount: 7, available: 7, held: 0 },
+          { currency: 'USD', amount: 10, available: 10, held: 0 },
         ],
       });
     }
     expect(await (await get('/api/v1/integration/balance', b.depositKey)).json()).toEqual({
-      balances: [{ currency: 'USD', amount: 999 }],
+      mode: 'sandbox',
+      balances: [{ currency: 'USD', amount: 999, available: 999, held: 0 }],
     });
   });
 

@@ -176,3 +176,47 @@ test('answers 503 when Temporal is unreachable, so the gateway retries', async (
   }
   expect((await handle.query(getOrderStateQuery)).status).toBe('Processing');
 });
+
+describe('signed callbacks are checked against the order before the workflow hears of them (issue 20)', () => {
+  const forged = (gatewayRef: string, money: { amount: number; requestedAmount: number; currency: string }) =>
+    buildSignedCallback(
+      { id: gatewayRef, idempotencyKey: randomUUID(), status: 'succeeded', ...money },
+      'valid',
+      SANDBOX_DEFAULT_CALLBACK_SECRET,
+    );
+
+  test.each([
+    ['in another currency', { amount: 1000_70, requestedAmount: 1000_70, currency: 'EUR' }, 'currency'],
+    ['for a hundred times the amount', { amount: 100070_00, requestedAmount: 1000_70, currency: 'USD' }, 'amount'],
+    [
+      'for a hundred times the amount, both fields',
+      { amount: 100070_00, requestedAmount: 100070_00, currency: 'USD' },
+      'requested',
+    ],
+    ['saying 0.01 was taken', { amount: 1, requestedAmount: 1, currency: 'USD' }, 'requested'],
+    ['saying nothing was taken', { amount: 0, requestedAmount: 1000_70, currency: 'USD' }, 'zero'],
+  ])('a callback %s is an invalid payload (5.2.2.17) and changes nothing', async (_name, money, reason) => {
+    const { handle, gatewayRef } = await pendingOrder();
+    const res = await post(forged(gatewayRef, money));
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { code: string; historyCode: string; message: string } };
+    expect(body.error).toMatchObject({ code: 'INVALID_PAYLOAD', historyCode: CODES.CALLBACK_INVALID_PAYLOAD });
+    expect(body.error.message).toContain(reason);
+    const state = await stateWhen(handle, (s) => codesOf(s).includes(CODES.CALLBACK_INVALID_PAYLOAD));
+    expect(codesOf(state)).toContain(CODES.CALLBACK_INVALID_PAYLOAD);
+    expect(codesOf(state)).not.toContain(CODES.CALLBACK_SUCCESS);
+    expect(state.status).toBe('Processing');
+    expect(state.amountMinor).toBe(1000_70);
+  });
+
+  test('an amount update within the rules is taken, as 5.1.3.35 with the new amount', async () => {
+    const { handle, gatewayRef } = await pendingOrder();
+    // The gateway's own comparison says "unchanged" (requested = paid); the order says otherwise.
+    const res = await post(forged(gatewayRef, { amount: 950_00, requestedAmount: 1000_70, currency: 'USD' }));
+    expect(res.status).toBe(200);
+    const result = await handle.result();
+    expect(result.status).toBe('Success');
+    expect(result.amountMinor).toBe(950_00);
+    expect(codesOf(result)).toContain(CODES.CALLBACK_AMOUNT_UPDATED);
+  });
+});

@@ -125,6 +125,7 @@ describe('sandbox scenarios, as documented', () => {
       status: 'success',
       code: '5.1.3.35',
       amountMinor: 9_065,
+      claim: { currency: 'USD', amountMinor: 9_065, requestedAmountMinor: 10_073 },
     });
     const check = await sandbox.status({ gatewayRef: created.gatewayRef, idempotencyKey: 'unused' }, at(HOUR));
     expect(check).toEqual({ kind: 'success', code: '4.1.3.00', gatewayRef: created.gatewayRef, amountMinor: 9_065 });
@@ -280,8 +281,15 @@ describe('sandbox callbacks', () => {
     const verify = async (variant?: Parameters<SandboxConnector['buildCallback']>[1]) =>
       sandbox.verifyCallback(await sandbox.buildCallback(ref, variant), at(0));
     expect(await verify()).toEqual({ valid: false, code: '5.2.2.16', gatewayRef: ref });
-    expect(await verify('final')).toEqual({ valid: true, gatewayRef: ref, status: 'success', code: '5.1.3.00' });
-    expect(await verify('pending')).toEqual({ valid: true, gatewayRef: ref, status: 'pending', code: '5.0.2.00' });
+    const claim = { currency: 'USD', amountMinor: 10_071, requestedAmountMinor: 10_071 };
+    expect(await verify('final')).toEqual({ valid: true, gatewayRef: ref, status: 'success', code: '5.1.3.00', claim });
+    expect(await verify('pending')).toEqual({
+      valid: true,
+      gatewayRef: ref,
+      status: 'pending',
+      code: '5.0.2.00',
+      claim,
+    });
     expect(await verify('invalid-payload')).toEqual({ valid: false, code: '5.2.2.17', gatewayRef: ref });
   });
 
@@ -324,6 +332,7 @@ describe('sandbox callbacks', () => {
       gatewayRef: created.gatewayRef,
       status: 'failed',
       code: '5.1.4.00',
+      claim: { currency: 'USD', amountMinor: 10_074, requestedAmountMinor: 10_074 },
     });
     await expect(verifyGatewayCallback(ds, registry, randomUUID(), raw)).rejects.toBeInstanceOf(UnknownGatewayError);
     await expect(verifyGatewayCallback(ds, registry, '../etc', raw)).rejects.toBeInstanceOf(UnknownGatewayError);

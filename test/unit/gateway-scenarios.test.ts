@@ -138,6 +138,7 @@ describe('sandbox callbacks', () => {
       gatewayRef: 'pay_1',
       status: 'success',
       code: '5.1.3.00',
+      claim: { currency: 'USD', amountMinor: 10_070, requestedAmountMinor: 10_070 },
     });
     const updated = buildSignedCallback({ ...paid, amount: 9_000 }, 'valid', secret);
     expect(verifySandboxCallback(updated, secret)).toEqual({
@@ -146,6 +147,7 @@ describe('sandbox callbacks', () => {
       status: 'success',
       code: '5.1.3.35',
       amountMinor: 9_000,
+      claim: { currency: 'USD', amountMinor: 9_000, requestedAmountMinor: 10_070 },
     });
   });
 

@@ -10,6 +10,9 @@ export function fundsOf(ctx: OrderContext): FundsRequest {
     merchantId: ctx.input.merchantId,
     currency: ctx.input.currency,
     amountMinor: ctx.state.amountMinor,
+    // Sandbox and live balances never mix. Histories started before OrderInput had a mode lack it: the activity
+    // then reads the order row's mode.
+    ...(ctx.input.mode ? { mode: ctx.input.mode } : {}),
   };
 }
 
