@@ -4,6 +4,7 @@ import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
 import type { TemporalLinks } from './temporal-connections';
+import type { AuthFailureLimits } from './auth-failures';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { adminRouter } from './admin';
@@ -25,6 +26,8 @@ export interface ApiDependencies {
   secretsKey: string;
   /** The bootstrap admin key (ADMIN_KEY); without it only operators' keys open the admin API. */
   adminKey?: string | undefined;
+  /** Limits of failed authentication (defaults: DEFAULT_AUTH_FAILURE_LIMITS). */
+  authFailureLimits?: AuthFailureLimits | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
@@ -62,7 +65,7 @@ export function createApp(deps: ApiDependencies): Express {
     res.json(openApiDocument);
   });
   app.use(healthRouter({ dataSource: deps.dataSource, temporalProbe: deps.temporal.probe }));
-  app.use(balanceRouter(deps.dataSource));
+  app.use(balanceRouter(deps));
   app.use(ordersRouter(deps));
   app.use(paymentFormRouter(deps));
   app.use(historyCodesRouter());

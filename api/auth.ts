@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Direction, KeyMode } from '../domain/order';
 import { hashApiKey } from '../infra/security/api-keys';
+import { authFailureGuard, bearerKey, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from './auth-failures';
 import { HttpError } from './errors';
 
 /** The merchant a request acts for, set by {@link merchantAuth}. */
@@ -21,12 +22,22 @@ declare module 'express-serve-static-core' {
 
 /**
  * Bearer-key authentication: 401 for a missing, unknown or revoked key, 403 for a key of the other pipeline
- * (PayStar keeps deposit and payout keys apart).
+ * (PayStar keeps deposit and payout keys apart), 429 while the client or the key prefix has failed too often
+ * (api/auth-failures.ts).
  */
-export function merchantAuth(dataSource: DataSource, allowed: readonly Direction[]): RequestHandler {
-  return async (req, _res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match) throw new HttpError(401, 'UNAUTHORIZED', 'missing bearer key in the Authorization header');
+export function merchantAuth(
+  deps: { dataSource: DataSource; authFailureLimits?: AuthFailureLimits | undefined },
+  allowed: readonly Direction[],
+): RequestHandler {
+  const { dataSource } = deps;
+  const guard = authFailureGuard(dataSource, 'merchant', deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
+  return async (req, res, next) => {
+    await guard.check(req);
+    const presented = bearerKey(req);
+    if (presented === null) {
+      await guard.failed(req, res);
+      throw new HttpError(401, 'UNAUTHORIZED', 'missing bearer key in the Authorization header');
+    }
     // Every merchant request starts here: plain SQL on the unique key_hash index, without building an entity query.
     // A rotated key stays valid during its grace period: revoked_at is then in the future.
     const [key]: Array<{
@@ -37,9 +48,12 @@ export function merchantAuth(dataSource: DataSource, allowed: readonly Direction
       revoked: boolean;
     }> = await dataSource.query(
       `SELECT merchant_id, scope, mode, pipeline_id, revoked_at <= now() AS revoked FROM api_keys WHERE key_hash = $1`,
-      [hashApiKey(match[1]!)],
+      [hashApiKey(presented)],
     );
-    if (!key || key.revoked) throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
+    if (!key || key.revoked) {
+      await guard.failed(req, res);
+      throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
+    }
     if (!allowed.includes(key.scope)) {
       throw new HttpError(403, 'FORBIDDEN', `a ${key.scope} key cannot be used here`);
     }

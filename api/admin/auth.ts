@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { OperatorEntity } from '../../entities/operator.entity';
 import { hashApiKey } from '../../infra/security/api-keys';
+import { authFailureGuard, bearerKey, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from '../auth-failures';
 import { HttpError } from '../errors';
 
 /** Who is making an admin request, as the audit log records it. */
@@ -25,19 +26,31 @@ declare module 'express-serve-static-core' {
  * Admin authentication: the ADMIN_KEY setting (the bootstrap key, to create the first operators) or an operator's
  * own key, never a merchant key. Everything else is 401, with the same message, so a probe learns nothing.
  */
-export function adminAuth(dataSource: DataSource, adminKey: string | undefined): RequestHandler {
+export function adminAuth(
+  dataSource: DataSource,
+  adminKey: string | undefined,
+  limits: AuthFailureLimits = DEFAULT_AUTH_FAILURE_LIMITS,
+): RequestHandler {
   const bootstrapDigest = adminKey ? Buffer.from(hashApiKey(adminKey), 'hex') : null;
-  return async (req, _res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
-    if (!match) throw new HttpError(401, 'UNAUTHORIZED', 'missing admin key in the Authorization header');
-    const digest = hashApiKey(match[1]!);
+  const guard = authFailureGuard(dataSource, 'admin', limits);
+  return async (req, res, next) => {
+    await guard.check(req);
+    const presented = bearerKey(req);
+    if (presented === null) {
+      await guard.failed(req, res);
+      throw new HttpError(401, 'UNAUTHORIZED', 'missing admin key in the Authorization header');
+    }
+    const digest = hashApiKey(presented);
     // Digests have the same length whatever the key, so timingSafeEqual never throws and leaks no length.
     if (bootstrapDigest && timingSafeEqual(bootstrapDigest, Buffer.from(digest, 'hex'))) {
       req.admin = { actor: BOOTSTRAP_ACTOR, operatorId: null };
       return next();
     }
     const operator = await dataSource.getRepository(OperatorEntity).findOneBy({ keyHash: digest });
-    if (!operator || operator.revokedAt) throw new HttpError(401, 'UNAUTHORIZED', 'not a valid admin key');
+    if (!operator || operator.revokedAt) {
+      await guard.failed(req, res);
+      throw new HttpError(401, 'UNAUTHORIZED', 'not a valid admin key');
+    }
     req.admin = { actor: operator.name, operatorId: operator.id };
     next();
   };

@@ -20,7 +20,7 @@ import { pipelinesRouter } from './pipelines';
  */
 export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefined }): Router {
   const router = Router();
-  router.use('/api/v1/admin', adminAuth(deps.dataSource, deps.adminKey));
+  router.use('/api/v1/admin', adminAuth(deps.dataSource, deps.adminKey, deps.authFailureLimits));
   for (const child of [
     operatorsRouter,
     merchantsRouter,

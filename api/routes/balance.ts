@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { DataSource } from 'typeorm';
+import type { ApiDependencies } from '../app';
 import { z } from 'zod';
 import { isCurrency, toMajorUnits } from '../../domain/money';
 import { merchantAuth } from '../auth';
@@ -38,9 +38,10 @@ openApiRegistry.registerPath({
  * `GET /api/v1/integration/balance`: per currency, what the merchant's payouts can use (ledger postings minus open
  * holds) and what open holds reserve, of the key's mode only (docs/merchant-api.md, "Balance").
  */
-export function balanceRouter(dataSource: DataSource): Router {
+export function balanceRouter(deps: Pick<ApiDependencies, 'dataSource' | 'authFailureLimits'>): Router {
+  const { dataSource } = deps;
   const router = Router();
-  router.get('/api/v1/integration/balance', merchantAuth(dataSource, ['deposit', 'payout']), async (req, res) => {
+  router.get('/api/v1/integration/balance', merchantAuth(deps, ['deposit', 'payout']), async (req, res) => {
     const { merchantId, mode } = req.merchant!;
     const rows: Array<{ currency: string; posted: string; held: string }> = await dataSource.query(
       `SELECT currency, sum(posted)::text AS posted, sum(held)::text AS held FROM (

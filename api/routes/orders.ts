@@ -19,7 +19,7 @@ const PATHS: ReadonlyArray<readonly [string, Direction]> = [
 export function ordersRouter(deps: ApiDependencies): Router {
   const router = Router();
   for (const [base, direction] of PATHS) {
-    const auth = merchantAuth(deps.dataSource, [direction]);
+    const auth = merchantAuth(deps, [direction]);
 
     router.post(base, auth, async (req, res) => {
       const order = await createOrder(deps, req, direction);

@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../api/app';
+import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from '../../api/auth-failures';
 import { connectTemporal } from '../../api/temporal-connections';
 
 /** The API on an ephemeral loopback port, with its log lines captured so tests can read them. */
@@ -18,6 +20,7 @@ export async function startApi(deps: {
   taskQueue?: string;
   /** null: an API without a bootstrap admin key. */
   adminKey?: string | null;
+  authFailureLimits?: Partial<AuthFailureLimits>;
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -34,6 +37,8 @@ export async function startApi(deps: {
     taskQueue: deps.taskQueue ?? 'payments',
     secretsKey: TEST_SECRETS_KEY,
     adminKey: deps.adminKey === null ? undefined : (deps.adminKey ?? TEST_ADMIN_KEY),
+    // Every test API counts failed authentications of its own: tests share the loopback address and the database.
+    authFailureLimits: { ...DEFAULT_AUTH_FAILURE_LIMITS, namespace: `${randomUUID()}:`, ...deps.authFailureLimits },
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

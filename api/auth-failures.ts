@@ -1,0 +1,93 @@
+import type { Request, Response } from 'express';
+import { ipKeyGenerator, rateLimit, type RateLimitRequestHandler } from 'express-rate-limit';
+import type { DataSource } from 'typeorm';
+import { keyPrefix } from '../infra/security/api-keys';
+import { PostgresRateLimitStore } from '../infra/security/postgres-rate-limit-store';
+import { HttpError } from './errors';
+
+/** How many failed authentications a client, and a key prefix, may have in a window before they get 429s. */
+export interface AuthFailureLimits {
+  windowMs: number;
+  perClient: number;
+  perKeyPrefix: number;
+  /** Prefixes every counter's name; tests give each API its own, production leaves it empty. */
+  namespace?: string;
+}
+
+export const DEFAULT_AUTH_FAILURE_LIMITS: AuthFailureLimits = {
+  windowMs: 15 * 60_000,
+  perClient: 30,
+  perKeyPrefix: 10,
+};
+
+/** The bearer key of a request, or null. */
+export function bearerKey(req: Request): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return match ? match[1]! : null;
+}
+
+/**
+ * The public prefix a guess names, when the guess has the current key shape (kind and public id): those are the
+ * guesses aimed at one key. Other shapes are counted per client only, so nobody can lock out every key of a kind.
+ */
+function targetedPrefix(req: Request): string | undefined {
+  const key = bearerKey(req);
+  const prefix = key === null ? '…' : keyPrefix(key);
+  return /_[a-z2-7]{10}…$/.test(prefix) ? prefix : undefined;
+}
+
+const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+
+/**
+ * Rate limiting of failed authentication (express-rate-limit over a PostgreSQL store, so it holds across API
+ * processes), per client address and per key prefix. `check` runs before a key is looked up and answers 429 while
+ * either counter is over its limit, whatever key is presented; `failed` counts a 401.
+ */
+export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admin', limits: AuthFailureLimits) {
+  const namespace = `${limits.namespace ?? ''}${api}:`;
+  const clientStore = new PostgresRateLimitStore(dataSource, `${namespace}client:`);
+  const prefixStore = new PostgresRateLimitStore(dataSource, `${namespace}prefix:`);
+  const tooMany = (resetTime: Date | undefined) =>
+    new HttpError(
+      429,
+      'TOO_MANY_FAILED_AUTHENTICATIONS',
+      `too many failed authentications; try again after ${(resetTime ?? new Date()).toISOString()}`,
+    );
+  const limiter = (store: PostgresRateLimitStore, limit: number, key: (req: Request) => string) =>
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit,
+      store,
+      keyGenerator: key,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      // Over the limit: the error handler answers, like every other error.
+      handler: (req, _res, next) =>
+        next(tooMany((req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime)),
+      validate: { singleCount: false },
+    });
+  const byClient: RateLimitRequestHandler = limiter(clientStore, limits.perClient, clientOf);
+  const byPrefix: RateLimitRequestHandler = limiter(prefixStore, limits.perKeyPrefix, (req) => targetedPrefix(req)!);
+  const run = (handler: RateLimitRequestHandler, req: Request, res: Response) =>
+    new Promise<void>((resolve, reject) => {
+      void handler(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
+    });
+
+  return {
+    /** Throws a 429 while the client or the key prefix is over its limit. One round trip per store. */
+    async check(req: Request): Promise<void> {
+      const prefix = targetedPrefix(req);
+      const [client, target] = await Promise.all([
+        clientStore.get(clientOf(req)),
+        prefix ? prefixStore.get(prefix) : undefined,
+      ]);
+      if (client && client.totalHits >= limits.perClient) throw tooMany(client.resetTime);
+      if (target && target.totalHits >= limits.perKeyPrefix) throw tooMany(target.resetTime);
+    },
+    /** Counts a failed authentication (then the caller answers 401, or this throws the 429 it crossed into). */
+    async failed(req: Request, res: Response): Promise<void> {
+      await run(byClient, req, res);
+      if (targetedPrefix(req)) await run(byPrefix, req, res);
+    },
+  };
+}
