@@ -6,6 +6,14 @@ import type { Logger } from '../infra/logging/logger';
 import type { TemporalLinks } from './temporal-connections';
 import type { AuthFailureLimits } from './auth-failures';
 import { errorHandler, notFound } from './errors';
+import {
+  checkPath,
+  clientErrors,
+  collapseSlashes,
+  refuseControlCharacters,
+  refuseTrace,
+  requireJsonBody,
+} from './http-hygiene';
 import { buildOpenApiDocument } from './openapi';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
@@ -34,6 +42,8 @@ export interface ApiDependencies {
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(collapseSlashes);
+  app.use(refuseTrace);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -54,9 +64,12 @@ export function createApp(deps: ApiDependencies): Express {
       },
     }),
   );
+  app.use(checkPath);
   // Gateways sign their raw bodies: their callbacks are read before the JSON parser touches them.
   app.use(gatewayCallbacksRouter(deps));
+  app.use(requireJsonBody);
   app.use(express.json({ limit: '100kb' }));
+  app.use(refuseControlCharacters);
 
   // Built on first use: routers register their paths when they are created, below.
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
@@ -72,6 +85,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(adminRouter(deps));
 
   app.use(notFound);
+  app.use(clientErrors);
   app.use(errorHandler);
   return app;
 }

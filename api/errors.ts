@@ -39,9 +39,39 @@ export const errorHandler: ErrorRequestHandler = (err: unknown, req, res, _next)
     res.status(400).json({ error: { code: 'MALFORMED_JSON', message: 'the request body is not valid JSON' } });
     return;
   }
-  req.log?.error({ err }, 'unhandled error');
+  req.log?.error({ err: loggableError(err) }, 'unhandled error');
   res.status(500).json({ error: { code: 'INTERNAL', message: 'internal error' } });
 };
+
+/**
+ * What of an unexpected error may be logged: never a database error's query, parameters or messages (they quote
+ * the values: card tokens, holders, URLs, black-list entries), only which rule and where; for other errors their
+ * name, message and stack.
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  const e = err as {
+    name?: unknown;
+    message?: unknown;
+    stack?: unknown;
+    driverError?: Record<string, unknown>;
+    code?: unknown;
+    routine?: unknown;
+  } | null;
+  const pg = e?.driverError ?? (typeof e?.code === 'string' && typeof e?.routine === 'string' ? e : undefined);
+  if (pg || e?.name === 'QueryFailedError') {
+    const d = (pg ?? {}) as Record<string, unknown>;
+    return {
+      type: 'DatabaseError',
+      code: d['code'],
+      constraint: d['constraint'],
+      table: d['table'],
+      column: d['column'],
+      routine: d['routine'],
+    };
+  }
+  if (err instanceof Error) return { type: err.name, message: err.message, stack: err.stack };
+  return { type: typeof err };
+}
 
 /** A 400 naming one bad field, in the shape zod validation failures are answered with. */
 export function invalidField(field: string, message: string): HttpError {

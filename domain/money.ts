@@ -27,12 +27,26 @@ export type Currency = keyof typeof CURRENCY_EXPONENTS;
 export const isCurrency = (code: string): code is Currency => Object.hasOwn(CURRENCY_EXPONENTS, code);
 
 /**
+ * The largest amount the engine takes, in minor units, whatever the currency: floor(2^52 / 10). Below it, a JSON
+ * number with one decimal more than the currency has is still a different double from every valid amount, so an
+ * extra digit is refused rather than silently rounded away; and the ledger holds it exactly.
+ */
+export const MAX_AMOUNT_MINOR = 450_359_962_737_049;
+
+/** The largest amount in major units, as a decimal string (for messages and the OpenAPI document). */
+export const maxAmountOf = (currency: Currency): string => {
+  const exponent = CURRENCY_EXPONENTS[currency];
+  const digits = String(MAX_AMOUNT_MINOR);
+  return exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
+};
+
+/**
  * Converts a decimal amount in major units to minor units, refusing more decimals than the currency has
- * (rather than rounding someone's money).
+ * (rather than rounding someone's money) and amounts above {@link MAX_AMOUNT_MINOR}.
  */
 export function toMinorUnits(amount: number | string, currency: Currency): number {
   const exponent = CURRENCY_EXPONENTS[currency];
-  const text = typeof amount === 'number' ? amountToPlainString(amount) : amount.trim();
+  const text = typeof amount === 'number' ? amountToPlainString(amount, currency) : amount.trim();
   const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
   if (!match) throw new RangeError(`amount ${text} is not a non-negative decimal number`);
   const [, whole = '0', fraction = ''] = match;
@@ -41,7 +55,9 @@ export function toMinorUnits(amount: number | string, currency: Currency): numbe
     throw new RangeError(`amount ${text} has more than ${exponent} decimal places for ${currency}`);
   }
   const minor = Number(whole + fraction.padEnd(exponent, '0').slice(0, exponent));
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`amount ${text} is too large`);
+  if (!Number.isSafeInteger(minor) || minor > MAX_AMOUNT_MINOR) {
+    throw new RangeError(`amount ${text} is too large: at most ${maxAmountOf(currency)} ${currency}`);
+  }
   return minor;
 }
 
@@ -50,11 +66,16 @@ export function toMajorUnits(minor: number, currency: Currency): number {
   return minor / 10 ** CURRENCY_EXPONENTS[currency];
 }
 
-// Avoid exponent notation (1e-7) so the decimal check sees every digit. One formatter for every call:
-// Number.prototype.toLocaleString builds a new one each time (about 20 µs, a few per order create).
-const PLAIN_DECIMAL = new Intl.NumberFormat('en-US', { useGrouping: false, maximumFractionDigits: 20 });
-
-function amountToPlainString(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
-  return PLAIN_DECIMAL.format(n);
+/**
+ * The shortest decimal that reads back as this double (what the client most likely wrote), never in exponent
+ * notation: tiny numbers (1e-21, 5e-324) have more decimals than any currency, huge ones are too large, and both
+ * are refused as such instead of turning into 0 or a rounded integer.
+ */
+function amountToPlainString(n: number, currency: Currency): string {
+  const text = String(n);
+  if (!/e/i.test(text)) return text;
+  if (/e-/i.test(text)) {
+    throw new RangeError(`amount ${text} has more than ${CURRENCY_EXPONENTS[currency]} decimal places for ${currency}`);
+  }
+  throw new RangeError(`amount ${text} is too large: at most ${maxAmountOf(currency)} ${currency}`);
 }

@@ -17,7 +17,23 @@ export const MinorAmount = z
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER)
   .openapi({ description: 'Integer minor units (cents)', example: 10000 });
-export const Timestamp = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' });
+/**
+ * An ISO 8601 date-time with a zone that PostgreSQL can take: a real calendar day, an offset within ±15:59. Passed
+ * on as UTC, so the database never sees the client's spelling.
+ */
+export const Timestamp = z.iso
+  .datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' })
+  .refine(isStorableTimestamp, { error: 'must be a real date-time with an offset between -15:59 and +15:59' })
+  .transform((v) => new Date(v).toISOString());
+
+function isStorableTimestamp(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T.*?(?:Z|([+-])(\d{2}):?(\d{2}))$/i.exec(value);
+  if (!m) return true; // not a date-time at all: the format check above says so, once
+  if (Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return false;
+  return m[4] === undefined || (Number(m[5]) <= 15 && Number(m[6]) <= 59);
+}
 
 /** `limit` and `offset` of list endpoints; answers carry `nextOffset` (null on the last page). */
 export const Page = z.object({

@@ -10,11 +10,12 @@ import { audited } from './audit';
 import { IdParams, KeyMode, Uuid } from './common-schemas';
 
 /**
- * Gateway accounts: which connector talks to them, with which settings, sandbox or live, enabled or not. Settings
- * that look like credentials are never answered (nor written to the audit log) in clear.
+ * Gateway accounts: which connector talks to them, with which settings, sandbox or live, enabled or not. Only
+ * settings known to be public are answered (and written to the audit log) in clear; every other one, whatever its
+ * name and however deeply nested, shows as "***", and a base URL loses any user, password and query.
  */
 
-const SECRET_SETTING = /secret|password|token|key|credential/i;
+const PUBLIC_SETTINGS = new Set(['baseUrl', 'timeoutMs', 'scenario', 'script', 'amountUpdateTolerancePercent']);
 const REDACTED = '***';
 
 const Settings = z.record(z.string(), z.unknown());
@@ -26,7 +27,9 @@ const Gateway = z
     connector: z.string(),
     mode: KeyMode,
     enabled: z.boolean().openapi({ description: 'A disabled gateway is left out of every route, for new orders' }),
-    settings: Settings.openapi({ description: `Credentials show as "${REDACTED}"` }),
+    settings: Settings.openapi({
+      description: `Only ${[...PUBLIC_SETTINGS].join(', ')} show in clear; every other setting shows as "${REDACTED}"`,
+    }),
     createdAt: z.string(),
   })
   .openapi('Gateway');
@@ -59,7 +62,25 @@ interface GatewayRow {
   created_at: Date;
 }
 const redact = (settings: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, SECRET_SETTING.test(k) ? REDACTED : v]));
+  Object.fromEntries(
+    Object.entries(settings).map(([k, v]) => [
+      k,
+      !PUBLIC_SETTINGS.has(k) ? REDACTED : k === 'baseUrl' && typeof v === 'string' ? publicUrl(v) : v,
+    ]),
+  );
+
+/** A URL without the credentials or query a careless operator may have put in it. */
+function publicUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.username || url.password) [url.username, url.password] = [REDACTED, ''];
+    if (url.search) url.search = '';
+    url.hash = '';
+    return url.toString();
+  } catch {
+    return REDACTED;
+  }
+}
 const view = (r: GatewayRow): Gateway => ({
   id: r.id,
   code: r.code,

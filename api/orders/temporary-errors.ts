@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler } from 'express';
-import { HttpError } from '../errors';
+import { HttpError, loggableError } from '../errors';
 
 // gRPC status codes of a Temporal frontend that could not be reached or did not answer in time.
 const GRPC_UNAVAILABLE = 14;
@@ -41,7 +41,7 @@ export function isTemporaryError(err: unknown): boolean {
 /** Turns unreachable-dependency errors of the order routes into 423, PayStar's "temporary error, retry". */
 export const temporaryErrorsAs423: ErrorRequestHandler = (err: unknown, req, _res, next) => {
   if (!(err instanceof HttpError) && isTemporaryError(err)) {
-    req.log?.warn({ err: { message: (err as Error).message } }, 'order request failed on an unreachable dependency');
+    req.log?.warn({ err: loggableError(err) }, 'order request failed on an unreachable dependency');
     next(
       new HttpError(
         423,

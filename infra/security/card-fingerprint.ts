@@ -10,8 +10,15 @@ export function cardFingerprint(cardNumber: string, key: string | Buffer): strin
   return createHmac('sha256', key).update(normalizeCardNumber(cardNumber), 'utf8').digest('hex');
 }
 
-/** First 6 and last 4 digits, the rest as asterisks (the PCI DSS display limit), e.g. 411111******1111. */
+/** Digits a mask always hides: a short card must not show almost all of itself. */
+const HIDDEN_AT_LEAST = 6;
+
+/**
+ * At most the first 6 and the last 4 digits (the PCI DSS display limit), and never fewer than 6 hidden: a 16-digit
+ * card shows 411111******1111, a 12-digit one 12******9012.
+ */
 export function maskCard(cardNumber: string): string {
   const digits = normalizeCardNumber(cardNumber);
-  return `${digits.slice(0, 6)}${'*'.repeat(digits.length - 10)}${digits.slice(-4)}`;
+  const leading = Math.max(0, Math.min(6, digits.length - 4 - HIDDEN_AT_LEAST));
+  return `${digits.slice(0, leading)}${'*'.repeat(digits.length - leading - 4)}${digits.slice(-4)}`;
 }

@@ -95,6 +95,13 @@ const waitForFinal = (path: string, key: string, timeoutMs = 60_000) =>
   waitFor(path, key, (json) => ['Success', 'Failed'].includes(json.orderStatus), timeoutMs);
 
 describe('POST /withdrawal-order', () => {
+  test("seed 003's example at its printed path, with the double slash (//api/v1/…), is a 200", async () => {
+    const m = await createApiMerchant(ds, 'payout', { currency: 'RUB' });
+    const created = await post('//api/v1/integration/withdrawal-order', m.keys.sandbox.payout, SEED_003_PAYOUT);
+    expect(created.status).toBe(200);
+    expect(created.json).toEqual({ externalId: expect.stringMatching(UUID), orderStatus: 'Created' });
+  });
+
   test("seed 003's request as printed: 200, then a final status readable by both ids with its history", async () => {
     const m = await createApiMerchant(ds, 'payout', { currency: 'RUB' });
     const created = await post('/api/v1/integration/withdrawal-order', m.keys.sandbox.payout, SEED_003_PAYOUT);

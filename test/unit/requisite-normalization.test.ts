@@ -141,7 +141,10 @@ describe('card fingerprint and mask', () => {
 
   test('the mask keeps the first 6 and last 4 digits', () => {
     expect(maskCard('4111 1111 1111 1111')).toBe('411111******1111');
-    expect(maskCard('123456789012')).toBe('123456**9012');
+    // A 12-digit card used to show 10 of its digits (issue 20): at least 6 stay hidden.
+    expect(maskCard('123456789012')).toBe('12******9012');
+    expect(maskCard('1234567890123')).toBe('123******0123');
+    expect(maskCard('1234567890123456789')).toBe('123456*********6789');
     expect(maskCard('6011000990139424123')).toBe('601100*********4123');
   });
 });
