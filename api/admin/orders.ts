@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeStoredCode } from '../../domain/history-codes';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
+import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { adminRoute } from './admin-route';
 import { Direction, IdParams, Page, pageOf, toPage, trimPercent, Uuid } from './common-schemas';
 
@@ -44,6 +45,21 @@ const AdminOrder = OrderSummary.extend({
       details: z.record(z.string(), z.unknown()),
     }),
   ),
+  unauthenticatedTraffic: z
+    .array(
+      z.object({
+        kind: z.enum(['refused-callback', 'payform-visit', 'payform-submit']),
+        count: z.number().int(),
+        signalled: z.number().int().openapi({ description: "How many reached the order's workflow" }),
+        firstAt: z.string(),
+        lastAt: z.string(),
+      }),
+    )
+    .openapi({
+      description:
+        'Requests anyone can make about the order (refused gateway callbacks, payment-page visits and ' +
+        'submissions): past a small budget they no longer reach the workflow, and this is their summary',
+    }),
 }).openapi('AdminOrder');
 
 interface OrderRow {
@@ -134,6 +150,7 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
       );
       return {
         ...summary(row),
+        unauthenticatedTraffic: await unauthenticatedTraffic(ds).summary(params.id),
         method: row.method,
         cardMask: row.card_mask,
         commission:

@@ -9,6 +9,7 @@ import { gatewayCallbackSignal } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { ErrorBody, openApiRegistry } from '../openapi';
+import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { type CallbackOrder, checkCallbackAgainstOrder } from './callback-checks';
 
 /** How long a callback may wait for Temporal before the gateway is told to come back later. */
@@ -117,6 +118,7 @@ function flatHeaders(req: Request): Record<string, string> {
 export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
   const router = Router();
   const registry = createGatewayRegistry(deps.dataSource);
+  const traffic = unauthenticatedTraffic(deps.dataSource, deps.logger);
 
   async function findOrder(gatewayId: string, gatewayRef: string | undefined) {
     if (!gatewayRef) return undefined;
@@ -191,7 +193,11 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       // gateway calling with a wrong secret; the reference is unverified, which is fine for recording a refusal.
       // Recording is best effort: with Temporal down the answer is still the refusal, since a retry of a callback
       // that does not verify cannot succeed.
-      const recorded = order ? await signal(order.workflow_id, gatewayId, verification).catch(() => false) : false;
+      // Only a few refusals per order reach its workflow (api/unauthenticated-traffic.ts): anyone can send them.
+      const recorded =
+        order && (await traffic.allow(order.order_id, 'refused-callback'))
+          ? await signal(order.workflow_id, gatewayId, verification).catch(() => false)
+          : false;
       req.log.warn({ ...log, orderId: order?.order_id, recorded }, 'gateway callback refused');
       const message = checked.refusal
         ? `the payload does not agree with the order (${checked.refusal})`

@@ -6,6 +6,7 @@ import { payformSignal, type PayformEvent } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
 import { passesLuhn } from '../orders/schemas';
+import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 
 interface FormOrder {
   id: string;
@@ -39,6 +40,7 @@ function page(res: Response, status: number, title: string, body: string): void 
  */
 export function paymentFormRouter(deps: ApiDependencies): Router {
   const router = Router();
+  const traffic = unauthenticatedTraffic(deps.dataSource, deps.logger);
 
   async function loadOrder(req: Request, res: Response): Promise<FormOrder | undefined> {
     const id = String(req.params.externalId);
@@ -64,7 +66,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.get('/pay/:externalId', async (req, res) => {
     const order = await loadOrder(req, res);
     if (!order) return;
-    await tell(order, { type: 'visited' }).catch(() => undefined); // a visit is informative only
+    // A visit is informative only, and anyone with the link can make one: only a few reach the workflow.
+    if (await traffic.allow(order.id, 'payform-visit')) await tell(order, { type: 'visited' }).catch(() => undefined);
     const amount = (Number(order.amount) / 100).toFixed(2);
     page(
       res,
@@ -82,7 +85,14 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = await loadOrder(req, res);
     if (!order) return;
     const form = req.body as { action?: string; cardNumber?: string; cardHolder?: string };
+    // Anyone with the link can submit: past a few submissions the workflow hears no more of them.
+    const tooMany = async () => {
+      if (await traffic.allow(order.id, 'payform-submit')) return false;
+      page(res, 429, 'Too many attempts', '<p>This payment has had too many attempts. Please contact the shop.</p>');
+      return true;
+    };
     if (form.action === 'cancel') {
+      if (await tooMany()) return;
       await tell(order, { type: 'cancelled' });
       page(res, 200, 'Payment cancelled', '<p>You can close this page.</p>');
       return;
@@ -95,6 +105,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       page(res, 400, 'Check the card number', '<p>That card number is not valid. Go back and try again.</p>');
       return;
     }
+    if (await tooMany()) return;
     const cardMask = maskCard(digits);
     // The workflow first: if Temporal is unreachable the payer can submit again; the order takes the first card.
     await tell(order, { type: 'submitted', cardFingerprint: cardFingerprint(digits, deps.secretsKey), cardMask });

@@ -2,13 +2,15 @@ import type { MigrationInterface } from 'typeorm';
 import { MoneyModes1764200000000 } from '../migrations/1764200000000-money-modes';
 import { PublicKeyPrefixes1764200000001 } from '../migrations/1764200000001-public-key-prefixes';
 import { AuthFailures1764200000002 } from '../migrations/1764200000002-auth-failures';
+import { UnauthenticatedTraffic1764200000003 } from '../migrations/1764200000003-unauthenticated-traffic';
 
 /**
  * Issue 20's migrations: sandbox and live money apart, key prefixes without secret characters, the counters of
- * failed authentication. They run after every table they touch exists.
+ * failed authentication, what unauthenticated traffic did to each order. They run after every table they touch exists.
  */
 export const HARDENING_MIGRATIONS: Array<new () => MigrationInterface> = [
   MoneyModes1764200000000,
   PublicKeyPrefixes1764200000001,
   AuthFailures1764200000002,
+  UnauthenticatedTraffic1764200000003,
 ];

@@ -220,3 +220,20 @@ describe('signed callbacks are checked against the order before the workflow hea
     expect(codesOf(result)).toContain(CODES.CALLBACK_AMOUNT_UPDATED);
   });
 });
+
+test('forged callbacks beyond a small budget per order no longer reach its workflow (issue 20)', async () => {
+  const { handle, gatewayRef } = await pendingOrder();
+  const raw = await callback(gatewayRef, 'invalid-signature');
+  for (let i = 0; i < 12; i++) expect((await post(raw)).status).toBe(401);
+  // A signal is in the history once the API's call returns: every answer is in, so every signal sent is too.
+  const history = await handle.fetchHistory();
+  expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(5);
+  const state = await stateWhen(handle, (s) => s.invalidCallbacks >= 5);
+  expect(state.invalidCallbacks).toBe(5);
+  expect(state.status).toBe('Processing');
+  const [row]: Array<{ count: number }> = await ds.query(
+    `SELECT count FROM unauthenticated_traffic WHERE order_id = $1 AND kind = 'refused-callback'`,
+    [state.orderId],
+  );
+  expect(row!.count).toBe(12);
+});

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
-import type { startApi } from '../helpers/http';
+import { type startApi, TEST_ADMIN_KEY } from '../helpers/http';
 
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
 let ds: DataSource;
@@ -107,4 +107,23 @@ test('a payer who cancels fails the order; a bad card number can be corrected; u
 
   expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead`)).status).toBe(404);
   expect((await fetch(`${api.baseUrl}/pay/not-a-uuid`)).status).toBe(404);
+});
+
+test('page visits beyond a small budget no longer reach the workflow (issue 20)', async () => {
+  const order = await hostToClientDeposit();
+  const workflowId = `deposit-${order.externalId}`;
+  const signals = async () => {
+    const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  };
+  for (let i = 0; i < 12; i++) expect((await fetch(order.paymentFormUrl)).status).toBe(200);
+  // A card number that is not one costs nothing: the payer corrects it.
+  expect((await submit(order.paymentFormUrl, { action: 'pay', cardNumber: 'not a card' })).status).toBe(400);
+  // 3 visits were signalled, whatever came after.
+  expect(await signals()).toBe(3);
+  const admin = await fetch(`${api.baseUrl}/api/v1/admin/orders/${order.externalId}`, {
+    headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
+  });
+  const summary = ((await admin.json()) as { unauthenticatedTraffic: unknown[] }).unauthenticatedTraffic;
+  expect(summary).toEqual([expect.objectContaining({ kind: 'payform-visit', count: 12, signalled: 3 })]);
 });
