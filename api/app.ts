@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
@@ -15,6 +16,7 @@ import {
   requireJsonBody,
 } from './http-hygiene';
 import { buildOpenApiDocument } from './openapi';
+import './openapi-extra-paths';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
@@ -42,6 +44,23 @@ export interface ApiDependencies {
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Security headers on every answer; what matters is the HTML ones (the docs and the payment page): no script,
+  // no framing by anyone (clickjacking of the card form), forms post only here.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          styleSrc: ["'unsafe-inline'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      xFrameOptions: { action: 'deny' },
+    }),
+  );
   app.use(collapseSlashes);
   app.use(refuseTrace);
   app.use(

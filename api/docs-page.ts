@@ -259,11 +259,7 @@ export function docsRouter(): Router {
   let page: string | undefined;
   router.get('/docs', (_req, res) => {
     page ??= renderDocsPage(buildOpenApiDocument());
-    res
-      .type('html')
-      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-      .set('X-Content-Type-Options', 'nosniff')
-      .send(page);
+    res.type('html').send(page);
   });
   return router;
 }

@@ -74,6 +74,14 @@ function registerPath(def: AdminRouteDefinition<z.ZodType, z.ZodType, z.ZodType>
       [status]: { description: 'OK', content: json(def.response) },
       400: { description: 'Invalid request: every bad field is named', content: json(ErrorBody) },
       401: { description: 'Missing or invalid admin key', content: json(ErrorBody) },
+      // A change can break a rule of the schema (api/admin/index.ts, constraintErrors): a row it names is gone
+      // (404) or it would duplicate one (409).
+      ...(def.method === 'get'
+        ? {}
+        : {
+            404: { description: 'A row the change names does not exist', content: json(ErrorBody) },
+            409: { description: 'The change would duplicate an existing row', content: json(ErrorBody) },
+          }),
       ...Object.fromEntries(
         Object.entries(def.errors ?? {}).map(([code, description]) => [
           code,

@@ -16,7 +16,18 @@ export function registerOrderPaths(): void {
       path: `/api/v1/integration/${path}`,
       summary: `Create a ${direction} order (${direction} keys only)`,
       security: [{ [merchantBearer.name]: [] }],
-      request: { body: { content: json(CreateOrderRequest), required: true } },
+      request: {
+        body: {
+          description:
+            direction === 'payout'
+              ? 'A payout needs a destination in additionalFields: cardNumber, cardToken, cardStorageToken, ' +
+                'payeerIdentifier or bankName (otherwise 400 on additionalFields)'
+              : 'Without cardNumber, cardToken, cardStorageToken, payeerIdentifier or bankName the deposit is ' +
+                'host-to-client: the answer carries paymentFormUrl',
+          content: json(CreateOrderRequest),
+          required: true,
+        },
+      },
       responses: {
         200: { description: 'Order created, or the same order for a retry', content: json(CreateOrderResponse) },
         400: error('Invalid request: every bad field is named; or no pipeline configured'),

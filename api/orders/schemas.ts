@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CURRENCY_EXPONENTS, isCurrency, toMinorUnits, type Currency } from '../../domain/money';
+import { CURRENCY_EXPONENTS, isCurrency, MAX_AMOUNT_MINOR, toMinorUnits, type Currency } from '../../domain/money';
 import type { KeyMode } from '../../domain/order';
 import { normalizeCardNumber, normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
 import { openApiRegistry } from '../openapi';
@@ -44,7 +44,13 @@ export const CreateOrderRequest = openApiRegistry.register(
       amount: z
         .number()
         .positive()
-        .openapi({ description: 'Major units; no more decimals than the currency has', example: 100 }),
+        .max(MAX_AMOUNT_MINOR)
+        .openapi({
+          description:
+            'Major units; no more decimals than the currency has, and at most 450359962737049 minor units ' +
+            '(4503599627370.49 USD, 450359962737049 JPY): what the ledger holds exactly',
+          example: 100,
+        }),
       currency: z
         .string()
         .refine(isCurrency, { message: `must be one of ${Object.keys(CURRENCY_EXPONENTS).join(', ')}` })

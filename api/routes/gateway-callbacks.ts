@@ -51,8 +51,9 @@ openApiRegistry.registerPath({
       content: { 'application/json': { schema: CallbackReceived } },
     },
     400: {
-      description: 'The payload is malformed (5.2.2.17)',
-      content: { 'application/json': { schema: CallbackRefused } },
+      description:
+        'The payload is malformed or does not agree with the order (5.2.2.17); or the path itself does not decode',
+      content: { 'application/json': { schema: z.union([CallbackRefused, ErrorBody]) } },
     },
     401: {
       description: 'The signature does not verify (5.2.2.16)',

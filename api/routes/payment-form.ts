@@ -22,7 +22,6 @@ interface FormOrder {
 function page(res: Response, status: number, title: string, body: string): void {
   res
     .status(status)
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
     .set('Cache-Control', 'no-store')
     .type('html')
     .send(
@@ -84,7 +83,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.post('/pay/:externalId', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const order = await loadOrder(req, res);
     if (!order) return;
-    const form = req.body as { action?: string; cardNumber?: string; cardHolder?: string };
+    // No body, or not a form: nothing was submitted (req.body is undefined then).
+    const form = (req.body ?? {}) as { action?: string; cardNumber?: string; cardHolder?: string };
     // Anyone with the link can submit: past a few submissions the workflow hears no more of them.
     const tooMany = async () => {
       if (await traffic.allow(order.id, 'payform-submit')) return false;

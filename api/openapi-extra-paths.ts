@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { ErrorBody, openApiRegistry } from './openapi';
+
+/** Paths and webhooks no router declares: the merchant callbacks (as `webhooks`) and the hosted payment page. */
+
+/** The body the engine POSTs to a merchant's callbackUrl (docs/merchant-callbacks.md). */
+const MerchantCallback = openApiRegistry.register(
+  'MerchantCallback',
+  z.object({
+    eventId: z.uuid().openapi({ description: 'The same on every attempt: deduplicate on it' }),
+    externalId: z.uuid().openapi({ description: "The engine's order id" }),
+    externalTransactionId: z.string().openapi({ description: "The merchant's id of the order" }),
+    orderStatus: z.enum(['Success', 'Failed']),
+    amount: z.number().openapi({ description: 'Major units', example: 10.5 }),
+    currency: z.string().openapi({ example: 'USD' }),
+  }),
+);
+
+openApiRegistry.registerWebhook({
+  method: 'post',
+  path: 'orderFinal',
+  operationId: 'merchantCallback',
+  summary: "Sent to the order's callbackUrl when it reaches Success or Failed",
+  description:
+    'Signed with the merchant\'s callback secret: `X-PayStar-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`. ' +
+    'Any 2xx acknowledges; anything else is retried for 26 hours. See docs/merchant-callbacks.md.',
+  request: {
+    headers: z.object({
+      'X-PayStar-Event-Id': z.uuid(),
+      'Idempotency-Key': z.uuid(),
+      'X-PayStar-Signature': z.string().openapi({ example: 't=1763800000,v1=5f0c…e91a' }),
+    }),
+    body: {
+      content: {
+        'application/json': {
+          schema: MerchantCallback,
+          example: {
+            eventId: '3f2c9d1e-7a4b-4c8e-9f10-2b6d8e5a4c71',
+            externalId: 'a30288b2-220a-4495-9bcb-6821dcc39331',
+            externalTransactionId: 'Merch12345',
+            orderStatus: 'Success',
+            amount: 10.5,
+            currency: 'USD',
+          },
+        },
+      },
+    },
+  },
+  responses: {
+    200: { description: 'Acknowledged (any 2xx)' },
+    default: { description: 'Not acknowledged: the engine retries on its schedule' },
+  },
+});
+
+/** The hosted payment page (api/routes/payment-form.ts): HTML for payers, no key; the order id is the capability. */
+const html = (description: string) => ({ description, content: { 'text/html': { schema: z.string() } } });
+const PayParams = z.object({ externalId: z.string().openapi({ description: 'The order id (a UUID)' }) });
+openApiRegistry.registerPath({
+  method: 'get',
+  path: '/pay/{externalId}',
+  operationId: 'getPaymentPage',
+  summary: 'The hosted payment page of a host-to-client deposit',
+  tags: ['payment page'],
+  request: { params: PayParams },
+  responses: {
+    200: html('The card form'),
+    400: { description: 'The path does not decode', content: { 'application/json': { schema: ErrorBody } } },
+    404: html('No open host-to-client order with this id'),
+    409: html('The order is no longer waiting for a card'),
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/pay/{externalId}',
+  operationId: 'submitPaymentPage',
+  summary: 'The payer submits the card, or cancels',
+  tags: ['payment page'],
+  request: {
+    params: PayParams,
+    body: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({
+            action: z.enum(['pay', 'cancel']),
+            cardNumber: z.string().optional().openapi({ description: '12–19 digits; spaces and dashes allowed' }),
+            cardHolder: z.string().optional(),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: html('Payment cancelled'),
+    202: html('Payment in progress'),
+    400: {
+      description: 'The card number is not valid (HTML), or the path does not decode (JSON)',
+      content: { 'text/html': { schema: z.string() }, 'application/json': { schema: ErrorBody } },
+    },
+    404: html('No open host-to-client order with this id'),
+    409: html('The order is no longer waiting for a card'),
+    429: html('Too many attempts for this payment'),
+  },
+});
