@@ -6,6 +6,7 @@ import { payformSignal, type PayformEvent } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
 import { passesLuhn } from '../orders/schemas';
+import { refuseControlCharacters } from '../http-hygiene';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 
 interface FormOrder {
@@ -80,7 +81,9 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     );
   });
 
-  router.post('/pay/:externalId', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  // Form fields get the same control-character rule as JSON ones (a NUL cannot be stored).
+  const formBody = [express.urlencoded({ extended: false, limit: '4kb' }), refuseControlCharacters];
+  router.post('/pay/:externalId', ...formBody, async (req, res) => {
     const order = await loadOrder(req, res);
     if (!order) return;
     // No body, or not a form: nothing was submitted (req.body is undefined then).

@@ -100,6 +100,18 @@ describe('bodies', () => {
     expect(admin.status).toBe(400);
   });
 
+  test('a control character in a payment-page form field is a 400, not a database error', async () => {
+    const created = await send('POST', DEPOSIT, { body: deposit({ additionalFields: [] }) });
+    expect(created.status).toBe(200);
+    const { externalId } = created.json as unknown as { externalId: string };
+    const res = await fetch(`${ctx.api.baseUrl}/pay/${externalId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=pay&cardNumber=4111111111111111&cardHolder=J%00hn',
+    });
+    expect(res.status).toBe(400);
+  });
+
   test('amounts the ledger cannot hold exactly, or finer than the currency, are 400s', async () => {
     for (const amount of ['1e-21', '5e-324', '0.001', '1e21', '4503599627370.5', '123456789012345.67']) {
       const body = deposit().replace('"amount":10.09', `"amount":${amount}`);

@@ -107,10 +107,11 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
     headers: { authorization: `Bearer ${payoutKey}` },
   });
   expect(await balance.json()).toEqual({
+    mode: 'sandbox',
     balances: [
-      { currency: 'EUR', amount: 5000 },
-      { currency: 'RUB', amount: 100000 },
-      { currency: 'USD', amount: 10000 },
+      { currency: 'EUR', amount: 5000, available: 5000, held: 0 },
+      { currency: 'RUB', amount: 100000, available: 100000, held: 0 },
+      { currency: 'USD', amount: 10000, available: 10000, held: 0 },
     ],
   });
 
