@@ -116,7 +116,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     payformEvents: [],
     operatorCommands: [],
     requisites: { ...input.requisites },
-    awaitingPayform: false,
+    // The form exists from the moment the order does: a payer may submit before the workflow's first step ran.
+    awaitingPayform: input.payform === true,
     resolving: false,
     async mark(code, { orderStatus, row, ...extra } = {}) {
       const before = state.status;

@@ -16,7 +16,6 @@ const PAYFORM_CANCELLED: HistoryCode = '3.0.4.54';
  * submission within {@link PAYFORM_TIMEOUT_MS}, fails the order.
  */
 export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'failed'> {
-  ctx.awaitingPayform = true;
   await ctx.mark(PAYFORM_CREATED);
   const deadline = Date.now() + PAYFORM_TIMEOUT_MS;
   let visited = false;
