@@ -3,9 +3,9 @@ import { getHistoryCode, type HistoryCode, type ReasonKey } from './history-code
 /**
  * What the engine does after a gateway says no, keyed by the reason of the answer's history code (the RR of
  * `A.C.B.RR`): the same table serves create declines, failed status checks and failure callbacks.
- * - `retry`: the request certainly did not reach the gateway (connection refused, 5xx): try the same gateway again,
+ * - `retry`: the request certainly did not reach the gateway (connection refused): try the same gateway again,
  *   with the same idempotency key, a few times ({@link SAME_GATEWAY_RETRY_DELAYS_MS}), then move on;
- * - `check`: the request may have reached the gateway (timeout, unreadable answer): a status check decides before
+ * - `check`: the request may have reached the gateway (timeout, 5xx, unreadable answer): a status check decides before
  *   anything else, so a payer is never charged twice;
  * - `next`: a definitive answer that another gateway may not give: cascade to the next gateway of the route;
  * - `stop`: a hard decline another gateway would repeat (or should not be asked): fail the order.
@@ -18,7 +18,8 @@ export const CASCADE_POLICY: Readonly<Partial<Record<ReasonKey | 'NONE', Cascade
   'TECH.TIMEOUT': 'check',
   'TECH.INVALID_RESPONSE': 'check',
   'TECH.CONNECTION_FAIL': 'retry',
-  'TECH.SERVER_UNAVAILABLE': 'retry',
+  // A gateway's 5xx can come after it stored the payment: only a status check can say it is safe to send again.
+  'TECH.SERVER_UNAVAILABLE': 'check',
   'TECH.INVALID_REQUEST': 'next', // this gateway's integration refused the request; another may not
   'AUTHZ.401_UNAUTHORIZED': 'next', // our credentials at this gateway are wrong: operations must look, the payer need not wait
   'AUTHZ.403_FORBIDDEN': 'next',
@@ -37,4 +38,12 @@ export const SAME_GATEWAY_RETRY_DELAYS_MS: readonly number[] = [5_000, 30_000];
 /** The decision for a gateway's negative answer. */
 export function cascadeDecision(code: HistoryCode): CascadeDecision {
   return CASCADE_POLICY[getHistoryCode(code).reason ?? 'NONE'] ?? 'stop';
+}
+
+/**
+ * The table as orders started before the order truth model used it (a 5xx retried without a check). Only the frozen
+ * workflow code of those orders (workflows/v1) calls this, so their histories replay unchanged.
+ */
+export function cascadeDecisionV1(code: HistoryCode): CascadeDecision {
+  return getHistoryCode(code).reason === 'TECH.SERVER_UNAVAILABLE' ? 'retry' : cascadeDecision(code);
 }

@@ -50,6 +50,11 @@ export interface FundsRequest {
    * with requests that lack it; the activities then take the order row's mode.
    */
   mode?: KeyMode;
+  /**
+   * Settling a payout: what the gateway actually paid out, when it changed the amount (at most what was held; the
+   * rest of the hold returns to the balance). `amountMinor` stays the held amount.
+   */
+  settledAmountMinor?: number;
 }
 
 /** A payout's hold: placed, or refused for lack of available balance (1.2.4.31), in which case nothing is held. */

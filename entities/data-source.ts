@@ -8,6 +8,7 @@ import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-s
 import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-gateway-refs';
 import { OrderMode1763900000002 } from './migrations/1763900000002-order-mode';
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
+import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
@@ -42,6 +43,7 @@ export const MIGRATIONS = [
   MerchantApiOrders1763900000001,
   OrderMode1763900000002,
   ...ADMIN_MIGRATIONS,
+  OrderTruthModel1764200000010,
   ...HARDENING_MIGRATIONS,
 ];
 

@@ -12,7 +12,10 @@ export class OrderHistoryEntity {
   @Column('uuid', { name: 'order_id' }) orderId!: string;
   @Column('int') seq!: number;
   @Column('text') code!: string;
+  /** What the code itself says about the payment (its B digit). */
   @Column('text') status!: OrderStatus;
+  /** The merchant-visible status after this entry (monotonic); NULL for entries from before the truth model. */
+  @Column('text', { name: 'order_status', nullable: true }) orderStatus!: OrderStatus | null;
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('jsonb', { default: {} }) details!: Record<string, unknown>;
   /** The gateway the entry is about (an attempt, a status check, a callback); NULL for the engine's own steps. */

@@ -16,6 +16,9 @@ export class OrderEntity {
   @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;
   @Column('char', { length: 3 }) currency!: string;
   @Column('text') status!: OrderStatus;
+  /** What the gateway settled, when it changed the amount (5.1.3.35); the status endpoint shows it. */
+  @Column('bigint', { name: 'settled_amount_minor', nullable: true, transformer: bigintAsNumber })
+  settledAmountMinor!: number | null;
   @Column('uuid', { name: 'gateway_id', nullable: true }) gatewayId!: string | null;
   /** The merchant's pipeline the order went through (its routes, black list and limits). */
   @Column('uuid', { name: 'pipeline_id', nullable: true }) pipelineId!: string | null;

@@ -2,7 +2,7 @@
  * Workflow inputs, state and messages: a leaf file that api/ and activities/ can import without pulling in
  * workflow code (and that workflows import without pulling in anything with I/O).
  */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CallbackVerification } from '../domain/gateway-contract';
 import type { HistoryCode } from '../domain/history-codes';
 import type { RouteCandidate } from '../domain/operations-contract';
@@ -26,7 +26,15 @@ export interface OrderInput {
   callbackUrl?: string;
   /** Host-to-client: the payer first enters the card on the hosted payment form. */
   payform?: boolean;
+  /**
+   * How long an order whose gateway payment is still unknown at the deadline keeps checking that gateway on its
+   * own (default {@link DEFAULT_RECONCILIATION_PERIOD_MS}); after it, only the gateway or an operator ends it.
+   */
+  reconciliationPeriodMs?: number;
 }
+
+/** Seven days: long enough for any PSP's own settlement and reversal windows to report. */
+export const DEFAULT_RECONCILIATION_PERIOD_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** The order as persisted alongside its first history entry. */
 export interface OrderSnapshot {
@@ -40,11 +48,25 @@ export interface OrderSnapshot {
   workflowId: string;
 }
 
+/** Order fields a history entry also writes to the order row (the workflow is their only writer). */
+export interface OrderRowUpdate {
+  cardMask?: string;
+  cardHolder?: string;
+  /** The amount the gateway settled, when it differs from the requested one (5.1.3.35). */
+  settledAmountMinor?: number;
+}
+
 /** One step of an order's life, with its history code. */
 export interface OrderHistoryEntry {
   seq: number;
   code: HistoryCode;
+  /** What the code itself says about the payment (its B digit). */
   status: OrderStatus;
+  /**
+   * What the merchant sees after this step: the order's lifecycle status, monotonic (docs/order-lifecycle.md).
+   * Absent in histories of orders started before the truth model, whose status was the code's B digit.
+   */
+  orderStatus?: OrderStatus;
   /** ISO time on the workflow's clock. */
   at: string;
   gatewayId?: string;
@@ -62,7 +84,19 @@ export interface GatewayAttempt {
   creates: number;
   /** The last code this gateway produced. */
   lastCode: HistoryCode | null;
+  /**
+   * Whether the gateway has this payment: `no` before any create reached it (or after it said "no such payment"),
+   * `maybe` after a create whose effect is unknown, `yes` once the gateway acknowledged it.
+   */
+  exists?: 'no' | 'maybe' | 'yes';
+  /** How the payment ended at this gateway, once it did. */
+  outcome?: 'success' | 'failed';
+  /** Status checks that repeated the previous answer, counted instead of appended. */
+  repeatedChecks?: number;
 }
+
+/** Why an order is open for operators: its outcome is unknown past the deadline, or a gateway contradicted it. */
+export type ReconciliationState = 'open' | 'review';
 
 /** Everything the state query returns. */
 export interface OrderState {
@@ -83,6 +117,10 @@ export interface OrderState {
   failure: Record<string, string | number | boolean | null> | null;
   merchantCallback: { eventId: string; attempts: number; delivered: boolean } | null;
   history: OrderHistoryEntry[];
+  /** Set while the order is in reconciliation, or once a gateway answer contradicted its final status. */
+  reconciliation?: ReconciliationState | null;
+  /** The workflow was asked to cancel: no new gateway payment is started. */
+  cancelRequested?: boolean;
 }
 
 /** A gateway callback, already verified by the HTTP layer's connector; invalid ones are recorded, then ignored. */
@@ -93,7 +131,29 @@ export interface GatewayCallbackSignal {
 
 /** What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), or cancelled. */
 export type PayformEvent =
-  { type: 'visited' } | { type: 'submitted'; cardFingerprint: string; cardMask: string } | { type: 'cancelled' };
+  | { type: 'visited' }
+  | { type: 'submitted'; cardFingerprint: string; cardMask: string; cardHolder?: string }
+  | { type: 'cancelled' };
+
+/** The card the payer entered on the hosted form: only its fingerprint and mask, and the holder's name. */
+export interface PayformSubmission {
+  cardFingerprint: string;
+  cardMask: string;
+  cardHolder?: string;
+}
+
+/** An operator's action on a running order, named in the audit log and the order's history. */
+export interface OperatorRequest {
+  operator: string;
+  reason: string;
+}
+
+/** An operator settles an order whose gateway payment is unknown, on the gateway's evidence. */
+export interface OperatorResolution extends OperatorRequest {
+  outcome: 'success' | 'failed';
+  /** What the gateway showed (a reference, a report line); kept in the history's details. */
+  evidence: string;
+}
 
 /** The full state of an order, while it runs and after it closed (until retention). */
 export const getOrderStateQuery = defineQuery<OrderState>('getOrderState');
@@ -101,3 +161,12 @@ export const getOrderStateQuery = defineQuery<OrderState>('getOrderState');
 export const gatewayCallbackSignal = defineSignal<[GatewayCallbackSignal]>('gatewayCallback');
 /** The hosted payment form's events for a host-to-client order. */
 export const payformSignal = defineSignal<[PayformEvent]>('payform');
+/**
+ * The payer pressed Pay: accepted only while the order waits for the form and only once, so the first card is the
+ * one charged and the one on record (the workflow writes it; nobody else does).
+ */
+export const payformSubmitUpdate = defineUpdate<{ accepted: true }, [PayformSubmission]>('payformSubmit');
+/** Check the gateway now (an order waiting on timers or in reconciliation). */
+export const operatorRecheckUpdate = defineUpdate<OrderState, [OperatorRequest]>('operatorRecheck');
+/** Settle an order in reconciliation on the gateway's evidence; refused while no payment is unknown. */
+export const operatorResolveUpdate = defineUpdate<OrderState, [OperatorResolution]>('operatorResolve');

@@ -1,37 +1,56 @@
+import * as wf from '@temporalio/workflow';
 import { CODES } from '../domain/history-codes';
 import type { Direction } from '../domain/order';
 import { operations } from './activity-profiles';
-import type { OrderInput, OrderState } from './definitions';
+import { DEFAULT_RECONCILIATION_PERIOD_MS, type OrderInput, type OrderState } from './definitions';
 import { cascade } from './steps/cascade';
 import { notifyMerchant } from './steps/merchant-callback';
-import { awaitPayform } from './steps/payform';
 import { createOrderContext, type OrderContext } from './steps/order-context';
+import { awaitPayform } from './steps/payform';
+import { reconcile } from './steps/reconciliation';
+import { recordStrayCallback } from './steps/resolve-payment';
 import { fundsOf, settle } from './steps/settlement';
+import { runOrderV1 } from './v1/order';
 
-/** An order its gateways have not resolved this long after it started fails with 1.2.4.73 (docs/order-lifecycle.md). */
+/** After this long the order creates no more gateway payments (docs/order-lifecycle.md). */
 export const ORDER_DEADLINE_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Marks executions that follow the order truth model. Orders started before it replay through the frozen code of
+ * workflows/v1, command for command.
+ */
+export const TRUTH_MODEL_PATCH = 'order-truth-model';
+
+/**
  * The path every order takes (ARCHITECTURE.md): created; pre-checks (black list, limits); for payouts a hold on
- * the balance; routing; cascading gateway attempts; waiting for the result; ledger; merchant callback.
+ * the balance; routing; cascading gateway attempts; waiting for the result (reconciliation when it is still unknown
+ * at the deadline); ledger; merchant callback.
+ *
+ * A cancellation request (Temporal UI, CLI) means "stop trying, then settle truthfully": the body runs in a
+ * non-cancellable scope and reads the request as a flag, so no new gateway payment starts, a payment in flight is
+ * resolved first, and the order still ends with a code, its money settled and the merchant told.
  */
 export async function runOrder(direction: Direction, input: OrderInput): Promise<OrderState> {
+  if (!wf.patched(TRUTH_MODEL_PATCH)) return runOrderV1(direction, input);
   const ctx = createOrderContext(direction, input);
-  // Date.now() in a workflow is the workflow task's time: deterministic, and skipped along in time-skipping tests.
-  const deadline = Date.now() + ORDER_DEADLINE_MS;
-  await ctx.mark(CODES.CREATED);
-  const { outcome, holdPlaced } = await processOrder(ctx, deadline);
-  await settle(ctx, outcome, holdPlaced);
-  await notifyMerchant(ctx);
-  return ctx.state;
+  wf.CancellationScope.current().cancelRequested.catch(() => {
+    ctx.state.cancelRequested = true;
+  });
+  return wf.CancellationScope.nonCancellable(async () => {
+    const deadline = Date.now() + ORDER_DEADLINE_MS;
+    await ctx.mark(CODES.CREATED);
+    const { paid, holdPlaced } = await processOrder(ctx, deadline);
+    await settle(ctx, paid, holdPlaced);
+    await notifyMerchant(ctx);
+    await closeInboxes(ctx);
+    return ctx.state;
+  });
 }
 
-async function processOrder(
-  ctx: OrderContext,
-  deadline: number,
-): Promise<{ outcome: 'success' | 'failed'; holdPlaced: boolean }> {
+async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const { input, direction } = ctx;
-  if (input.payform && (await awaitPayform(ctx)) === 'failed') return { outcome: 'failed', holdPlaced: false };
+  const failed = { paid: false, holdPlaced: false };
+  if (input.payform && (await awaitPayform(ctx)) === 'failed') return failed;
   const preCheck = await operations.runPreChecks({
     orderId: input.orderId,
     merchantId: input.merchantId,
@@ -45,8 +64,8 @@ async function processOrder(
   });
   if (!preCheck.ok) {
     ctx.state.failure = preCheck.details;
-    await ctx.mark(preCheck.code, { details: preCheck.details });
-    return { outcome: 'failed', holdPlaced: false };
+    await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
+    return failed;
   }
 
   let holdPlaced = false;
@@ -54,8 +73,8 @@ async function processOrder(
     const hold = await operations.holdFunds(fundsOf(ctx));
     if (!hold.ok) {
       ctx.state.failure = { check: 'balance', availableMinor: hold.availableMinor, amountMinor: input.amountMinor };
-      await ctx.mark(hold.code, { details: ctx.state.failure });
-      return { outcome: 'failed', holdPlaced: false };
+      await ctx.mark(hold.code, { details: ctx.state.failure, orderStatus: 'Failed' });
+      return failed;
     }
     holdPlaced = true;
     await ctx.mark(CODES.FUNDS_HELD, { details: { amountMinor: input.amountMinor } });
@@ -71,8 +90,38 @@ async function processOrder(
   });
   if (ctx.state.route.length === 0) {
     ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };
-    await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure });
-    return { outcome: 'failed', holdPlaced };
+    await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure, orderStatus: 'Failed' });
+    return { paid: false, holdPlaced };
   }
-  return { outcome: await cascade(ctx, ctx.state.route, deadline), holdPlaced };
+  let result = await cascade(ctx, ctx.state.route, deadline);
+  if (result.kind === 'unknown') {
+    const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
+    result = (await reconcile(ctx, result.attempt, period)) === 'success' ? { kind: 'success', attempt: result.attempt } : { kind: 'failed' };
+  }
+  return { paid: await reviewStrayPayments(ctx, result.kind === 'success'), holdPlaced };
+}
+
+/**
+ * A gateway of the route that reported success by callback while another was being tried has the payer's money
+ * too. The order keeps its status; operations review it (1.0.3.78 / 1.0.4.78). A failed order with such a payment
+ * still moves the money that moved, exactly once.
+ */
+async function reviewStrayPayments(ctx: OrderContext, success: boolean): Promise<boolean> {
+  const paidElsewhere = ctx.state.attempts.filter((a) => a.outcome === 'success').length > (success ? 1 : 0);
+  if (!paidElsewhere) return success;
+  ctx.setReconciliation('review');
+  await ctx.mark(success ? CODES.REVIEW_SECOND_SUCCESS : CODES.REVIEW_LATE_SUCCESS, {
+    details: { paidAttempts: ctx.state.attempts.filter((a) => a.outcome === 'success').length },
+  });
+  return true;
+}
+
+/**
+ * Before the workflow closes: callbacks that came after the order settled are recorded (a closed workflow could
+ * not), and operator Updates still waiting are answered with the final state.
+ */
+async function closeInboxes(ctx: OrderContext): Promise<void> {
+  while (ctx.callbacks.length > 0) await recordStrayCallback(ctx, ctx.callbacks.shift()!);
+  for (const command of ctx.operatorCommands.splice(0)) command.done();
+  await wf.condition(wf.allHandlersFinished);
 }

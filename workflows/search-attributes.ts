@@ -14,6 +14,9 @@ export const ExternalTransactionIdKey = defineSearchAttributeKey('ExternalTransa
 /** The gateway the order is (or was last) attempted on. */
 export const GatewayIdKey = defineSearchAttributeKey('GatewayId', SearchAttributeType.KEYWORD);
 
+/** `open` while an order's gateway outcome is unknown past its deadline; `review` when a gateway contradicted it. */
+export const ReconciliationKey = defineSearchAttributeKey('Reconciliation', SearchAttributeType.KEYWORD);
+
 /** Every key, for registration on a server. */
 export const ORDER_SEARCH_ATTRIBUTES = [
   MerchantIdKey,
@@ -21,4 +24,5 @@ export const ORDER_SEARCH_ATTRIBUTES = [
   OrderStatusKey,
   ExternalTransactionIdKey,
   GatewayIdKey,
+  ReconciliationKey,
 ];

@@ -71,9 +71,17 @@ export function fundsActivities(dataSource: DataSource) {
         if (!hold) throw failure('HoldNotFound', `no hold for order ${req.orderId}`);
         assertSameOrder(hold, req);
         if (hold.status === 'released') throw failure('HoldReleased', `hold of order ${req.orderId} was released`);
-        const amountMinor = toSafeInteger(hold.amount_minor);
+        const heldMinor = toSafeInteger(hold.amount_minor);
+        // The gateway may pay out less than was held (an amount update); never more than the hold reserved.
+        const amountMinor = Math.min(req.settledAmountMinor ?? heldMinor, heldMinor);
         const commissionMinor = toSafeInteger(hold.commission_minor);
-        if (!settled) return { amountMinor, commissionMinor, posted: false };
+        if (!settled) {
+          const [posted]: Array<{ amount: string }> = await tx.query(
+            `SELECT amount_minor::text AS amount FROM ledger_postings WHERE idempotency_key = $1`,
+            [`${req.orderId}:payout`],
+          );
+          return { amountMinor: posted ? -toSafeInteger(posted.amount) : amountMinor, commissionMinor, posted: false };
+        }
         // The hold's mode is the truth: the money comes from the balance it reserved.
         const base = { merchantId: req.merchantId, mode: hold.mode, currency: req.currency, orderId: req.orderId };
         await insertPosting(tx, {

@@ -39,7 +39,7 @@ export async function readOrderStatus(
   const column = lookup.by === 'externalId' ? 'id' : 'external_transaction_id';
   // The order and its history in one round trip: merchants poll this endpoint more than any other.
   const rows: StatusRow[] = await dataSource.query(
-    `SELECT o.id, o.status, o.amount_minor::text AS amount_minor, o.currency, o.external_transaction_id, o.card_mask,
+    `SELECT o.id, o.status, COALESCE(o.settled_amount_minor, o.amount_minor)::text AS amount_minor, o.currency, o.external_transaction_id, o.card_mask,
             o.card_holder, o.card_token, o.card_storage_token,
             coalesce((SELECT json_agg(json_build_object('code', h.code, 'occurred_at', h.occurred_at) ORDER BY h.seq)
                         FROM order_history h WHERE h.order_id = o.id), '[]') AS history

@@ -3,7 +3,13 @@ import type { DataSource } from 'typeorm';
 import type { Activities } from '../../activities';
 import { orderWorkflowId } from '../../domain/order';
 import { deposit, payout } from '../../workflows';
-import { getOrderStateQuery, type OrderInput, type OrderState } from '../../workflows/definitions';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  getOrderStateQuery,
+  operatorResolveUpdate,
+  type OrderInput,
+  type OrderState,
+} from '../../workflows/definitions';
 import { cleanUp } from '../../infra/process/cleanup';
 import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { testDataSource } from '../helpers/database';
@@ -60,4 +66,30 @@ export function useTimeSkippingServer(): { env: () => TestWorkflowEnvironment; d
   });
   afterAll(() => cleanUp([async () => env?.teardown(), async () => ds?.destroy()]));
   return { env: () => env!, ds: () => ds! };
+}
+
+/**
+ * Moves the time-skipping clock an hour at a time until the order is in reconciliation, then settles it as an
+ * operator would (the Update's validator refuses it before). For `runOrderToEnd`'s `during`.
+ */
+export async function resolveInReconciliation(
+  env: TestWorkflowEnvironment,
+  workflowId: string,
+  outcome: 'success' | 'failed',
+): Promise<OrderState> {
+  const handle = env.client.workflow.getHandle(workflowId);
+  for (let hours = 0; hours < 24 * 10; hours++) {
+    const state = await handle.query(getOrderStateQuery);
+    if (state.reconciliation === 'open') {
+      try {
+        return await handle.executeUpdate(operatorResolveUpdate, {
+          args: [{ operator: 'ops@example.test', reason: 'gateway report', outcome, evidence: 'settlement file line 42' }],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+      }
+    }
+    await env.sleep('1 hour');
+  }
+  throw new Error(`${workflowId} never entered reconciliation`);
 }

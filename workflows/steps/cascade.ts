@@ -1,26 +1,40 @@
 import * as wf from '@temporalio/workflow';
 import { cascadeDecision, SAME_GATEWAY_RETRY_DELAYS_MS, type CascadeDecision } from '../../domain/cascade-policy';
-import { CODES } from '../../domain/history-codes';
+import { CODES, type HistoryCode } from '../../domain/history-codes';
+import type { OrderStatus } from '../../domain/order';
 import type { RouteCandidate } from '../../domain/operations-contract';
 import type { GatewayAttempt } from '../definitions';
-import { awaitGatewayResult, type AttemptResult } from './await-result';
-import { checkAtGateway, createAtGateway } from './gateway-calls';
+import { attemptRef, sendCreate } from './gateway-calls';
 import type { OrderContext } from './order-context';
+import { resolvePayment, STATUS_CHECK_DELAYS_MS, type Resolution } from './resolve-payment';
 
-/** Delays between status checks that resolve an ambiguous create; after them the order keeps polling. */
-const AMBIGUITY_CHECK_DELAYS_MS = [10_000, 30_000, 60_000];
+/** While our own infrastructure cannot reach a gateway's configuration, the create waits this long and tries again. */
+const UNSENT_RETRY_DELAY_MS = 30_000;
 
 /**
- * Walks the route: each gateway gets the payment until one succeeds, one fails it for good, or the route runs
- * out. What happens after a negative answer is the cascade decision table's call (domain/cascade-policy.ts).
+ * How the route ended: paid at `attempt`; failed with nothing left unknown at any gateway; or `unknown` — the
+ * deadline came while `attempt`'s payment might exist, which the order must reconcile rather than fail.
  */
-export async function cascade(
-  ctx: OrderContext,
-  route: RouteCandidate[],
-  deadline: number,
-): Promise<'success' | 'failed'> {
+export type CascadeResult =
+  { kind: 'success'; attempt: GatewayAttempt } | { kind: 'failed' } | { kind: 'unknown'; attempt: GatewayAttempt };
+
+/**
+ * What the order does after a negative answer, once retries, the route, the deadline and cancellation count;
+ * `because` says when the deadline or a cancellation, not the answer, ends the order.
+ */
+interface Plan {
+  step: 'retry' | 'next' | 'fail';
+  because?: 'deadline' | 'cancel';
+}
+
+/**
+ * Walks the route: each gateway gets the payment until one succeeds, one fails it for good, or the route runs out.
+ * What happens after a negative answer is the cascade decision table's call (domain/cascade-policy.ts); no payment
+ * is created at or after the deadline, or after the workflow was asked to cancel.
+ */
+export async function cascade(ctx: OrderContext, route: RouteCandidate[], deadline: number): Promise<CascadeResult> {
   for (const [index, candidate] of route.entries()) {
-    if (index > 0) await ctx.mark(CODES.CASCADE, { gatewayId: candidate.gatewayId });
+    if (index > 0) await ctx.mark(CODES.CASCADE, { gatewayId: candidate.gatewayId, orderStatus: 'Processing' });
     const attempt: GatewayAttempt = {
       gatewayId: candidate.gatewayId,
       // Stable per gateway: a retry of the same create is the same request to the gateway, which deduplicates it.
@@ -28,52 +42,108 @@ export async function cascade(
       gatewayRef: null,
       creates: 0,
       lastCode: null,
+      exists: 'no',
     };
     ctx.state.attempts.push(attempt);
     ctx.setSearchableGateway(candidate.gatewayId);
-    const result = await attemptGateway(ctx, attempt, deadline);
+    const result = await attemptGateway(ctx, attempt, deadline, index === route.length - 1);
     if (result !== 'next') return result;
   }
-  return 'failed';
+  return { kind: 'failed' }; // an empty route: routing refuses it before, this only keeps the type honest
 }
 
-async function attemptGateway(ctx: OrderContext, attempt: GatewayAttempt, deadline: number): Promise<AttemptResult> {
-  for (let retries = 0; ;) {
-    const created = await createAtGateway(ctx, attempt);
-    if (created.kind === 'accepted') {
-      return created.status === 'success' ? 'success' : awaitGatewayResult(ctx, attempt, deadline);
-    }
-    let decision: CascadeDecision =
-      created.kind === 'failed' && created.ambiguous ? 'check' : cascadeDecision(created.code);
-    if (decision === 'check') {
-      const resolved = await resolveAmbiguousCreate(ctx, attempt);
-      if (resolved === 'pending') return awaitGatewayResult(ctx, attempt, deadline);
-      if (resolved !== 'not_found') return resolved;
-      decision = 'retry'; // the gateway never got it: sending it again cannot charge twice
-    }
+async function attemptGateway(
+  ctx: OrderContext,
+  attempt: GatewayAttempt,
+  deadline: number,
+  isLast: boolean,
+): Promise<CascadeResult | 'next'> {
+  let retries = 0;
+  /** After a negative answer: the same gateway again, the next one, or the end of the order — and why it ends. */
+  const plan = (decision: CascadeDecision): Plan => {
+    const stoppedBy = (wakeAt: number): Plan['because'] =>
+      ctx.state.cancelRequested ? 'cancel' : wakeAt >= deadline ? 'deadline' : undefined;
     if (decision === 'retry' && retries < SAME_GATEWAY_RETRY_DELAYS_MS.length) {
-      await ctx.mark(CODES.RETRY, { gatewayId: attempt.gatewayId });
-      await wf.sleep(SAME_GATEWAY_RETRY_DELAYS_MS[retries++]!);
+      const because = stoppedBy(Date.now() + SAME_GATEWAY_RETRY_DELAYS_MS[retries]!);
+      if (!because) return { step: 'retry' };
+      return { step: 'fail', because };
+    }
+    if (decision === 'stop' || isLast) return { step: 'fail' };
+    const because = stoppedBy(Date.now());
+    return because ? { step: 'fail', because } : { step: 'next' };
+  };
+  const statusOf = (p: Plan): OrderStatus => (p.step === 'fail' ? 'Failed' : 'Processing');
+  const follow = async (p: Plan): Promise<CascadeResult | 'next' | 'retry'> => {
+    if (p.because) {
+      await ctx.mark(p.because === 'cancel' ? CODES.CANCELLED : CODES.DEADLINE_REACHED, {
+        gatewayId: attempt.gatewayId,
+        orderStatus: 'Failed',
+      });
+    }
+    if (p.step === 'fail') return { kind: 'failed' };
+    if (p.step === 'next') return 'next';
+    await ctx.mark(CODES.RETRY, { gatewayId: attempt.gatewayId, orderStatus: 'Processing' });
+    await wf.condition(() => ctx.state.cancelRequested === true, SAME_GATEWAY_RETRY_DELAYS_MS[retries++]!);
+    return 'retry';
+  };
+
+  for (;;) {
+    if (ctx.state.cancelRequested || Date.now() >= deadline) {
+      await ctx.mark(ctx.state.cancelRequested ? CODES.CANCELLED : CODES.DEADLINE_REACHED, {
+        gatewayId: attempt.gatewayId,
+        orderStatus: 'Failed',
+      });
+      return { kind: 'failed' };
+    }
+    const created = await sendCreate(ctx, attempt);
+    if (created.kind === 'unsent') {
+      await wf.condition(() => ctx.state.cancelRequested === true, UNSENT_RETRY_DELAY_MS);
       continue;
     }
-    return decision === 'stop' ? 'failed' : 'next';
+    if (created.kind === 'accepted') {
+      attempt.exists = 'yes';
+      if (created.status === 'success') {
+        attempt.outcome = 'success';
+        await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: 'Success' });
+        return { kind: 'success', attempt };
+      }
+      await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: 'Processing' });
+    } else {
+      const decision: CascadeDecision =
+        created.kind === 'failed' && created.ambiguous ? 'check' : cascadeDecision(created.code);
+      if (decision !== 'check') {
+        const next = plan(decision);
+        await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: statusOf(next) });
+        const result = await follow(next);
+        if (result === 'retry') continue;
+        return result;
+      }
+      if (attempt.exists === 'no') attempt.exists = 'maybe';
+      await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: 'Processing' });
+    }
+
+    // The gateway has the payment, or may have it: only its answer decides what happens next.
+    let next: Plan | undefined;
+    const resolution = await resolvePayment(ctx, attempt, {
+      until: deadline,
+      delays: STATUS_CHECK_DELAYS_MS,
+      statusAfter: (r) => statusOf((next = plan(decisionOf(r)))),
+    });
+    if (resolution.kind === 'success') return { kind: 'success', attempt };
+    if (resolution.kind === 'unknown') return { kind: 'unknown', attempt };
+    const result = await follow(next ?? plan(decisionOf(resolution)));
+    if (result === 'retry') continue;
+    return result;
   }
 }
 
 /**
- * After a create whose fate is unknown, asks the gateway by idempotency key. If the checks themselves keep failing,
- * the payment may exist: the order then keeps polling it rather than risk a second charge elsewhere.
+ * A definitive failure cascades or stops by the table; "no such payment" after an unknown create means the
+ * gateway never got it: sending it again, with the same key, cannot charge twice.
  */
-async function resolveAmbiguousCreate(
-  ctx: OrderContext,
-  attempt: GatewayAttempt,
-): Promise<AttemptResult | 'pending' | 'not_found'> {
-  for (const delay of AMBIGUITY_CHECK_DELAYS_MS) {
-    const outcome = await checkAtGateway(ctx, attempt);
-    if (outcome.kind === 'success') return 'success';
-    if (outcome.kind === 'failed') return cascadeDecision(outcome.code) === 'next' ? 'next' : 'failed';
-    if (outcome.kind === 'pending' || outcome.kind === 'not_found') return outcome.kind;
-    await wf.sleep(delay);
-  }
-  return 'pending';
+function decisionOf(resolution: Extract<Resolution, { kind: 'failed' | 'not_found' }>): CascadeDecision {
+  if (resolution.kind === 'not_found') return 'retry';
+  const decision = cascadeDecision(resolution.code as HistoryCode);
+  // A payment that failed for good cannot be retried under the same key, whatever its reason says.
+  return decision === 'stop' ? 'stop' : 'next';
 }

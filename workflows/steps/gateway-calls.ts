@@ -1,34 +1,31 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
-import { CODES, findHistoryCode, type HistoryCode } from '../../domain/history-codes';
+import { CODES, type HistoryCode } from '../../domain/history-codes';
 import { gateway } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
 
-const createRefusedInvalidRequest = findHistoryCode({
-  actor: 'GATEWAY_CREATE',
-  class: 'failure',
-  status: 'failed',
-  reason: 'TECH.INVALID_REQUEST',
-})!.code as HistoryCode;
+const CREATE_REFUSED_INVALID_REQUEST: HistoryCode = '2.2.4.15';
+const CHECK_FAILED_INVALID_RESPONSE: HistoryCode = '4.2.2.14';
 
 /** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
 const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
+/**
+ * The engine's own infrastructure (PostgreSQL) failed before the gateway was called: nothing was sent, and it is
+ * no answer of the gateway's, so it neither spends a retry nor moves the order on.
+ */
+export const INFRASTRUCTURE_FAILURE = 'GatewayConfigUnavailable';
 
-const checkFailedInvalidResponse = findHistoryCode({
-  actor: 'STATUS_CHECK',
-  class: 'failure',
-  status: 'processing',
-  reason: 'TECH.INVALID_RESPONSE',
-})!.code as HistoryCode;
+/** A create's outcome, or `unsent`: our side failed before calling the gateway. */
+export type CreateResult = CreateOutcome | { kind: 'unsent' };
 
 /**
- * Sends the attempt's create. When even the activity's own retries fail, nobody knows whether the request reached
- * the gateway: that is an ambiguous outcome, resolved by a status check like a timeout. A gateway that is unknown
- * or misconfigured never got the request: that counts as an invalid request (2.2.4.15), which cascades.
+ * Sends the attempt's create; records nothing (the caller marks the outcome with what it decided). When even the
+ * activity's own retries fail, nobody knows whether the request reached the gateway: an ambiguous outcome
+ * (2.0.2.14), resolved by status checks like a timeout. An unknown or misconfigured gateway never got the request:
+ * an invalid request (2.2.4.15), which cascades.
  */
-export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt): Promise<CreateOutcome> {
-  attempt.creates += 1;
+export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Promise<CreateResult> {
   let outcome: CreateOutcome;
   try {
     outcome = await gateway.createGatewayPayment(attempt.gatewayId, {
@@ -41,24 +38,22 @@ export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    const notSent = err.cause instanceof ApplicationFailure && NOT_SENT_FAILURES.includes(err.cause.type ?? '');
-    outcome = notSent
-      ? { kind: 'declined', code: createRefusedInvalidRequest }
+    const type = err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '';
+    if (type === INFRASTRUCTURE_FAILURE) return { kind: 'unsent' };
+    outcome = NOT_SENT_FAILURES.includes(type)
+      ? { kind: 'declined', code: CREATE_REFUSED_INVALID_REQUEST }
       : { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };
   }
+  attempt.creates += 1;
   attempt.lastCode = outcome.code;
-  if (outcome.kind === 'accepted') attempt.gatewayRef = outcome.gatewayRef;
-  await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId, ...refOf(attempt) });
+  if (outcome.kind === 'accepted' || (outcome.kind === 'declined' && outcome.gatewayRef)) {
+    attempt.gatewayRef = outcome.gatewayRef ?? attempt.gatewayRef;
+  }
   return outcome;
 }
 
-const refOf = (attempt: GatewayAttempt) => (attempt.gatewayRef ? { gatewayRef: attempt.gatewayRef } : {});
-
-/**
- * One status check, by gateway reference when there is one and always by idempotency key. A repeated "still
- * pending" is counted but not appended again: the history shows changes, not every poll.
- */
-export async function checkAtGateway(ctx: OrderContext, attempt: GatewayAttempt): Promise<StatusOutcome> {
+/** One status check, by gateway reference when there is one and always by idempotency key; records nothing. */
+export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Promise<StatusOutcome> {
   ctx.state.statusChecks += 1;
   let outcome: StatusOutcome;
   try {
@@ -68,13 +63,16 @@ export async function checkAtGateway(ctx: OrderContext, attempt: GatewayAttempt)
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    outcome = { kind: 'error', code: checkFailedInvalidResponse };
+    outcome = { kind: 'error', code: CHECK_FAILED_INVALID_RESPONSE };
   }
   if ((outcome.kind === 'success' || outcome.kind === 'failed') && outcome.gatewayRef) {
     attempt.gatewayRef = outcome.gatewayRef;
   }
-  const repeated = outcome.kind === 'pending' && attempt.lastCode === outcome.code;
-  attempt.lastCode = outcome.code;
-  if (!repeated) await ctx.mark(outcome.code, { gatewayId: attempt.gatewayId, ...refOf(attempt) });
   return outcome;
 }
+
+/** The attempt's gateway and reference, for its history entries. */
+export const attemptRef = (attempt: GatewayAttempt) => ({
+  gatewayId: attempt.gatewayId,
+  ...(attempt.gatewayRef ? { gatewayRef: attempt.gatewayRef } : {}),
+});

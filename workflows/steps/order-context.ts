@@ -2,19 +2,28 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
 import type { HistoryCode } from '../../domain/history-codes';
 import { orderStatusOf } from '../../domain/history-status';
-import type { Direction } from '../../domain/order';
-import { persistence } from '../activity-profiles';
+import type { Direction, OrderStatus } from '../../domain/order';
+import { advanceStatus } from '../../domain/order-lifecycle';
 import type { OrderRequisites } from '../../domain/requisites';
+import { persistence } from '../activity-profiles';
 import {
   gatewayCallbackSignal,
   getOrderStateQuery,
+  operatorRecheckUpdate,
+  operatorResolveUpdate,
   payformSignal,
-  type PayformEvent,
+  payformSubmitUpdate,
   type GatewayCallbackSignal,
+  type OperatorRequest,
+  type OperatorResolution,
   type OrderHistoryEntry,
   type OrderInput,
+  type OrderRowUpdate,
   type OrderSnapshot,
   type OrderState,
+  type PayformEvent,
+  type PayformSubmission,
+  type ReconciliationState,
 } from '../definitions';
 import {
   DirectionKey,
@@ -22,9 +31,23 @@ import {
   GatewayIdKey,
   MerchantIdKey,
   OrderStatusKey,
+  ReconciliationKey,
 } from '../search-attributes';
 
-/** What every step of an order works with: its input, its state, the inbox of gateway callbacks, and `mark`. */
+/** What a step may add to a history entry; `orderStatus` proposes the merchant-visible status after it. */
+export interface MarkOptions extends Pick<OrderHistoryEntry, 'gatewayId' | 'gatewayRef' | 'details'> {
+  orderStatus?: OrderStatus;
+  /** Order fields written to the order row with this entry: the workflow is their only writer. */
+  row?: OrderRowUpdate;
+}
+
+/** Operator commands waiting for the step that can act on them. */
+export type OperatorCommand = (
+  | { kind: 'recheck'; request: OperatorRequest }
+  | { kind: 'resolve'; resolution: OperatorResolution }
+) & { done(): void };
+
+/** What every step of an order works with: its input, its state, its inboxes, and `mark`. */
 export interface OrderContext {
   direction: Direction;
   input: OrderInput;
@@ -34,15 +57,25 @@ export interface OrderContext {
   callbacks: GatewayCallbackSignal[];
   /** Payment form events received and not yet handled, oldest first. */
   payformEvents: PayformEvent[];
+  /** Operator commands accepted and not yet carried out. */
+  operatorCommands: OperatorCommand[];
   /** The payer's requisites: the input's, plus the card the payment form collected. */
   requisites: OrderRequisites;
-  /** Appends a history code: to the state (for the query) and to PostgreSQL; keeps OrderStatus searchable. */
-  mark(code: HistoryCode, extra?: Pick<OrderHistoryEntry, 'gatewayId' | 'gatewayRef' | 'details'>): Promise<void>;
+  /** True while the order waits for the payer on the hosted form (the submit Update is accepted only then). */
+  awaitingPayform: boolean;
+  /** True while a gateway payment is being waited on (an operator may ask for a check then). */
+  resolving: boolean;
+  /**
+   * Appends a history code (state, PostgreSQL, search attributes). The entry keeps the code's own status; the
+   * order's status moves only forward, to `orderStatus` when given.
+   */
+  mark(code: HistoryCode, options?: MarkOptions): Promise<void>;
   /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
   setSearchableGateway(gatewayId: string): void;
+  setReconciliation(state: ReconciliationState | null): void;
 }
 
-/** Creates the context and registers the query and the callback signal. */
+/** Creates the context and registers the query, the signals and the payform Update. */
 export function createOrderContext(direction: Direction, input: OrderInput): OrderContext {
   const { workflowId, typedSearchAttributes } = wf.workflowInfo();
   const order: OrderSnapshot = {
@@ -69,17 +102,102 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     failure: null,
     merchantCallback: null,
     history: [],
+    reconciliation: null,
+    cancelRequested: false,
   };
-  const callbacks: GatewayCallbackSignal[] = [];
-  let pendingGateway: string | undefined;
+  const pendingUpdates: SearchAttributeUpdatePair[] = [];
+
+  const ctx: OrderContext = {
+    direction,
+    input,
+    state,
+    workflowId,
+    callbacks: [],
+    payformEvents: [],
+    operatorCommands: [],
+    requisites: { ...input.requisites },
+    // The form exists from the moment the order does: a payer may submit before the workflow's first step ran.
+    awaitingPayform: input.payform === true,
+    resolving: false,
+    async mark(code, { orderStatus, row, ...extra } = {}) {
+      const before = state.status;
+      state.status = orderStatus ? advanceStatus(before, orderStatus) : before;
+      const entry: OrderHistoryEntry = {
+        seq: state.history.length + 1,
+        code,
+        status: orderStatusOf(code),
+        orderStatus: state.status,
+        at: new Date().toISOString(),
+        ...extra,
+      };
+      state.history.push(entry);
+      if (state.status !== before) pendingUpdates.push({ key: OrderStatusKey, value: state.status });
+      if (pendingUpdates.length > 0) wf.upsertSearchAttributes(pendingUpdates.splice(0));
+      await persistence.recordOrderEvent(order, entry, row);
+    },
+    setSearchableGateway(gatewayId) {
+      pendingUpdates.push({ key: GatewayIdKey, value: gatewayId });
+    },
+    setReconciliation(value) {
+      state.reconciliation = value;
+      pendingUpdates.push({ key: ReconciliationKey, value: value ?? '' });
+    },
+  };
+
   wf.setHandler(getOrderStateQuery, () => state);
   wf.setHandler(gatewayCallbackSignal, (callback) => {
-    callbacks.push(callback);
+    ctx.callbacks.push(callback);
   });
-  const payformEvents: PayformEvent[] = [];
+  // The Update is how the API submits a card now; a signal from an API of the previous release is held to the
+  // same rule (first card while the form waits, later ones ignored), so both paths charge and record one card.
   wf.setHandler(payformSignal, (event) => {
-    payformEvents.push(event);
+    if (event.type !== 'submitted') ctx.payformEvents.push(event);
+    else if (ctx.awaitingPayform) {
+      ctx.awaitingPayform = false;
+      ctx.payformEvents.push(event);
+    }
   });
+  wf.setHandler(
+    payformSubmitUpdate,
+    (submission: PayformSubmission) => {
+      ctx.payformEvents.push({ type: 'submitted', ...submission });
+      ctx.awaitingPayform = false;
+      return { accepted: true as const };
+    },
+    {
+      validator: (_submission: PayformSubmission) => {
+        if (!ctx.awaitingPayform) throw new Error('this payment no longer takes a card');
+      },
+    },
+  );
+
+  // Operator actions wait until the step waiting on the gateway has carried them out, then answer the state.
+  const carryOut = async (command: OperatorCommand) => {
+    let done = false;
+    ctx.operatorCommands.push({ ...command, done: () => (done = true) });
+    await wf.condition(() => done);
+    return state;
+  };
+  wf.setHandler(operatorRecheckUpdate, (request) => carryOut({ kind: 'recheck', request, done: () => undefined }), {
+    validator: (request: OperatorRequest) => {
+      assertOperatorRequest(request);
+      if (!ctx.resolving) throw new Error('no gateway payment of this order is waiting for an answer');
+    },
+  });
+  wf.setHandler(
+    operatorResolveUpdate,
+    (resolution) => carryOut({ kind: 'resolve', resolution, done: () => undefined }),
+    {
+      validator: (resolution: OperatorResolution) => {
+        assertOperatorRequest(resolution);
+        if (resolution.outcome !== 'success' && resolution.outcome !== 'failed') throw new Error('outcome must be success or failed');
+        if (!resolution.evidence?.trim()) throw new Error("the gateway's evidence is required");
+        if (state.reconciliation !== 'open' || !ctx.resolving) {
+          throw new Error('only an order in reconciliation is settled by an operator; ask for a recheck instead');
+        }
+      },
+    },
+  );
 
   // The API sets these when it starts the order; a workflow started some other way sets them itself.
   if (typedSearchAttributes.get(MerchantIdKey) === undefined) {
@@ -90,35 +208,9 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
       { key: OrderStatusKey, value: 'Created' },
     ]);
   }
+  return ctx;
+}
 
-  return {
-    direction,
-    input,
-    state,
-    workflowId,
-    callbacks,
-    payformEvents,
-    requisites: { ...input.requisites },
-    async mark(code, extra = {}) {
-      const status = orderStatusOf(code);
-      const entry: OrderHistoryEntry = {
-        seq: state.history.length + 1,
-        code,
-        status,
-        at: new Date().toISOString(),
-        ...extra,
-      };
-      state.history.push(entry);
-      const updates: SearchAttributeUpdatePair[] = [];
-      if (status !== state.status) updates.push({ key: OrderStatusKey, value: status });
-      if (pendingGateway !== undefined) updates.push({ key: GatewayIdKey, value: pendingGateway });
-      state.status = status;
-      pendingGateway = undefined;
-      if (updates.length > 0) wf.upsertSearchAttributes(updates);
-      await persistence.recordOrderEvent(order, entry);
-    },
-    setSearchableGateway(gatewayId) {
-      pendingGateway = gatewayId;
-    },
-  };
+function assertOperatorRequest(request: OperatorRequest): void {
+  if (!request?.operator?.trim() || !request.reason?.trim()) throw new Error('operator and reason are required');
 }

@@ -21,8 +21,13 @@ export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'fa
   let visited = false;
   for (;;) {
     const remaining = deadline - Date.now();
-    if (remaining <= 0 || !(await wf.condition(() => ctx.payformEvents.length > 0, remaining))) {
-      await ctx.mark(CODES.DEADLINE_REACHED, { details: { stage: 'payform' } });
+    const woken =
+      remaining > 0 &&
+      (await wf.condition(() => ctx.payformEvents.length > 0 || ctx.state.cancelRequested === true, remaining));
+    if (!woken || (ctx.payformEvents.length === 0 && ctx.state.cancelRequested)) {
+      ctx.awaitingPayform = false;
+      const code = woken ? CODES.CANCELLED : CODES.DEADLINE_REACHED;
+      await ctx.mark(code, { details: { stage: 'payform' }, orderStatus: 'Failed' });
       return 'failed';
     }
     const event = ctx.payformEvents.shift()!;
@@ -32,10 +37,12 @@ export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'fa
     } else if (event.type === 'submitted') {
       ctx.requisites.cardFingerprint = event.cardFingerprint;
       ctx.requisites.cardMask = event.cardMask;
-      await ctx.mark(PAYFORM_SUBMITTED);
+      const card = { cardMask: event.cardMask, ...(event.cardHolder ? { cardHolder: event.cardHolder } : {}) };
+      await ctx.mark(PAYFORM_SUBMITTED, { row: card });
       return 'submitted';
     } else if (event.type === 'cancelled') {
-      await ctx.mark(PAYFORM_CANCELLED);
+      ctx.awaitingPayform = false;
+      await ctx.mark(PAYFORM_CANCELLED, { orderStatus: 'Failed' });
       return 'failed';
     }
   }

@@ -17,12 +17,14 @@ export function fundsOf(ctx: OrderContext): FundsRequest {
 }
 
 /**
- * Moves the money once the order is final, exactly once (the activities are idempotent per order): a paid
- * deposit is credited net of commission; a payout's hold is settled on success and released on failure.
+ * Moves the money once the order is final, exactly once (the activities are idempotent per order), at the amount
+ * the gateway settled: a paid deposit is credited net of commission; a payout's hold is settled on success and
+ * released only when no gateway paid it. `paid` is whether a gateway took the money — which, after a stray success
+ * from an earlier gateway, can be true for an order whose status stays Failed (flagged for review).
  */
-export async function settle(ctx: OrderContext, outcome: 'success' | 'failed', holdPlaced: boolean): Promise<void> {
+export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boolean): Promise<void> {
   if (ctx.direction === 'deposit') {
-    if (outcome !== 'success') return;
+    if (!paid) return;
     const credit = await operations.creditDeposit(fundsOf(ctx));
     await ctx.mark(CODES.LEDGER_POSTED, {
       details: { amountMinor: credit.amountMinor, commissionMinor: credit.commissionMinor },
@@ -30,10 +32,9 @@ export async function settle(ctx: OrderContext, outcome: 'success' | 'failed', h
     return;
   }
   if (!holdPlaced) return;
-  // A payout settles what was held: an amount update from the gateway does not move more money than reserved.
   const held = { ...fundsOf(ctx), amountMinor: ctx.state.requestedAmountMinor };
-  if (outcome === 'success') {
-    const settled = await operations.settleHeldFunds(held);
+  if (paid) {
+    const settled = await operations.settleHeldFunds({ ...held, settledAmountMinor: ctx.state.amountMinor });
     await ctx.mark(CODES.FUNDS_SETTLED, {
       details: { amountMinor: settled.amountMinor, commissionMinor: settled.commissionMinor },
     });

@@ -1,7 +1,7 @@
 import * as wf from '@temporalio/workflow';
-import { cascadeDecision } from '../../domain/cascade-policy';
-import { CODES } from '../../domain/history-codes';
-import type { GatewayAttempt, GatewayCallbackSignal } from '../definitions';
+import { cascadeDecisionV1 as cascadeDecision } from '../../../domain/cascade-policy';
+import { CODES } from '../../../domain/history-codes';
+import type { GatewayAttempt, GatewayCallbackSignal } from '../../definitions';
 import { checkAtGateway } from './gateway-calls';
 import type { OrderContext } from './order-context';
 
