@@ -84,10 +84,16 @@ export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admi
       if (client && client.totalHits >= limits.perClient) throw tooMany(client.resetTime);
       if (target && target.totalHits >= limits.perKeyPrefix) throw tooMany(target.resetTime);
     },
-    /** Counts a failed authentication (then the caller answers 401, or this throws the 429 it crossed into). */
-    async failed(req: Request, res: Response): Promise<void> {
+    /** Counts a failed authentication and throws its 401 (or the 429 it crossed into). */
+    async refuse(req: Request, res: Response, message: string): Promise<never> {
       await run(byClient, req, res);
       if (targetedPrefix(req)) await run(byPrefix, req, res);
+      throw new HttpError(401, 'UNAUTHORIZED', message);
+    },
+    /** The presented bearer key, once the limits allow trying it; no key at all is a refusal with `missing`. */
+    async presentedKey(req: Request, res: Response, missing: string): Promise<string> {
+      await this.check(req);
+      return bearerKey(req) ?? this.refuse(req, res, missing);
     },
   };
 }

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import type { Direction, KeyMode } from '../domain/order';
 import { hashApiKey } from '../infra/security/api-keys';
-import { authFailureGuard, bearerKey, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from './auth-failures';
+import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from './auth-failures';
 import { HttpError } from './errors';
 
 /** The merchant a request acts for, set by {@link merchantAuth}. */
@@ -32,12 +32,7 @@ export function merchantAuth(
   const { dataSource } = deps;
   const guard = authFailureGuard(dataSource, 'merchant', deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
   return async (req, res, next) => {
-    await guard.check(req);
-    const presented = bearerKey(req);
-    if (presented === null) {
-      await guard.failed(req, res);
-      throw new HttpError(401, 'UNAUTHORIZED', 'missing bearer key in the Authorization header');
-    }
+    const presented = await guard.presentedKey(req, res, 'missing bearer key in the Authorization header');
     // Every merchant request starts here: plain SQL on the unique key_hash index, without building an entity query.
     // A rotated key stays valid during its grace period: revoked_at is then in the future.
     const [key]: Array<{
@@ -50,10 +45,7 @@ export function merchantAuth(
       `SELECT merchant_id, scope, mode, pipeline_id, revoked_at <= now() AS revoked FROM api_keys WHERE key_hash = $1`,
       [hashApiKey(presented)],
     );
-    if (!key || key.revoked) {
-      await guard.failed(req, res);
-      throw new HttpError(401, 'UNAUTHORIZED', 'unknown or revoked key');
-    }
+    if (!key || key.revoked) return guard.refuse(req, res, 'unknown or revoked key');
     if (!allowed.includes(key.scope)) {
       throw new HttpError(403, 'FORBIDDEN', `a ${key.scope} key cannot be used here`);
     }

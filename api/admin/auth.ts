@@ -3,8 +3,7 @@ import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { OperatorEntity } from '../../entities/operator.entity';
 import { hashApiKey } from '../../infra/security/api-keys';
-import { authFailureGuard, bearerKey, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from '../auth-failures';
-import { HttpError } from '../errors';
+import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from '../auth-failures';
 
 /** Who is making an admin request, as the audit log records it. */
 export interface AdminPrincipal {
@@ -34,12 +33,7 @@ export function adminAuth(
   const bootstrapDigest = adminKey ? Buffer.from(hashApiKey(adminKey), 'hex') : null;
   const guard = authFailureGuard(dataSource, 'admin', limits);
   return async (req, res, next) => {
-    await guard.check(req);
-    const presented = bearerKey(req);
-    if (presented === null) {
-      await guard.failed(req, res);
-      throw new HttpError(401, 'UNAUTHORIZED', 'missing admin key in the Authorization header');
-    }
+    const presented = await guard.presentedKey(req, res, 'missing admin key in the Authorization header');
     const digest = hashApiKey(presented);
     // Digests have the same length whatever the key, so timingSafeEqual never throws and leaks no length.
     if (bootstrapDigest && timingSafeEqual(bootstrapDigest, Buffer.from(digest, 'hex'))) {
@@ -47,10 +41,7 @@ export function adminAuth(
       return next();
     }
     const operator = await dataSource.getRepository(OperatorEntity).findOneBy({ keyHash: digest });
-    if (!operator || operator.revokedAt) {
-      await guard.failed(req, res);
-      throw new HttpError(401, 'UNAUTHORIZED', 'not a valid admin key');
-    }
+    if (!operator || operator.revokedAt) return guard.refuse(req, res, 'not a valid admin key');
     req.admin = { actor: operator.name, operatorId: operator.id };
     next();
   };
