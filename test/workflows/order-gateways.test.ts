@@ -49,7 +49,7 @@ const SINGLE_GATEWAY: Array<[selector: string, codes: string[], status: 'Success
   ],
   ['14', [CREATED, '2.0.2.14', '4.1.3.00', CREDITED], 'Success'],
   ['15', [CREATED, '2.2.4.15'], 'Failed'],
-  ['16', [CREATED, '2.0.2.11', '4.1.1.00', '1.0.1.72', ...PAID_AFTER_PENDING, CREDITED], 'Success'],
+  ['16', [CREATED, '2.0.2.11', '4.1.1.00', '2.2.4.11', '1.0.1.72', ...PAID_AFTER_PENDING, CREDITED], 'Success'],
   ['17', [CREATED, '2.2.4.12', '1.0.1.72', '2.2.4.12', '1.0.1.72', '2.2.4.12'], 'Failed'],
   [
     '18',
@@ -106,7 +106,7 @@ describe('a deposit on one sandbox gateway', () => {
       ds,
       setup,
       { amountMinor: 100_08, reconciliationPeriodMs: 2 * 3600_000 },
-      { during: (workflowId) => resolveInReconciliation(env, workflowId, 'success') },
+      { during: async (workflowId) => void (await resolveInReconciliation(env, workflowId, 'success')) },
     );
     expect(codesOf(result)).toEqual([CREATED, '2.1.2.00', '4.0.2.00', '1.0.2.75', '1.1.3.77', CREDITED]);
     const [reconciliation] = result.history.filter((h) => h.code === '1.0.2.75');
