@@ -83,7 +83,9 @@ export async function resolveInReconciliation(
     if (state.reconciliation === 'open') {
       try {
         return await handle.executeUpdate(operatorResolveUpdate, {
-          args: [{ operator: 'ops@example.test', reason: 'gateway report', outcome, evidence: 'settlement file line 42' }],
+          args: [
+            { operator: 'ops@example.test', reason: 'gateway report', outcome, evidence: 'settlement file line 42' },
+          ],
         });
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;
