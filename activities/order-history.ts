@@ -92,7 +92,7 @@ export interface LateCallbackRecord {
  * more), with the next seq and details `{ late: true }`. A success for an order that ended Failed, or a success from
  * a gateway other than the one that paid a successful order, is a payment the order's final status does not
  * account for: the order is flagged for operations with 1.0.4.78 / 1.0.3.78 after it. Neither the order's status
- * nor its money changes here: correcting the ledger is an operator's decision (docs/operations.md).
+ * nor its money changes here: correcting the ledger is an operator's decision (docs/gateway-callbacks.md).
  *
  * One transaction holding the order row's lock, so concurrent callbacks take consecutive seqs; the same callback
  * again (same code, gateway and reference) appends nothing.
