@@ -51,6 +51,18 @@ function page(res: Response, status: number, title: string, body: string): void 
     );
 }
 
+/** The one answer to a card the order does not take (any more), whether the route or the workflow knew it first. */
+function alreadySubmitted(res: Response, status?: string): void {
+  const now = status ? ` It is ${escapeHtml(status.toLowerCase())}.` : '';
+  page(
+    res,
+    409,
+    'Payment already submitted',
+    `<p>This payment no longer takes a card: a card was already submitted, or the payment has ended.${now} ` +
+      'No other card will be charged.</p>',
+  );
+}
+
 /**
  * The hosted payment form of host-to-client deposits, at the `paymentFormUrl` the create answer gives: the payer
  * opens it, enters the card and pays or cancels. The order's UUID is the capability, as in PSPs' hosted pages. The
@@ -71,7 +83,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = rows[0];
     if (!order) page(res, 404, 'Payment not found', '<p>There is no payment form at this address.</p>');
     else if (order.status !== 'Created' || order.card_mask) {
-      page(res, 409, 'Payment already submitted', `<p>This payment is ${escapeHtml(order.status.toLowerCase())}.</p>`);
+      alreadySubmitted(res, order.status);
       return undefined;
     }
     return order;
@@ -179,13 +191,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       return;
     }
     if (answer === 'refused') {
-      page(
-        res,
-        409,
-        'Payment already submitted',
-        '<p>This payment no longer takes a card: a card was already submitted, or the payment has ended. ' +
-          'Nothing was charged to the card you just entered.</p>',
-      );
+      alreadySubmitted(res);
       return;
     }
     const next = order.processing_redirect_url;
