@@ -4,21 +4,22 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { orderWorkflowId } from '../../domain/order';
+import { cleanUp } from '../../infra/process/cleanup';
+import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { buildSignedCallback, SANDBOX_DEFAULT_CALLBACK_SECRET } from '../../gateways/sandbox/callbacks';
 import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
 import { getOrderStateQuery, type OrderInput, type OrderState } from '../../workflows/definitions';
 import { deposit } from '../../workflows';
 import { expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
+import { testDataSource } from '../helpers/database';
 import { startApi } from '../helpers/http';
 import { createTestWorker } from '../helpers/time-skipping-worker';
-import { useTimeSkippingServer } from '../workflows/order-harness';
 
 /**
  * The API side of the order truth model (issue 11) against real workflows on the time-skipping server, so an order
  * can reach its 24-hour deadline and reconciliation: the operator actions of the admin API (recheck, resolve,
  * cancel, the reconciliation list) and a gateway callback that arrives after the order's workflow closed.
  */
-const server = useTimeSkippingServer();
 let env: TestWorkflowEnvironment;
 let ds: DataSource;
 let worker: Worker;
@@ -30,8 +31,7 @@ let operatorName: string;
 const started: WorkflowHandle[] = [];
 
 beforeAll(async () => {
-  env = server.env();
-  ds = server.ds();
+  [env, ds] = await Promise.all([createTimeSkippingEnv(), testDataSource()]);
   ({ worker, taskQueue } = await createTestWorker(env, ds));
   run = worker.run();
   api = await startApi({ dataSource: ds, temporalAddress: env.address, taskQueue });
@@ -43,12 +43,19 @@ beforeAll(async () => {
   ops = httpClient(api.baseUrl, created.secret);
 });
 
-afterAll(async () => {
-  await Promise.allSettled(started.map((h) => h.terminate('test over')));
-  await api?.stop();
-  worker?.shutdown();
-  await run;
-});
+/** In this order: the worker must have stopped before the server's connection can close. */
+afterAll(() =>
+  cleanUp([
+    async () => Promise.allSettled(started.map((h) => h.terminate('test over'))),
+    async () => api?.stop(),
+    async () => {
+      worker?.shutdown();
+      await run;
+    },
+    async () => env?.teardown(),
+    async () => ds?.destroy(),
+  ]),
+);
 
 async function startOrder(setup: OrderSetup, overrides: Partial<OrderInput>) {
   const input = setup.order(overrides);
