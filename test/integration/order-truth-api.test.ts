@@ -9,7 +9,7 @@ import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { buildSignedCallback, SANDBOX_DEFAULT_CALLBACK_SECRET } from '../../gateways/sandbox/callbacks';
 import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
 import { getOrderStateQuery, type OrderInput, type OrderState } from '../../workflows/definitions';
-import { deposit } from '../../workflows';
+import { deposit, payout } from '../../workflows';
 import { expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { testDataSource } from '../helpers/database';
 import { startApi } from '../helpers/http';
@@ -59,9 +59,9 @@ afterAll(() =>
 
 async function startOrder(setup: OrderSetup, overrides: Partial<OrderInput>) {
   const input = setup.order(overrides);
-  const handle = await env.client.workflow.start(deposit, {
+  const handle = await env.client.workflow.start(setup.direction === 'payout' ? payout : deposit, {
     taskQueue,
-    workflowId: orderWorkflowId('deposit', input.orderId),
+    workflowId: orderWorkflowId(setup.direction, input.orderId),
     args: [input],
   });
   started.push(handle);
@@ -175,6 +175,20 @@ test('cancel with nothing in flight: the order fails with 1.2.4.76 and the merch
 
   const again = await ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, {});
   expect(again.status).toBe(409);
+});
+
+test('cancel of a payout between two creates: Failed with 1.2.4.76 and its hold released', async () => {
+  const setup = await createOrderSetup(ds, { direction: 'payout', balanceMinor: 1000_00 });
+  // Scenario 12: the gateway refuses the connection twice, so the payout waits to try the same gateway again.
+  const { input, handle } = await startOrder(setup, { amountMinor: 100_12 });
+  await waitUntil(handle, (s) => s.history.some((h) => h.code === '1.0.1.72'));
+  await expectStatus(ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, { reason: 'merchant withdrew it' }), 200);
+  const final = await handle.result();
+  expect(final.status).toBe('Failed');
+  const codes = final.history.map((h) => h.code);
+  expect(codes.slice(codes.indexOf('1.0.1.72') + 1)).toEqual(['1.2.4.76', '1.1.4.83']);
+  const [hold] = await ds.query(`SELECT status FROM balance_holds WHERE order_id = $1`, [input.orderId]);
+  expect(hold.status).toBe('released');
 });
 
 test('cancel with a payment in flight: 1.0.2.76, then the payment is resolved and the order settles on it', async () => {
