@@ -117,6 +117,15 @@ test('an order in reconciliation is listed, rechecked and resolved by an operato
 
   await advanceUntil(handle, (s) => s.reconciliation === 'open');
   expect(await listed('open')).toContain(input.orderId);
+  // Without the filter the list is still per merchant: no merchantId is a 400 naming it.
+  const unscoped = await ops.get('/api/v1/admin/orders');
+  expect(unscoped.status).toBe(400);
+  expect(unscoped.json.error.details).toEqual([expect.objectContaining({ field: 'merchantId' })]);
+  const merchants = await expectStatus(
+    ops.get(`/api/v1/admin/orders?merchantId=${setup.merchantId}&reconciliation=open`),
+    200,
+  );
+  expect(merchants.items).toEqual([expect.objectContaining({ id: input.orderId, status: 'Processing' })]);
 
   // Bad input is a 400 naming the field, and reaches no workflow.
   const bad = await ops.post(`${path}/resolve`, { outcome: 'paid', evidence: '', reason: 'x' });
