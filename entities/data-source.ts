@@ -9,6 +9,7 @@ import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-
 import { OrderMode1763900000002 } from './migrations/1763900000002-order-mode';
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
+import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
@@ -43,6 +44,7 @@ export const MIGRATIONS = [
   OrderMode1763900000002,
   ...ADMIN_MIGRATIONS,
   OrderTruthModel1764200000010,
+  OrderReviewIndex1764200000020,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

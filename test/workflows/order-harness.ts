@@ -25,7 +25,7 @@ export async function runOrderToEnd(
   opts: {
     wrapActivities?: (activities: Activities) => Activities;
     /** Runs while the workflow is in flight (send signals, look at state). */
-    during?: (workflowId: string) => Promise<void>;
+    during?: (workflowId: string) => Promise<unknown>;
   } = {},
 ): Promise<{ input: OrderInput; result: OrderState; queried: OrderState; workflowId: string; eventCount: number }> {
   const input = setup.order(overrides);
