@@ -36,7 +36,8 @@ export async function loadLocalCredentials(
     adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
     secretsKey: fixed.SECRETS_KEY ?? stored.secretsKey ?? randomSecret(32),
   };
-  await mkdir(dataDir, { recursive: true });
+  // Private when we create it; an existing folder keeps its mode (it may hold a cluster the server user reaches).
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
 }
