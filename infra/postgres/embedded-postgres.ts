@@ -105,6 +105,7 @@ export async function serverBinaries(owner: ServerUser | undefined, native = nat
   try {
     await cp(native, staging, { recursive: true, verbatimSymlinks: true });
     await restrictToGroup(staging, owner.gid);
+    await chmod(staging, 0o750); // mkdtemp made it 0700
     await rename(staging, target);
   } catch (err) {
     if (!(await exists(path.join(target, 'bin', 'postgres')))) throw err;
