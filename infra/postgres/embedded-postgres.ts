@@ -133,7 +133,7 @@ export async function clusterDir(owner: ServerUser | undefined, dataDir: string)
   if (await reachableBy(owner, path.dirname(dataDir))) return dataDir;
   const clusters = path.join(await serverFilesDir(), 'clusters');
   await mkdir(clusters, { recursive: true, mode: 0o755 });
-  const target = await mkdtemp(path.join(clusters, `${path.basename(path.dirname(dataDir))}-`));
+  const target = await mkdtemp(path.join(clusters, `${path.basename(path.dirname(dataDir)).replace(/^\./, '')}-`));
   await chown(target, owner.uid, owner.gid);
   await symlink(target, dataDir);
   return target;
