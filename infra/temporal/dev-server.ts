@@ -107,7 +107,13 @@ async function spawnDevServer(
       (async () => {
         await waitForPort(opts.port, 30_000);
         // The port opens before the namespace is ready; a successful call proves the server can take work.
-        const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+        // A pool of its own: a channel to the same address elsewhere in this process (an API in a test) may be
+        // waiting out gRPC's reconnection backoff from before the restart, and would make this wait with it.
+        const connection = await Connection.connect({
+          address,
+          connectTimeout: 5_000,
+          channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+        });
         try {
           await connection.workflowService.describeNamespace({ namespace: opts.namespace ?? 'default' });
         } finally {
