@@ -16,7 +16,7 @@ import { createDataSource, runMigrations } from '../entities/data-source';
 import { freePort } from '../infra/net';
 import { PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres, type EmbeddedPostgresOptions } from '../infra/postgres/embedded-postgres';
-import { cleanUp } from '../infra/process/cleanup';
+import { assembleOrCleanUp, cleanUp, type StopSteps } from '../infra/process/cleanup';
 import { generateApiKey, randomSecret } from '../infra/security/api-keys';
 import { startTemporalDevServer, type RunningDevServer } from '../infra/temporal/dev-server';
 import { startCallbackSink } from '../simulation/callback-sink';
@@ -56,22 +56,11 @@ export interface ChaosStackOptions {
   workflowBundle?: string;
 }
 
-export async function startChaosStack(opts: ChaosStackOptions): Promise<ChaosStack> {
-  const stops: Array<() => Promise<unknown>> = [];
-  const stopAll = () => cleanUp([...stops].reverse());
-  try {
-    return await assemble(opts, stops, stopAll);
-  } catch (err) {
-    await stopAll().catch(() => undefined);
-    throw err;
-  }
+export function startChaosStack(opts: ChaosStackOptions): Promise<ChaosStack> {
+  return assembleOrCleanUp((stops, stopAll) => assemble(opts, stops, stopAll));
 }
 
-async function assemble(
-  opts: ChaosStackOptions,
-  stops: Array<() => Promise<unknown>>,
-  stopAll: () => Promise<void>,
-): Promise<ChaosStack> {
+async function assemble(opts: ChaosStackOptions, stops: StopSteps, stopAll: () => Promise<void>): Promise<ChaosStack> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paystar-chaos-'));
   await chmod(dir, 0o755); // PostgreSQL runs as its own user when we are root
   stops.push(() => rm(dir, { recursive: true, force: true }));

@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const say = (line: string) => console.log(`[chaos] ${line}`);
   say(`logs of the API and worker in ${outDir}`);
-  const result = await runChaos({ orders, downMs, concurrency, settleMs: 180_000, outDir, say });
+  // Orders in flight during the outages finish as their retries come due; a loaded machine needs longer.
+  const settleMs = Math.max(180_000, orders * 2_000);
+  const result = await runChaos({ orders, downMs, concurrency, settleMs, outDir, say });
   console.log(`\n${chaosTable(result)}\n`);
   for (const v of result.violations.slice(0, 50)) console.log(`  ✗ ${v}`);
   if (result.violations.length > 50) console.log(`  … and ${result.violations.length - 50} more`);

@@ -54,7 +54,9 @@ export function startOrderReconciler(
     pass = pass.then(async () => {
       try {
         const started = await reconcileOrders(deps, options);
-        if (started.length) deps.logger.warn({ orders: started }, 'started the workflows of orders left without one');
+        if (started.length) {
+          deps.logger.warn({ orders: started }, 'orders still Created with no history: workflows started (or found)');
+        }
       } catch (err) {
         deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'order reconciliation failed');
       }
