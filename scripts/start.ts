@@ -56,6 +56,8 @@ setInterval(() => {
 
 /** Starts a part under supervision and registers it for shutdown. */
 async function supervise(name: string, start: () => Promise<Running>): Promise<void> {
+  // Stopping already: start nothing that the shutdown in progress would not know to stop.
+  if (shutdownDone) throw new Error(`not starting ${name}: stopping`);
   const part = new Supervised({ name, start, say });
   parts.push(part);
   await part.start();
