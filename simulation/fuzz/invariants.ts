@@ -62,7 +62,7 @@ export function violationsOf(o: CaseOutcome): string[] {
   if (!isMonotonic(history.map((h) => h.orderStatus!))) v.push('I5: the status went backwards in the history');
   if (!isMonotonic(o.persisted.map((p) => p.orderStatus as OrderStatus))) v.push('I5: persisted status regressed');
   const failedEarly = history.findIndex((h) => h.orderStatus === 'Failed');
-  if (failedEarly >= 0 && history.slice(failedEarly).some((h) => h.code.startsWith('2.'))) {
+  if (failedEarly >= 0 && history.slice(failedEarly + 1).some((h) => h.code.startsWith('2.'))) {
     v.push('I5: a gateway create after the order showed Failed');
   }
 

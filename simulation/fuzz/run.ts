@@ -4,6 +4,7 @@
  * ended as: the workflow's state, PostgreSQL's rows, the ledger, the merchant's callbacks and the gateways' truth.
  */
 import { randomUUID } from 'node:crypto';
+import { WorkflowClient } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
@@ -49,6 +50,10 @@ export async function startFuzzWorld(
   const worldId = randomUUID().slice(0, 8);
   const taskQueue = `fuzz-${worldId}`;
   const sink = await startCallbackSink();
+  // Results are awaited with a plain client under one unlock of time skipping: the test client's own result()
+  // locks and unlocks per call, which concurrent waits interleave (simulation/run.ts does the same).
+  const plain = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const testService = env.connection.testService!;
   const helpers: Array<Promise<unknown>> = [];
   const startEvent = async (id: string, atMs: number, action: FuzzAction) => {
     try {
@@ -57,7 +62,7 @@ export async function startFuzzWorld(
         workflowId: `fuzz-${worldId}-${id}`,
         args: [{ atMs, action }],
       });
-      helpers.push(handle.result());
+      helpers.push(plain.getHandle(handle.workflowId).result());
     } catch (err) {
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     }
@@ -119,9 +124,28 @@ export async function startFuzzWorld(
           });
         }
         await startEvent(`${input.orderId}-operator`, epoch + OPERATOR_AFTER_MS, { kind: 'operator', workflowId });
-        orders.push({ fuzzCase, input, setup, openingBalanceMinor, result: handle.result() as Promise<OrderState> });
+        orders.push({ fuzzCase, input, setup, openingBalanceMinor, workflowId: handle.workflowId });
       }
-      const states = await Promise.all(orders.map((o) => o.result));
+      await testService.unlockTimeSkipping({});
+      let states: OrderState[];
+      try {
+        states = await Promise.all(orders.map((o) => plain.getHandle(o.workflowId).result() as Promise<OrderState>));
+        // Callbacks are scheduled while the orders run: wait until every helper, also those added late, is done.
+        for (let settled = 0; settled < helpers.length;) {
+          const count = helpers.length;
+          await Promise.all(helpers.slice(settled, count));
+          settled = count;
+        }
+      } finally {
+        await testService.lockTimeSkipping({});
+      }
+      // What a worker restart does to each order at any point: rebuild it from its history. Every closed order's
+      // whole history must replay on a fresh worker without a nondeterminism error.
+      await assertReplays(
+        env,
+        workflowBundle,
+        orders.map((o) => o.workflowId),
+      );
       // What a worker restart does to each order at any point: rebuild it from its history. Every closed order's
       // whole history must replay on a fresh worker without a nondeterminism error.
       await assertReplays(
