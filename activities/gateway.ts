@@ -40,17 +40,52 @@ async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<G
   return gateway;
 }
 
+/** How long an activity keeps trying to read a gateway's configuration, and the pauses between tries. */
+export interface ConfigReadRetry {
+  budgetMs: number;
+  firstDelayMs: number;
+  maxDelayMs: number;
+}
+const CONFIG_READ_RETRY: ConfigReadRetry = { budgetMs: 20_000, firstDelayMs: 250, maxDelayMs: 4_000 };
+
+/**
+ * The gateway's configuration, read again while the database cannot answer (PostgreSQL restarting): an
+ * infrastructure fault is not a gateway outcome. When it still cannot be read, the activity fails with type
+ * `GatewayConfigUnavailable` before anything was sent, so the workflow knows the gateway never saw the request.
+ */
+async function loadGatewayConfig(dataSource: DataSource, gatewayId: string, retry: ConfigReadRetry) {
+  const deadline = Date.now() + retry.budgetMs;
+  for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, retry.maxDelayMs)) {
+    try {
+      return await loadGateway(dataSource, gatewayId);
+    } catch (err) {
+      if (err instanceof UnknownGatewayError) throw err;
+      if (Date.now() + delay > deadline) {
+        throw ApplicationFailure.create({
+          type: 'GatewayConfigUnavailable',
+          message: `the configuration of gateway ${gatewayId} could not be read; nothing was sent: ${
+            err instanceof Error ? err.message : String(err)
+          }`,
+        });
+      }
+      await Context.current().sleep(delay);
+    }
+  }
+}
+
 /**
  * Configuration errors cannot heal by retrying the same attempt: they fail the activity for good, typed, so the
- * workflow can tell them from a gateway's answer (which is always an outcome, never an error).
+ * workflow can tell them from a gateway's answer (which is always an outcome, never an error). The gateway is
+ * called, or not, as one step: only once its configuration is in hand.
  */
 async function withGateway<T>(
   dataSource: DataSource,
   gatewayId: string,
+  retry: ConfigReadRetry,
   call: (ctx: GatewayCallContext, gateway: GatewayEntity) => Promise<T>,
 ): Promise<T> {
   try {
-    const gateway = await loadGateway(dataSource, gatewayId);
+    const gateway = await loadGatewayConfig(dataSource, gatewayId, retry);
     return await call({ gateway, now: temporalNow() }, gateway);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
@@ -64,16 +99,24 @@ async function withGateway<T>(
 }
 
 /** Gateway calls through the connector registry. */
-export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry) {
+export function gatewayActivities(
+  dataSource: DataSource,
+  registry: GatewayRegistry,
+  configRead: ConfigReadRetry = CONFIG_READ_RETRY,
+) {
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, gateway) => registry.forGateway(gateway).create(request, ctx));
+      return withGateway(dataSource, gatewayId, configRead, (ctx, gateway) =>
+        registry.forGateway(gateway).create(request, ctx),
+      );
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, gateway) => registry.forGateway(gateway).status(query, ctx));
+      return withGateway(dataSource, gatewayId, configRead, (ctx, gateway) =>
+        registry.forGateway(gateway).status(query, ctx),
+      );
     },
   };
 }

@@ -1,4 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { CODES, type HistoryCode } from '../domain/history-codes';
+import { orderStatusOf } from '../domain/history-status';
+import type { OrderStatus } from '../domain/order';
 import type { OrderHistoryEntry, OrderRowUpdate, OrderSnapshot } from '../workflows/definitions';
 
 /**
@@ -63,4 +66,88 @@ export function orderHistoryActivities(dataSource: DataSource) {
       );
     },
   };
+}
+
+/** A verified gateway callback that reached an order whose workflow has closed. */
+export interface LateGatewayCallback {
+  orderId: string;
+  gatewayId: string;
+  gatewayRef: string;
+  /** The callback's own code (5.1.3.00, 5.1.4.00, …). */
+  code: HistoryCode;
+  outcome: 'pending' | 'success' | 'failed';
+}
+
+/** What {@link recordLateGatewayCallback} did: the late entry's seq, and the review code appended after it. */
+export interface LateCallbackRecord {
+  seq: number;
+  /** 1.0.4.78 (success on a failed order) or 1.0.3.78 (a second success), when the order was flagged. */
+  review: HistoryCode | null;
+  /** The same callback was already recorded (a gateway retrying): nothing was appended this time. */
+  repeated: boolean;
+}
+
+/**
+ * Appends a late gateway callback to the history of an order whose workflow has closed (so no workflow writes it any
+ * more), with the next seq and details `{ late: true }`. A success for an order that ended Failed, or a success from
+ * a gateway other than the one that paid a successful order, is a payment the order's final status does not
+ * account for: the order is flagged for operations with 1.0.4.78 / 1.0.3.78 after it. Neither the order's status
+ * nor its money changes here: correcting the ledger is an operator's decision (docs/gateway-callbacks.md).
+ *
+ * One transaction holding the order row's lock, so concurrent callbacks take consecutive seqs; the same callback
+ * again (same code, gateway and reference) appends nothing.
+ */
+export async function recordLateGatewayCallback(
+  dataSource: DataSource,
+  callback: LateGatewayCallback,
+): Promise<LateCallbackRecord> {
+  return dataSource.transaction(async (tx) => {
+    const [order]: Array<{ status: OrderStatus }> = await tx.query(
+      `SELECT status FROM orders WHERE id = $1 FOR UPDATE`,
+      [callback.orderId],
+    );
+    if (!order) throw new Error(`no order ${callback.orderId}`);
+    const [seen]: Array<{ seq: number }> = await tx.query(
+      `SELECT seq FROM order_history
+        WHERE order_id = $1 AND code = $2 AND gateway_id = $3 AND details->>'late' = 'true'
+          AND details->>'gatewayRef' = $4 LIMIT 1`,
+      [callback.orderId, callback.code, callback.gatewayId, callback.gatewayRef],
+    );
+    if (seen) return { seq: seen.seq, review: null, repeated: true };
+    const [facts]: Array<{ last_seq: number; paid_here: boolean }> = await tx.query(
+      `SELECT COALESCE(max(seq), 0)::int AS last_seq,
+              COALESCE(bool_or(status = 'Success' AND gateway_id = $2 AND NOT details ? 'late'), false) AS paid_here
+         FROM order_history WHERE order_id = $1`,
+      [callback.orderId, callback.gatewayId],
+    );
+    const review: HistoryCode | null =
+      callback.outcome !== 'success'
+        ? null
+        : order.status === 'Failed'
+          ? CODES.REVIEW_LATE_SUCCESS
+          : order.status === 'Success' && !facts!.paid_here
+            ? CODES.REVIEW_SECOND_SUCCESS
+            : null;
+    const entries: Array<{ code: HistoryCode; details: Record<string, string | boolean> }> = [
+      { code: callback.code, details: { late: true, gatewayRef: callback.gatewayRef } },
+      ...(review ? [{ code: review, details: { late: true, gatewayRef: callback.gatewayRef } }] : []),
+    ];
+    const seq = facts!.last_seq + 1;
+    for (const [i, entry] of entries.entries()) {
+      await tx.query(
+        `INSERT INTO order_history (order_id, seq, code, status, order_status, occurred_at, details, gateway_id)
+         VALUES ($1, $2, $3, $4, $5, now(), $6, $7)`,
+        [
+          callback.orderId,
+          seq + i,
+          entry.code,
+          orderStatusOf(entry.code),
+          order.status,
+          JSON.stringify(entry.details),
+          callback.gatewayId,
+        ],
+      );
+    }
+    return { seq, review, repeated: false };
+  });
 }

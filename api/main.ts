@@ -3,6 +3,7 @@ import { ApiEnv, loadConfigOrExit } from '../config/env';
 import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
 import { createApp } from './app';
+import { startOrderReconciler } from './orders/reconciler';
 import { connectTemporal } from './temporal-connections';
 
 async function main(): Promise<void> {
@@ -18,6 +19,8 @@ async function main(): Promise<void> {
     secretsKey: config.SECRETS_KEY,
     adminKey: config.ADMIN_KEY,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
+  // Orders whose workflow never started (an API died between the insert and the start) are started from here.
+  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -25,7 +28,10 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     server.close(() => {
-      void Promise.allSettled([temporal.close(), dataSource.destroy()]).then(() => process.exit(0));
+      void reconciler
+        .stop()
+        .then(() => Promise.allSettled([temporal.close(), dataSource.destroy()]))
+        .then(() => process.exit(0));
     });
     server.closeIdleConnections();
     // Requests still in flight get a few seconds, then the process goes anyway.

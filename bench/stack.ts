@@ -18,7 +18,7 @@ import { createDataSource, runMigrations } from '../entities/data-source';
 import { freePort } from '../infra/net';
 import { PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
-import { cleanUp } from '../infra/process/cleanup';
+import { assembleOrCleanUp, cleanUp, type StopSteps } from '../infra/process/cleanup';
 import { generateApiKey, randomSecret } from '../infra/security/api-keys';
 import { startTemporalDevServer, type RunningDevServer } from '../infra/temporal/dev-server';
 import { startCallbackSink } from '../simulation/callback-sink';
@@ -77,23 +77,11 @@ export interface PgCounters {
   statements: Map<string, { query: string; calls: number; totalMs: number }>;
 }
 
-export async function startBenchStack(opts: StackOptions): Promise<BenchStack> {
-  const stops: Array<() => Promise<unknown>> = [];
-  let stopping: Promise<void> | undefined;
-  const stopAll = () => (stopping ??= cleanUp([...stops].reverse()));
-  try {
-    return await assemble(opts, stops, stopAll);
-  } catch (err) {
-    await stopAll().catch(() => undefined);
-    throw err;
-  }
+export function startBenchStack(opts: StackOptions): Promise<BenchStack> {
+  return assembleOrCleanUp((stops, stopAll) => assemble(opts, stops, stopAll));
 }
 
-async function assemble(
-  opts: StackOptions,
-  stops: Array<() => Promise<unknown>>,
-  stopAll: () => Promise<void>,
-): Promise<BenchStack> {
+async function assemble(opts: StackOptions, stops: StopSteps, stopAll: () => Promise<void>): Promise<BenchStack> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paystar-bench-'));
   // PostgreSQL runs as its own user when we are root; it must be able to reach its data folder.
   await chmod(dir, 0o755);

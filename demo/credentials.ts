@@ -36,7 +36,9 @@ export async function loadLocalCredentials(
     adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
     secretsKey: fixed.SECRETS_KEY ?? stored.secretsKey ?? randomSecret(32),
   };
-  await mkdir(dataDir, { recursive: true });
+  // Nobody else may list it when we create it, but the `postgres` user may pass through to its cluster (as root);
+  // the files in it are private (credentials 0600, temporal.db 0600, the cluster 0700).
+  await mkdir(dataDir, { recursive: true, mode: 0o711 });
   await writeFile(file, `${JSON.stringify(credentials, null, 2)}\n`, { mode: 0o600 });
   return credentials;
 }

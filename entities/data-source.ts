@@ -7,8 +7,10 @@ import { MerchantEntity } from './merchant.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-gateway-refs';
 import { OrderMode1763900000002 } from './migrations/1763900000002-order-mode';
+import { OrderWorkflowRequisites1764100000000 } from './migrations/1764100000000-order-workflow-requisites';
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
+import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
@@ -43,7 +45,9 @@ export const MIGRATIONS = [
   MerchantApiOrders1763900000001,
   OrderMode1763900000002,
   ...ADMIN_MIGRATIONS,
+  OrderWorkflowRequisites1764100000000,
   OrderTruthModel1764200000010,
+  OrderReviewIndex1764200000020,
   ...HARDENING_MIGRATIONS,
 ];
 

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on embedded defaults, in one process tree. PostgreSQL (unless DATABASE_URL),
  * the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), migrations, the demo merchant, a worker and
- * the API. SIGINT or SIGTERM stops everything, API first and databases last.
+ * the API. It supervises them: a part that dies is started again with backoff, and says so. Only SIGINT, SIGTERM
+ * or SIGHUP stop everything, API first and databases last.
  */
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -12,15 +13,16 @@ import { DEMO_MERCHANT_ID, seedDemoMerchant } from '../demo/seed-demo-merchant';
 import { createDataSource, runMigrations } from '../entities/data-source';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
-import { spawnNodeService, type ManagedChild } from '../infra/process/managed-child';
+import { spawnNodeService } from '../infra/process/managed-child';
+import { Supervised, type Running } from '../infra/process/supervisor';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
 
 const config = loadConfigOrExit(StartEnv);
 const dataDir = path.resolve(config.DATA_DIR ?? DEFAULT_DATA_DIR);
 const say = (line: string) => console.log(`[start] ${line}`);
 
-/** Stop actions in start order; shutdown runs them backwards. */
-const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+/** The supervised parts in start order; shutdown stops them backwards. */
+const parts: Supervised[] = [];
 let shutdownDone: Promise<void> | undefined;
 
 /**
@@ -30,12 +32,12 @@ let shutdownDone: Promise<void> | undefined;
 function shutdown(reason: string, exitCode: number): Promise<void> {
   shutdownDone ??= (async () => {
     say(`stopping (${reason})`);
-    for (const { name, stop } of stops.reverse()) {
+    for (const part of parts.reverse()) {
       try {
-        await stop();
-        say(`${name} stopped`);
+        await part.stop();
+        say(`${part.name} stopped`);
       } catch (err) {
-        say(`${name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+        say(`${part.name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
     process.exit(exitCode);
@@ -52,10 +54,19 @@ setInterval(() => {
   if (process.ppid !== parentAtStart) void shutdown('parent process exited', 0);
 }, 1_000).unref();
 
-async function waitForHealth(url: string, child: ManagedChild, timeoutMs = 60_000): Promise<void> {
+/** Starts a part under supervision and registers it for shutdown. */
+async function supervise(name: string, start: () => Promise<Running>): Promise<void> {
+  // Stopping already: start nothing that the shutdown in progress would not know to stop.
+  if (shutdownDone) throw new Error(`not starting ${name}: stopping`);
+  const part = new Supervised({ name, start, say });
+  parts.push(part);
+  await part.start();
+}
+
+/** Waits for the API's health (a crashed API is being restarted meanwhile). */
+async function waitForHealth(url: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child.gone) throw new Error(`${child.name} exited during start-up`);
     try {
       const res = await fetch(url);
       if (res.status === 200) return;
@@ -68,12 +79,11 @@ async function waitForHealth(url: string, child: ManagedChild, timeoutMs = 60_00
 }
 
 /** The worker is ready once Temporal sees it polling its task queue (it bundles the workflows first). */
-async function waitForWorker(address: string, namespace: string, taskQueue: string, child: ManagedChild) {
+async function waitForWorker(address: string, namespace: string, taskQueue: string) {
   const connection = await Connection.connect({ address });
   try {
     const deadline = Date.now() + 120_000;
     for (;;) {
-      if (child.gone) throw new Error('the worker exited during start-up');
       const { pollers } = await connection.workflowService.describeTaskQueue({
         namespace,
         taskQueue: { name: taskQueue },
@@ -94,32 +104,39 @@ async function main(): Promise<void> {
 
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {
-    const pg = await EmbeddedPostgres.start({
-      dataDir: path.join(dataDir, 'postgres'),
-      port: config.EMBEDDED_PG_PORT,
-      password: credentials.postgresPassword,
-      ownProcessGroup: true,
+    let pg: EmbeddedPostgres | undefined;
+    await supervise('PostgreSQL', async () => {
+      pg = await EmbeddedPostgres.start({
+        dataDir: path.join(dataDir, 'postgres'),
+        port: config.EMBEDDED_PG_PORT,
+        password: credentials.postgresPassword,
+        ownProcessGroup: true,
+      });
+      return pg;
     });
-    stops.push({ name: 'PostgreSQL', stop: () => pg.stop() });
-    await pg.ensureDatabase('paystar');
-    databaseUrl = pg.url('paystar');
-    say(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${path.join(dataDir, 'postgres')}`);
+    await pg!.ensureDatabase('paystar');
+    databaseUrl = pg!.url('paystar');
+    say(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pg!.dataDir}`);
   }
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi: string | undefined;
   if (!temporalAddress) {
-    const dev = await startTemporalDevServer({
-      port: config.TEMPORAL_PORT,
-      uiPort: config.TEMPORAL_UI_PORT,
-      dbFilename: path.join(dataDir, 'temporal.db'),
-      namespace: config.TEMPORAL_NAMESPACE,
-      ownProcessGroup: true,
+    let dev: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
+    await supervise('Temporal dev server', async () => {
+      // Restarted on the same database file: its workflows carry on where they were.
+      dev = await startTemporalDevServer({
+        port: config.TEMPORAL_PORT,
+        uiPort: config.TEMPORAL_UI_PORT,
+        dbFilename: path.join(dataDir, 'temporal.db'),
+        namespace: config.TEMPORAL_NAMESPACE,
+        ownProcessGroup: true,
+      });
+      return dev;
     });
-    stops.push({ name: 'Temporal dev server', stop: () => dev.stop() });
-    temporalAddress = dev.address;
-    temporalUi = dev.uiUrl;
-    say(`Temporal dev server on ${dev.address} (${dev.provisioning.route})`);
+    temporalAddress = dev!.address;
+    temporalUi = dev!.uiUrl;
+    say(`Temporal dev server on ${dev!.address} (${dev!.provisioning.route})`);
   }
 
   const dataSource = await createDataSource(databaseUrl, {
@@ -147,17 +164,19 @@ async function main(): Promise<void> {
     // The local demo's merchant endpoints live on localhost.
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: process.env.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };
-  const worker = spawnNodeService('worker', 'workers/main.ts', env, PROJECT_ROOT);
-  stops.push({ name: 'worker', stop: () => worker.stop(15_000) });
-  const api = spawnNodeService('api', 'api/main.ts', env, PROJECT_ROOT);
-  stops.push({ name: 'api', stop: () => api.stop(8_000) });
-  for (const child of [worker, api]) {
-    void child.exited.then((how) => void shutdown(`${child.name} exited unexpectedly (${how})`, 1));
+  for (const [name, entry, graceMs] of [
+    ['worker', 'workers/main.ts', 15_000],
+    ['api', 'api/main.ts', 8_000],
+  ] as const) {
+    await supervise(name, async () => {
+      const child = spawnNodeService(name, entry, env, PROJECT_ROOT);
+      return { exited: child.exited, stop: () => child.stop(graceMs) };
+    });
   }
   const apiUrl = `http://localhost:${config.PORT}`;
   await Promise.all([
-    waitForHealth(`${apiUrl}/health`, api),
-    waitForWorker(temporalAddress, config.TEMPORAL_NAMESPACE, config.TASK_QUEUE, worker),
+    waitForHealth(`${apiUrl}/health`),
+    waitForWorker(temporalAddress, config.TEMPORAL_NAMESPACE, config.TASK_QUEUE),
   ]);
 
   console.log(
@@ -179,6 +198,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // A Ctrl-C during start-up stops the parts being waited for: that is the shutdown at work, not a failure.
+  if (shutdownDone) return;
   console.error(`[start] ${err instanceof Error ? err.message : String(err)}`);
   void shutdown('start-up failed', 1);
 });

@@ -96,7 +96,10 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
   let result = await cascade(ctx, ctx.state.route, deadline);
   if (result.kind === 'unknown') {
     const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
-    result = (await reconcile(ctx, result.attempt, period)) === 'success' ? { kind: 'success', attempt: result.attempt } : { kind: 'failed' };
+    result =
+      (await reconcile(ctx, result.attempt, period)) === 'success'
+        ? { kind: 'success', attempt: result.attempt }
+        : { kind: 'failed' };
   }
   return { paid: await reviewStrayPayments(ctx, result.kind === 'success'), holdPlaced };
 }
@@ -121,7 +124,13 @@ async function reviewStrayPayments(ctx: OrderContext, success: boolean): Promise
  * not), and operator Updates still waiting are answered with the final state.
  */
 async function closeInboxes(ctx: OrderContext): Promise<void> {
+  const flaggedBefore = ctx.state.reconciliation === 'review';
   while (ctx.callbacks.length > 0) await recordStrayCallback(ctx, ctx.callbacks.shift()!);
+  if (!flaggedBefore && ctx.state.reconciliation === 'review') {
+    // The money has already moved by the order's status: operations correct it (docs/order-lifecycle.md).
+    const code = ctx.state.status === 'Success' ? CODES.REVIEW_SECOND_SUCCESS : CODES.REVIEW_LATE_SUCCESS;
+    await ctx.mark(code, { details: { afterSettlement: true } });
+  }
   for (const command of ctx.operatorCommands.splice(0)) command.done();
   await wf.condition(wf.allHandlersFinished);
 }

@@ -25,7 +25,7 @@ export interface AdminRouteDefinition<P extends z.ZodType, Q extends z.ZodType, 
   response: z.ZodType;
   status?: 200 | 201;
   /** Answers other than 200/201, 400 and 401, which every admin endpoint may give. */
-  errors?: Partial<Record<404 | 409 | 422, string>>;
+  errors?: Partial<Record<404 | 409 | 422 | 503, string>>;
 }
 
 const json = (schema: z.ZodType) => ({ 'application/json': { schema } });

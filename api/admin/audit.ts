@@ -3,7 +3,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 /** One change, as the audit log keeps it. `before` is null for a create, `after` for a delete. */
 export interface AuditedChange {
-  action: 'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace';
+  /** A configuration change, or an operator's action on an order (recheck, resolve, cancel). */
+  action: 'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace' | 'recheck' | 'resolve' | 'cancel';
   entityType: string;
   entityId: string;
   before: object | null;

@@ -2,6 +2,7 @@ import { Router, type ErrorRequestHandler } from 'express';
 import { QueryFailedError } from 'typeorm';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
+import { adminOrderActionsRouter } from './order-actions';
 import { adminOrdersRouter } from './orders';
 import { auditLogRouter } from './audit-log';
 import { adminAuth } from './auth';
@@ -31,6 +32,7 @@ export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefi
     blacklistRouter,
     auditLogRouter,
     adminOrdersRouter,
+    adminOrderActionsRouter,
   ]) {
     router.use(child(deps));
   }

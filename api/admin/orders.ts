@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { describeStoredCode } from '../../domain/history-codes';
+import { CODES, describeStoredCode } from '../../domain/history-codes';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
@@ -100,6 +100,34 @@ const summary = (r: OrderRow) => ({
   updatedAt: r.updated_at.toISOString(),
 });
 
+/**
+ * The history codes that put an order on an operator's list: `open` — it entered reconciliation (1.0.2.75) and is
+ * not final yet; `review` — a gateway answer contradicted its final status (1.0.3.78 second success, 1.0.4.78
+ * success on a failed order), whether the workflow flagged it or a late callback did after it closed.
+ */
+const RECONCILIATION_CODES = {
+  open: [CODES.RECONCILIATION],
+  review: [CODES.REVIEW_SECOND_SUCCESS, CODES.REVIEW_LATE_SUCCESS],
+} as const;
+
+const ListQuery = Page.extend({
+  merchantId: Uuid.optional().openapi({ description: 'Required unless `reconciliation` is given' }),
+  status: Status.optional(),
+  direction: Direction.optional(),
+  reconciliation: z
+    .enum(['open', 'review'])
+    .optional()
+    .openapi({
+      description:
+        '`open`: orders in reconciliation (outcome unknown past the deadline), `review`: orders flagged for ' +
+        'operations (a gateway contradicted the final status); across merchants unless merchantId is given',
+    }),
+}).superRefine((q, ctx) => {
+  if (!q.merchantId && !q.reconciliation) {
+    ctx.addIssue({ code: 'custom', path: ['merchantId'], message: 'is required unless reconciliation is given' });
+  }
+});
+
 export function adminOrdersRouter(deps: ApiDependencies): Router {
   const router = Router();
   const ds = deps.dataSource;
@@ -109,16 +137,27 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
     {
       method: 'get',
       path: '/orders',
-      summary: "A merchant's orders, newest first",
-      query: Page.extend({ merchantId: Uuid, status: Status.optional(), direction: Direction.optional() }),
+      summary: "A merchant's orders, or the orders operators must look at (reconciliation), newest first",
+      query: ListQuery,
       response: pageOf(OrderSummary),
     },
     async ({ query }) => {
       const rows: OrderRow[] = await ds.query(
-        `SELECT ${COLUMNS} FROM orders
-          WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR direction = $3)
+        `SELECT ${COLUMNS} FROM orders o
+          WHERE ($1::uuid IS NULL OR merchant_id = $1) AND ($2::text IS NULL OR status = $2)
+            AND ($3::text IS NULL OR direction = $3)
+            AND ($6::text IS NULL OR id IN (SELECT order_id FROM order_history WHERE code = ANY($7::text[])))
+            AND ($6::text IS DISTINCT FROM 'open' OR status NOT IN ('Success', 'Failed'))
           ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
-        [query.merchantId, query.status ?? null, query.direction ?? null, query.limit + 1, query.offset],
+        [
+          query.merchantId ?? null,
+          query.status ?? null,
+          query.direction ?? null,
+          query.limit + 1,
+          query.offset,
+          query.reconciliation ?? null,
+          query.reconciliation ? RECONCILIATION_CODES[query.reconciliation] : [],
+        ],
       );
       return toPage(rows.map(summary), query);
     },

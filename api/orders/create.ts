@@ -1,5 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Request } from 'express';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
@@ -13,16 +12,10 @@ import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
 import { toMinorUnits } from '../../domain/money';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
 import { mostSpecificCommissionSql } from '../../activities/operations/commission';
-import type { OrderInput } from '../../workflows/definitions';
-import {
-  DirectionKey,
-  ExternalTransactionIdKey,
-  MerchantIdKey,
-  OrderStatusKey,
-} from '../../workflows/search-attributes';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { createOrderSchema, type CreateOrderBody } from './schemas';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow, startOrderWorkflow } from './workflow-start';
 
 /** Host-to-host (the merchant collected the payer's data) or host-to-client (the payer is sent to a payment form). */
 export type OrderFlow = 'h2h' | 'h2c';
@@ -53,10 +46,6 @@ export interface CreatedOrder {
   flow: OrderFlow;
   created: boolean;
 }
-
-// Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
-// tens of seconds before the 423 that tells them to retry.
-const TEMPORAL_DEADLINE_MS = 5_000;
 
 /** Validates and normalises a create body; the card number is consumed here and never leaves this function. */
 export function normalizeOrderRequest(
@@ -134,18 +123,16 @@ export function requestHash(order: NormalizedOrder, mode: 'sandbox' | 'live'): s
     .digest('hex');
 }
 
-interface OrderRow {
-  id: string;
+interface OrderRow extends OrderInputRow {
   status: OrderStatus;
   request_hash: string | null;
-  pipeline_id: string | null;
-  flow: OrderFlow | null;
 }
 
 /**
  * Creates the order (or finds the one a previous request with the same externalTransactionId created) and makes
  * sure its workflow runs. The row comes first, so the unique key decides races; the workflow start is repeated on
- * every retry, so an order whose first start failed is started by the retry.
+ * every retry, so an order whose first start failed is started by the retry, and, if no retry comes, by the
+ * reconciler (api/orders/reconciler.ts), from the same row.
  *
  * A new order costs one statement: the insert picks the merchant's pipeline itself and does nothing on a retry's
  * externalTransactionId. Only when it inserted nothing is the existing order read (a retry, or a race lost), or,
@@ -162,16 +149,16 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
     `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
                          workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
                          card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
-                         success_redirect_url, mode, commission_percent, commission_fixed_minor)
+                         success_redirect_url, mode, commission_percent, commission_fixed_minor, requisites)
      SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::text, 'Created', $7::text, p.id, $8::text,
             $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text,
-            $18::text, $19::text, coalesce(c.percent, 0), coalesce(c.fixed_minor, 0)
+            $18::text, $19::text, coalesce(c.percent, 0), coalesce(c.fixed_minor, 0), $21::jsonb
        FROM (SELECT id FROM pipelines
               WHERE merchant_id = $2::uuid AND direction = $3::text AND ($20::uuid IS NULL OR id = $20::uuid)
               ORDER BY created_at, id LIMIT 1) p
        LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3::text', 'p.id', '$6::text')}) c ON true
      ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
-     RETURNING id, status, request_hash, pipeline_id, flow`,
+     RETURNING ${ORDER_INPUT_COLUMNS}, status, request_hash`,
     [
       id,
       merchantId,
@@ -193,6 +180,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
       order.successRedirectUrl,
       mode,
       req.merchant!.pipelineId,
+      JSON.stringify(order.requisites),
     ],
   );
   const created = inserted.length > 0;
@@ -210,23 +198,8 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
     );
   }
 
-  await startOrderWorkflow(
-    deps,
-    {
-      orderId: row.id,
-      merchantId,
-      externalTransactionId: order.externalTransactionId,
-      amountMinor: order.amountMinor,
-      currency: order.currency,
-      pipelineId: row.pipeline_id!,
-      mode,
-      method: order.method,
-      requisites: order.requisites,
-      ...(order.callbackUrl ? { callbackUrl: order.callbackUrl } : {}),
-      ...(order.flow === 'h2c' ? { payform: true } : {}),
-    },
-    direction,
-  );
+  // The workflow's input comes from the row, as the reconciler builds it for an order whose start never happened.
+  await startOrderWorkflow(deps, row);
 
   // Re-read: a sandbox payment paid in the create answer may already have moved the order on.
   const status = created
@@ -242,7 +215,7 @@ async function findOrder(
   externalTransactionId: string,
 ): Promise<OrderRow | undefined> {
   const rows: OrderRow[] = await deps.dataSource.query(
-    `SELECT id, status, request_hash, pipeline_id, flow FROM orders
+    `SELECT ${ORDER_INPUT_COLUMNS}, status, request_hash FROM orders
      WHERE merchant_id = $1 AND direction = $2 AND external_transaction_id = $3`,
     [merchantId, direction, externalTransactionId],
   );
@@ -256,29 +229,4 @@ function noPipeline(direction: Direction): HttpError {
     'NO_PIPELINE',
     `the merchant has no ${direction} pipeline configured; ask the operator to set one up`,
   );
-}
-
-async function startOrderWorkflow(deps: ApiDependencies, input: OrderInput, direction: Direction): Promise<void> {
-  const client = deps.temporal.client;
-  try {
-    await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
-      client.workflow.start(direction, {
-        taskQueue: deps.taskQueue,
-        workflowId: orderWorkflowId(direction, input.orderId),
-        args: [input],
-        // Running: attach to it. Closed: refuse to run the order a second time (caught below).
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MerchantIdKey, value: input.merchantId },
-          { key: DirectionKey, value: direction },
-          { key: ExternalTransactionIdKey, value: input.externalTransactionId },
-          { key: OrderStatusKey, value: 'Created' },
-        ],
-      }),
-    );
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-    throw err;
-  }
 }

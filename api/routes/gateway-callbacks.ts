@@ -11,11 +11,12 @@ import { HttpError } from '../errors';
 import { ErrorBody, openApiRegistry } from '../openapi';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { type CallbackOrder, checkCallbackAgainstOrder } from './callback-checks';
+import { answerLateCallback, CallbackAnswer } from './late-callbacks';
 
 /** How long a callback may wait for Temporal before the gateway is told to come back later. */
 const SIGNAL_DEADLINE_MS = 10_000;
 
-const CallbackReceived = openApiRegistry.register('GatewayCallbackReceived', z.object({ received: z.literal(true) }));
+const CallbackReceived = openApiRegistry.register('GatewayCallbackReceived', CallbackAnswer);
 
 const CallbackRefused = openApiRegistry.register(
   'GatewayCallbackRefused',
@@ -47,7 +48,7 @@ openApiRegistry.registerPath({
   },
   responses: {
     200: {
-      description: 'Verified and handed to the order',
+      description: 'Verified and handed to the order, or recorded in its history when its workflow had closed',
       content: { 'application/json': { schema: CallbackReceived } },
     },
     400: {
@@ -214,7 +215,10 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       throw new HttpError(404, 'UNKNOWN_PAYMENT', 'no order has this payment reference');
     }
     const delivered = await signal(order.workflow_id, gatewayId, verification);
-    // A callback for an order whose workflow is gone changes nothing; answering 200 stops the gateway's retries.
+    if (!delivered) {
+      await answerLateCallback(req, res, deps.dataSource, { orderId: order.order_id, gatewayId, verification });
+      return;
+    }
     req.log.info({ ...log, orderId: order.order_id, delivered }, 'gateway callback received');
     res.json(CallbackReceived.parse({ received: true }));
   });

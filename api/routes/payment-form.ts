@@ -1,8 +1,18 @@
-import { isUuid } from '../../domain/ids';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import express, { Router, type Request, type Response } from 'express';
+import { isUuid } from '../../domain/ids';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
-import { payformSignal, type PayformEvent } from '../../workflows/definitions';
+import {
+  payformSignal,
+  payformSubmitUpdate,
+  type PayformEvent,
+  type PayformSubmission,
+} from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
 import { passesLuhn } from '../orders/schemas';
@@ -20,6 +30,15 @@ interface FormOrder {
   processing_redirect_url: string | null;
 }
 
+/** How long a submit may wait for the workflow's answer before the payer is asked to try again. */
+const SUBMIT_DEADLINE_MS = 10_000;
+
+/**
+ * How the workflow of an order started before the submit Update existed (workflows/v1, or a worker of the previous
+ * release) rejects it: the SDK finds no handler and fails the Update with this message.
+ */
+const NO_UPDATE_HANDLER = 'No registered handler for update';
+
 function page(res: Response, status: number, title: string, body: string): void {
   res
     .status(status)
@@ -31,6 +50,18 @@ function page(res: Response, status: number, title: string, body: string): void 
         'margin:.4rem 0;font-size:1rem}input{width:100%}</style></head>' +
         `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
     );
+}
+
+/** The one answer to a card the order does not take (any more), whether the route or the workflow knew it first. */
+function alreadySubmitted(res: Response, status?: string): void {
+  const now = status ? ` It is ${escapeHtml(status.toLowerCase())}.` : '';
+  page(
+    res,
+    409,
+    'Payment already submitted',
+    `<p>This payment no longer takes a card: a card was already submitted, or the payment has ended.${now} ` +
+      'No other card will be charged.</p>',
+  );
 }
 
 /**
@@ -54,7 +85,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = rows[0];
     if (!order) page(res, 404, 'Payment not found', '<p>There is no payment form at this address.</p>');
     else if (order.status !== 'Created' || order.card_mask) {
-      page(res, 409, 'Payment already submitted', `<p>This payment is ${escapeHtml(order.status.toLowerCase())}.</p>`);
+      alreadySubmitted(res, order.status);
       return undefined;
     }
     return order;
@@ -62,6 +93,60 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
 
   const tell = (order: FormOrder, event: PayformEvent) =>
     deps.temporal.client.workflow.getHandle(order.workflow_id).signal(payformSignal, event);
+
+  /**
+   * The workflow decides: it accepts the first card while the form waits and refuses any other (the validator), and
+   * it is the only writer of the card on the order row. The Update id is the card's fingerprint, so a double click
+   * with the same card gets the first answer again instead of a refusal.
+   */
+  async function submitCard(
+    order: FormOrder,
+    submission: PayformSubmission,
+  ): Promise<'accepted' | 'refused' | 'unavailable'> {
+    const handle = deps.temporal.client.workflow.getHandle(order.workflow_id);
+    try {
+      await deps.temporal.client.withDeadline(Date.now() + SUBMIT_DEADLINE_MS, () =>
+        handle.executeUpdate(payformSubmitUpdate, {
+          args: [submission],
+          updateId: `payform-submit-${submission.cardFingerprint}`,
+        }),
+      );
+      return 'accepted';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'refused'; // the workflow has closed
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return 'unavailable';
+      if (!(err instanceof WorkflowUpdateFailedError)) throw err;
+      if (!(err.cause instanceof Error && err.cause.message.startsWith(NO_UPDATE_HANDLER))) return 'refused';
+    }
+    return submitToPreviousRelease(order, submission);
+  }
+
+  /**
+   * An order started before the submit Update: its workflow takes the first `submitted` signal and never writes the
+   * card, so the route still records it, as the previous release did, but only the first one. The order row is
+   * locked while the signal is sent, so two concurrent submits are serialised: the first signals and records its
+   * card, the second finds a card on record and is refused. The holder's name stays out of the signal (histories).
+   */
+  async function submitToPreviousRelease(
+    order: FormOrder,
+    submission: PayformSubmission,
+  ): Promise<'accepted' | 'refused'> {
+    return deps.dataSource.transaction(async (tx) => {
+      const [row]: Array<{ card_mask: string | null }> = await tx.query(
+        `SELECT card_mask FROM orders WHERE id = $1 FOR UPDATE`,
+        [order.id],
+      );
+      if (!row || row.card_mask) return 'refused';
+      const { cardFingerprint: fingerprint, cardMask } = submission;
+      await tell(order, { type: 'submitted', cardFingerprint: fingerprint, cardMask });
+      await tx.query(`UPDATE orders SET card_mask = $2, card_holder = COALESCE($3, card_holder) WHERE id = $1`, [
+        order.id,
+        cardMask,
+        submission.cardHolder ?? null,
+      ]);
+      return 'accepted';
+    });
+  }
 
   router.get('/pay/:externalId', async (req, res) => {
     const order = await loadOrder(req, res);
@@ -109,13 +194,20 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       return;
     }
     if (await tooMany()) return;
-    const cardMask = maskCard(digits);
-    // The workflow first: if Temporal is unreachable the payer can submit again; the order takes the first card.
-    await tell(order, { type: 'submitted', cardFingerprint: cardFingerprint(digits, deps.secretsKey), cardMask });
-    await deps.dataSource.query(
-      `UPDATE orders SET card_mask = $2, card_holder = COALESCE($3, card_holder) WHERE id = $1`,
-      [order.id, cardMask, form.cardHolder?.trim() || null],
-    );
+    const submission: PayformSubmission = {
+      cardFingerprint: cardFingerprint(digits, deps.secretsKey),
+      cardMask: maskCard(digits),
+      ...(form.cardHolder?.trim() ? { cardHolder: form.cardHolder.trim() } : {}),
+    };
+    const answer = await submitCard(order, submission);
+    if (answer === 'unavailable') {
+      page(res, 503, 'Please try again', '<p>The payment could not be submitted just now. Please try again.</p>');
+      return;
+    }
+    if (answer === 'refused') {
+      alreadySubmitted(res);
+      return;
+    }
     const next = order.processing_redirect_url;
     page(
       res,

@@ -1,3 +1,4 @@
+import { chmod } from 'node:fs/promises';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment, type EphemeralServerExecutable } from '@temporalio/testing';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
@@ -12,6 +13,8 @@ export interface RunningDevServer {
   uiUrl: string | undefined;
   pid: number | undefined;
   provisioning: Resolved<EphemeralServerExecutable>;
+  /** Resolves, with how it ended, if the server exits (never for a server started through the SDK). */
+  exited: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
       ],
       CLI_ADVICE,
     );
+  if (opts.dbFilename) await makePrivate(opts.dbFilename);
   try {
     return provisioning.value.type === 'existing-path'
       ? await spawnDevServer(provisioning.value.path, opts, provisioning)
@@ -52,6 +56,16 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   } catch (err) {
     throw failed(err);
   }
+}
+
+/**
+ * The server's SQLite file holds every order's history: readable by its owner only. A file from an earlier run is
+ * closed now; a new one is created under the umask the server is started with (spawnDevServer).
+ */
+async function makePrivate(file: string): Promise<void> {
+  await chmod(file, 0o600).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+  });
 }
 
 async function spawnDevServer(
@@ -76,17 +90,30 @@ async function spawnDevServer(
     ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
     ...ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
-  const child = spawnManaged('Temporal dev server', cli, args, {
-    stdio: 'ignore',
-    ownProcessGroup: opts.ownProcessGroup ?? false,
-  });
+  // The child inherits the umask at spawn (synchronous): every file it creates is private to its owner.
+  const umask = process.umask(0o077);
+  let child: ReturnType<typeof spawnManaged>;
+  try {
+    child = spawnManaged('Temporal dev server', cli, args, {
+      stdio: 'ignore',
+      ownProcessGroup: opts.ownProcessGroup ?? false,
+    });
+  } finally {
+    process.umask(umask);
+  }
   const address = `127.0.0.1:${opts.port}`;
   try {
     await Promise.race([
       (async () => {
         await waitForPort(opts.port, 30_000);
         // The port opens before the namespace is ready; a successful call proves the server can take work.
-        const connection = await Connection.connect({ address, connectTimeout: 5_000 });
+        // A pool of its own: a channel to the same address elsewhere in this process (an API in a test) may be
+        // waiting out gRPC's reconnection backoff from before the restart, and would make this wait with it.
+        const connection = await Connection.connect({
+          address,
+          connectTimeout: 5_000,
+          channelArgs: { 'grpc.use_local_subchannel_pool': 1 },
+        });
         try {
           await connection.workflowService.describeNamespace({ namespace: opts.namespace ?? 'default' });
         } finally {
@@ -107,6 +134,7 @@ async function spawnDevServer(
     uiUrl: opts.uiPort !== undefined ? `http://127.0.0.1:${opts.uiPort}` : undefined,
     pid: child.pid,
     provisioning,
+    exited: child.exited,
     stop: () => child.stop(10_000),
   };
 }
@@ -133,6 +161,7 @@ async function startThroughSdk(
     uiUrl: opts.uiPort !== undefined ? `http://127.0.0.1:${opts.uiPort}` : undefined,
     pid: undefined,
     provisioning,
+    exited: new Promise<string>(() => undefined),
     stop: () => env.teardown(),
   };
 }

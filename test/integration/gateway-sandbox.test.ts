@@ -273,6 +273,59 @@ describe('gateway activities: configuration errors', () => {
   });
 });
 
+describe('gateway activities: PostgreSQL unreachable while reading the configuration', () => {
+  const quickRetry = { budgetMs: 600, firstDelayMs: 50, maxDelayMs: 200 };
+  /** The test database, except that the first `failures` reads fail the way a stopped PostgreSQL makes them fail. */
+  function databaseDownFor(failures: number) {
+    let reads = 0;
+    const down = { findOneBy: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')) };
+    return {
+      get reads() {
+        return reads;
+      },
+      dataSource: {
+        getRepository: (entity: typeof GatewayEntity) => (++reads <= failures ? down : ds.getRepository(entity)),
+      } as unknown as DataSource,
+    };
+  }
+  const env = () =>
+    new MockActivityEnvironment(
+      { currentAttemptScheduledTimestampMs: T0.getTime() },
+      { logger: new DefaultLogger('ERROR') },
+    );
+
+  test('the read is retried within the activity, then the payment is created once', async () => {
+    const db = databaseDownFor(2);
+    const registry = createGatewayRegistry(ds);
+    const create = jest.spyOn(registry.get('sandbox'), 'create');
+    const activities = gatewayActivities(db.dataSource, registry, quickRetry);
+    const created = await env().run(activities.createGatewayPayment, gateway.id, request(10_000));
+    expect(created).toMatchObject({ kind: 'accepted' });
+    expect(db.reads).toBe(3);
+    expect(create).toHaveBeenCalledTimes(1);
+  });
+
+  test('when it still cannot be read, the activity fails as GatewayConfigUnavailable and sends nothing', async () => {
+    const db = databaseDownFor(Infinity);
+    const registry = createGatewayRegistry(ds);
+    const create = jest.spyOn(registry.get('sandbox'), 'create');
+    const status = jest.spyOn(registry.get('sandbox'), 'status');
+    const activities = gatewayActivities(db.dataSource, registry, quickRetry);
+    for (const call of [
+      () => env().run(activities.createGatewayPayment, gateway.id, request(10_000)),
+      () => env().run(activities.checkGatewayPayment, gateway.id, { idempotencyKey: 'k' }),
+    ]) {
+      const failure = await call().catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect(failure).toMatchObject({ type: 'GatewayConfigUnavailable' });
+      expect((failure as Error).message).toContain('nothing was sent');
+    }
+    expect(db.reads).toBeGreaterThan(2);
+    expect(create).not.toHaveBeenCalled();
+    expect(status).not.toHaveBeenCalled();
+  });
+});
+
 describe('sandbox callbacks', () => {
   test('buildCallback gives each scenario its own callback by default, any variant on request', async () => {
     const created = await sandbox.create(request(10_071), at(0));

@@ -1,7 +1,10 @@
+import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
 import { type startApi, TEST_ADMIN_KEY } from '../helpers/http';
+import { previousReleaseOrder } from './previous-release-workflows';
 
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
 let ds: DataSource;
@@ -126,4 +129,69 @@ test('page visits beyond a small budget no longer reach the workflow (issue 20)'
   });
   const summary = ((await admin.json()) as { unauthenticatedTraffic: unknown[] }).unauthenticatedTraffic;
   expect(summary).toEqual([expect.objectContaining({ kind: 'payform-visit', count: 12, signalled: 3 })]);
+});
+
+const SECOND_CARD = '5555 5555 5555 4444';
+
+test('finding 9: of two concurrent submits with different cards one is accepted, and the status shows the card charged', async () => {
+  const order = await hostToClientDeposit(14.09);
+  const [first, second] = await Promise.all([
+    submit(order.paymentFormUrl, { cardNumber: CARD, cardHolder: 'JANE PAYER', action: 'pay' }),
+    submit(order.paymentFormUrl, { cardNumber: SECOND_CARD, cardHolder: 'JOHN OTHER', action: 'pay' }),
+  ]);
+  expect({ statuses: [first.status, second.status].sort(), pages: [first.text, second.text] }).toMatchObject({
+    statuses: [202, 409],
+  });
+  const refused = first.status === 409 ? first : second;
+  expect(refused.text).toContain('no longer takes a card');
+  const accepted =
+    first.status === 202
+      ? { mask: '411111******1111', holder: 'JANE PAYER' }
+      : { mask: '555555******4444', holder: 'JOHN OTHER' };
+
+  const final = await waitFor(order.externalId, order.key, (s) => s.orderHistory.some((h) => h.code === '1.1.3.84'));
+  expect(final.orderStatus).toBe('Success');
+  // The workflow took one card, and the card on record is that one: the workflow wrote it, nobody else did.
+  expect(final.orderHistory.filter((h) => h.code === '3.1.1.55')).toHaveLength(1);
+  expect(final.externalParams.cardNumber).toBe(accepted.mask);
+  const [row] = await ds.query(`SELECT card_mask, card_holder FROM orders WHERE id = $1`, [order.externalId]);
+  expect(row).toEqual({ card_mask: accepted.mask, card_holder: accepted.holder });
+
+  // Once the order has moved on, no card is taken.
+  expect((await submit(order.paymentFormUrl, { cardNumber: SECOND_CARD, action: 'pay' })).status).toBe(409);
+});
+
+test('an order of the previous release (no submit Update) gets the card by signal, first card only', async () => {
+  const order = await hostToClientDeposit(15.09);
+  const [{ workflow_id: workflowId }] = await ds.query(`SELECT workflow_id FROM orders WHERE id = $1`, [
+    order.externalId,
+  ]);
+  // The order's workflow is replaced by one of the previous release's shape, under the same workflow id.
+  await stack.client.workflow.getHandle(workflowId).terminate('replaced by a previous-release workflow');
+  const taskQueue = `${stack.taskQueue}-previous`;
+  const connection = await NativeConnection.connect({ address: fromSetup(TEST_TEMPORAL_ADDRESS) });
+  const worker = await Worker.create({
+    connection,
+    taskQueue,
+    workflowsPath: require.resolve('./previous-release-workflows'),
+  });
+  const run = worker.run();
+  try {
+    const handle = await stack.client.workflow.start(previousReleaseOrder, { taskQueue, workflowId });
+    const [first, second] = await Promise.all([
+      submit(order.paymentFormUrl, { cardNumber: CARD, cardHolder: 'JANE PAYER', action: 'pay' }),
+      submit(order.paymentFormUrl, { cardNumber: SECOND_CARD, action: 'pay' }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([202, 409]);
+    const mask = first.status === 202 ? '411111******1111' : '555555******4444';
+    const told = await handle.result();
+    expect(told.filter((e) => e.type === 'submitted')).toEqual([expect.objectContaining({ cardMask: mask })]);
+    // The previous release's workflow never writes the card: the route recorded the one it signalled.
+    const [row] = await ds.query(`SELECT card_mask FROM orders WHERE id = $1`, [order.externalId]);
+    expect(row.card_mask).toBe(mask);
+  } finally {
+    worker.shutdown();
+    await run;
+    await connection.close();
+  }
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { lstat, mkdtemp, readFile, readlink, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -20,8 +21,8 @@ let env: NodeJS.ProcessEnv;
 let ports: { api: number; pg: number; temporal: number; ui: number };
 
 beforeAll(async () => {
+  // Private (0700) like a clone in a home folder: as root, PostgreSQL's user cannot enter it.
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'paystar-start-'));
-  await chmod(dataDir, 0o755);
   ports = { api: await freePort(), pg: await freePort(), temporal: await freePort(), ui: await freePort() };
   env = {
     PATH: process.env.PATH,
@@ -35,10 +36,16 @@ beforeAll(async () => {
   };
 });
 afterAll(async () => {
+  // The cluster went where the server user can reach it (see infra/postgres/embedded-postgres.ts).
+  const cluster = path.join(dataDir, 'postgres');
+  if ((await lstat(cluster).catch(() => undefined))?.isSymbolicLink()) {
+    await rm(await readlink(cluster), { recursive: true, force: true });
+  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
+/** Spawns `npm start`'s script; `output` collects what it prints. */
+function spawnStart(extraEnv: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
   // Its own process group, like a shell job, so a test can send the terminal's Ctrl-C to the whole group.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
     cwd: PROJECT_ROOT,
@@ -49,28 +56,39 @@ async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${out}`)), 90_000);
+  return { child, output: () => out };
+}
+
+/** Resolves once the output contains `text`; rejects if the process exits first or nothing comes in time. */
+function outputShows(started: { child: ChildProcess; output: () => string }, text: string, waitMs = 90_000) {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" from npm start:\n${started.output()}`)), waitMs);
     const check = setInterval(() => {
-      if (out.includes('Ctrl-C stops everything')) {
+      if (started.output().includes(text)) {
         clearInterval(check);
         clearTimeout(timer);
         resolve();
       }
     }, 100);
-    child.once('exit', (code) => {
+    started.child.once('exit', (code) => {
       clearInterval(check);
       clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${out}`));
+      reject(new Error(`npm start exited with ${code}:\n${started.output()}`));
     });
   });
+}
+
+async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
+  const { child, output } = spawnStart(extraEnv);
+  await outputShows({ child, output }, 'Ctrl-C stops everything');
+  const out = output();
   const banner = Object.fromEntries(
     [...out.matchAll(/^ {2}(API|OpenAPI|Health|Temporal UI|Deposit key|Payout key|Admin key) +(\S+)/gm)].map((m) => [
       m[1]!,
       m[2]!,
     ]),
   );
-  return { child, output: () => out, banner };
+  return { child, output, banner };
 }
 
 /** Sends a signal and waits until the supervisor and everything it started are gone; returns how long it took. */
@@ -128,6 +146,9 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   });
   await connection.close();
 
+  // Every order's history is in Temporal's database file: for its owner's eyes only.
+  expect((await stat(path.join(dataDir, 'temporal.db'))).mode & 0o077).toBe(0);
+
   const ctrlCMs = await stopAndCheckNothingRemains(first, true, 'SIGINT');
   expect(ctrlCMs).toBeLessThan(15_000);
 
@@ -146,4 +167,71 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   await connection2.close();
 
   await stopAndCheckNothingRemains(second, false, 'SIGTERM');
+}, 240_000);
+
+/** The process below `root` whose command line contains `part` (a node entry point). */
+function processRunning(root: number, part: string): number {
+  const found = descendantsOf(root).find((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(part);
+    } catch {
+      return false;
+    }
+  });
+  if (found === undefined) throw new Error(`no process runs ${part}`);
+  return found;
+}
+
+async function healthIsUp(api: string, waitMs = 60_000): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const status = await fetch(`${api}/health`).then(
+      (res) => res.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (Date.now() > deadline) throw new Error(`/health still answers ${status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('npm start restarts a worker, an API and a PostgreSQL killed with -9, and says so', async () => {
+  const started = await start();
+  const pid = started.child.pid!;
+  const postmaster = Number((await readFile(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const victims: Array<[string, number]> = [
+    ['worker', processRunning(pid, 'workers/main.ts')],
+    ['api', processRunning(pid, 'api/main.ts')],
+    ['PostgreSQL', postmaster],
+  ];
+  for (const [name, victim] of victims) {
+    process.kill(victim, 'SIGKILL');
+    await outputShows(started, `${name} restarted`);
+    expect(started.output()).toContain(`${name} exited unexpectedly`);
+    await healthIsUp(`http://localhost:${ports.api}`);
+  }
+  // The new worker polls again: the API's health is up and a new worker process runs.
+  expect(processRunning(pid, 'workers/main.ts')).not.toBe(victims[0]![1]);
+  expect(started.output()).not.toContain('stopping');
+  await stopAndCheckNothingRemains(started, true, 'SIGINT');
+}, 240_000);
+
+test('a Ctrl-C while npm start is still starting stops it quietly', async () => {
+  const starting = spawnStart();
+  // The worker and the API are being started once Temporal is up.
+  await outputShows(starting, 'Temporal dev server on');
+  await new Promise((r) => setTimeout(r, 500));
+  const exited = new Promise<number | null>((resolve) => starting.child.once('exit', resolve));
+  const tree = descendantsOf(starting.child.pid!);
+  process.kill(-starting.child.pid!, 'SIGINT');
+  expect(await exited).toBe(0);
+  // After the signal it only says what it stopped: no error, no "exited during start-up".
+  const afterSignal = starting.output().split('[start] stopping (SIGINT)')[1];
+  expect(afterSignal).toBeDefined();
+  const said = afterSignal!.split('\n').filter((line) => line.startsWith('[start]'));
+  expect(said.filter((line) => !/ stopped$/.test(line))).toEqual([]);
+  expect(starting.output()).not.toMatch(/exited during start-up|start-up failed/);
+  const deadline = Date.now() + 5_000;
+  while (tree.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(tree.filter(isAlive)).toEqual([]);
 }, 240_000);

@@ -49,7 +49,7 @@ const SINGLE_GATEWAY: Array<[selector: string, codes: string[], status: 'Success
   ],
   ['14', [CREATED, '2.0.2.14', '4.1.3.00', CREDITED], 'Success'],
   ['15', [CREATED, '2.2.4.15'], 'Failed'],
-  ['16', [CREATED, '2.0.2.11', '4.1.1.00', '1.0.1.72', ...PAID_AFTER_PENDING, CREDITED], 'Success'],
+  ['16', [CREATED, '2.0.2.11', '4.1.1.00', '2.2.4.11', '1.0.1.72', ...PAID_AFTER_PENDING, CREDITED], 'Success'],
   ['17', [CREATED, '2.2.4.12', '1.0.1.72', '2.2.4.12', '1.0.1.72', '2.2.4.12'], 'Failed'],
   [
     '18',

@@ -25,7 +25,7 @@ export async function runOrderToEnd(
   opts: {
     wrapActivities?: (activities: Activities) => Activities;
     /** Runs while the workflow is in flight (send signals, look at state). */
-    during?: (workflowId: string) => Promise<void>;
+    during?: (workflowId: string) => Promise<unknown>;
   } = {},
 ): Promise<{ input: OrderInput; result: OrderState; queried: OrderState; workflowId: string; eventCount: number }> {
   const input = setup.order(overrides);
@@ -83,7 +83,9 @@ export async function resolveInReconciliation(
     if (state.reconciliation === 'open') {
       try {
         return await handle.executeUpdate(operatorResolveUpdate, {
-          args: [{ operator: 'ops@example.test', reason: 'gateway report', outcome, evidence: 'settlement file line 42' }],
+          args: [
+            { operator: 'ops@example.test', reason: 'gateway report', outcome, evidence: 'settlement file line 42' },
+          ],
         });
       } catch (err) {
         if (!(err instanceof WorkflowUpdateFailedError)) throw err;

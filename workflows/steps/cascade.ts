@@ -8,6 +8,12 @@ import { attemptRef, sendCreate } from './gateway-calls';
 import type { OrderContext } from './order-context';
 import { resolvePayment, STATUS_CHECK_DELAYS_MS, type Resolution } from './resolve-payment';
 
+/** An unknown create (2.0.2.RR) that a status check found never reached the gateway becomes a failed one (2.2.4.RR). */
+const CREATE_RULED_OUT: Partial<Record<HistoryCode, HistoryCode>> = {
+  [CODES.GATEWAY_AMBIGUOUS_TIMEOUT]: '2.2.4.11',
+  [CODES.GATEWAY_AMBIGUOUS_RESPONSE]: '2.2.4.14',
+};
+
 /** While our own infrastructure cannot reach a gateway's configuration, the create waits this long and tries again. */
 const UNSENT_RETRY_DELAY_MS = 30_000;
 
@@ -131,7 +137,11 @@ async function attemptGateway(
     });
     if (resolution.kind === 'success') return { kind: 'success', attempt };
     if (resolution.kind === 'unknown') return { kind: 'unknown', attempt };
-    const result = await follow(next ?? plan(decisionOf(resolution)));
+    const after = next ?? plan(decisionOf(resolution));
+    const settledCreate = resolution.kind === 'not_found' ? CREATE_RULED_OUT[created.code] : undefined;
+    // The check ruled out that the gateway took the unknown create: the create itself failed, and its code says so.
+    if (settledCreate) await ctx.mark(settledCreate, { ...attemptRef(attempt), orderStatus: statusOf(after) });
+    const result = await follow(after);
     if (result === 'retry') continue;
     return result;
   }

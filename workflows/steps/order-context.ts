@@ -43,8 +43,7 @@ export interface MarkOptions extends Pick<OrderHistoryEntry, 'gatewayId' | 'gate
 
 /** Operator commands waiting for the step that can act on them. */
 export type OperatorCommand = (
-  | { kind: 'recheck'; request: OperatorRequest }
-  | { kind: 'resolve'; resolution: OperatorResolution }
+  { kind: 'recheck'; request: OperatorRequest } | { kind: 'resolve'; resolution: OperatorResolution }
 ) & { done(): void };
 
 /** What every step of an order works with: its input, its state, its inboxes, and `mark`. */
@@ -190,7 +189,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     {
       validator: (resolution: OperatorResolution) => {
         assertOperatorRequest(resolution);
-        if (resolution.outcome !== 'success' && resolution.outcome !== 'failed') throw new Error('outcome must be success or failed');
+        if (resolution.outcome !== 'success' && resolution.outcome !== 'failed')
+          throw new Error('outcome must be success or failed');
         if (!resolution.evidence?.trim()) throw new Error("the gateway's evidence is required");
         if (state.reconciliation !== 'open' || !ctx.resolving) {
           throw new Error('only an order in reconciliation is settled by an operator; ask for a recheck instead');

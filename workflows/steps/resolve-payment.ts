@@ -31,10 +31,7 @@ export const MAX_RECORDED_INVALID_CALLBACKS = 20;
  * means the time given ran out with the outcome still unknown; `operator-*` an operator decided on evidence.
  */
 export type Resolution =
-  | { kind: 'success' }
-  | { kind: 'failed'; code: HistoryCode }
-  | { kind: 'not_found' }
-  | { kind: 'unknown' };
+  { kind: 'success' } | { kind: 'failed'; code: HistoryCode } | { kind: 'not_found' } | { kind: 'unknown' };
 
 export interface ResolveOptions {
   /** When to stop with `unknown` (a last check runs at that time); null: only an answer or an operator ends it. */
@@ -62,7 +59,7 @@ export async function resolvePayment(
 }
 
 async function waitForAnswer(ctx: OrderContext, attempt: GatewayAttempt, opts: ResolveOptions): Promise<Resolution> {
-  for (let polls = 0; ; ) {
+  for (let polls = 0; ;) {
     const delay = opts.delays[Math.min(polls, opts.delays.length - 1)]!;
     const lastCheck = opts.until !== null && Date.now() + delay >= opts.until;
     // Without an end, nothing is polled any more: only the gateway's callback or an operator can settle it.

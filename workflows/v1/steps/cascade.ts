@@ -1,5 +1,9 @@
 import * as wf from '@temporalio/workflow';
-import { cascadeDecisionV1 as cascadeDecision, SAME_GATEWAY_RETRY_DELAYS_MS, type CascadeDecision } from '../../../domain/cascade-policy';
+import {
+  cascadeDecisionV1 as cascadeDecision,
+  SAME_GATEWAY_RETRY_DELAYS_MS,
+  type CascadeDecision,
+} from '../../../domain/cascade-policy';
 import { CODES } from '../../../domain/history-codes';
 import type { RouteCandidate } from '../../../domain/operations-contract';
 import type { GatewayAttempt } from '../../definitions';

@@ -1,0 +1,90 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { Direction, KeyMode } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/order';
+import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
+import type { OrderInput } from '../../workflows/definitions';
+import {
+  DirectionKey,
+  ExternalTransactionIdKey,
+  MerchantIdKey,
+  OrderStatusKey,
+} from '../../workflows/search-attributes';
+import type { ApiDependencies } from '../app';
+
+/**
+ * The order row's columns a workflow's input is built from, for SELECT and RETURNING lists: the create and the
+ * reconciler (api/orders/reconciler.ts) build it the same way, from the row, through orderWorkflowInput.
+ */
+export const ORDER_INPUT_COLUMNS =
+  'id, merchant_id, direction, external_transaction_id, amount_minor, currency, pipeline_id, mode, method, ' +
+  'requisites, callback_url, flow';
+
+export interface OrderInputRow {
+  id: string;
+  merchant_id: string;
+  direction: Direction;
+  external_transaction_id: string;
+  /** bigint: a string from the driver. */
+  amount_minor: string | number;
+  currency: string;
+  pipeline_id: string | null;
+  mode: KeyMode | null;
+  method: PaymentMethod | null;
+  requisites: OrderRequisites | null;
+  callback_url: string | null;
+  flow: 'h2h' | 'h2c' | null;
+}
+
+/** The order workflow's input, from the order row alone. */
+export function orderWorkflowInput(row: OrderInputRow): OrderInput {
+  return {
+    orderId: row.id,
+    merchantId: row.merchant_id,
+    externalTransactionId: row.external_transaction_id,
+    amountMinor: Number(row.amount_minor),
+    currency: row.currency,
+    pipelineId: row.pipeline_id!,
+    mode: row.mode ?? 'sandbox',
+    method: row.method ?? 'card',
+    requisites: row.requisites ?? {},
+    ...(row.callback_url ? { callbackUrl: row.callback_url } : {}),
+    ...(row.flow === 'h2c' ? { payform: true } : {}),
+  };
+}
+
+// Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
+// tens of seconds before the 423 that tells them to retry.
+const TEMPORAL_DEADLINE_MS = 5_000;
+
+/**
+ * Starts the order's workflow, or finds it running: the workflow id is the order's, so a repeated start (a
+ * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
+ */
+export async function startOrderWorkflow(
+  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue'>,
+  row: OrderInputRow,
+): Promise<void> {
+  const input = orderWorkflowInput(row);
+  const client = deps.temporal.client;
+  try {
+    await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
+      client.workflow.start(row.direction, {
+        taskQueue: deps.taskQueue,
+        workflowId: orderWorkflowId(row.direction, input.orderId),
+        args: [input],
+        // Running: attach to it. Closed: refuse to run the order a second time (caught below).
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: MerchantIdKey, value: input.merchantId },
+          { key: DirectionKey, value: row.direction },
+          { key: ExternalTransactionIdKey, value: input.externalTransactionId },
+          { key: OrderStatusKey, value: 'Created' },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+    throw err;
+  }
+}

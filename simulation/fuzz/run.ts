@@ -1,0 +1,220 @@
+/**
+ * Runs generated batches of orders (simulation/fuzz/model.ts) on Temporal's time-skipping server with the real
+ * workflows and activities, gateways replaced by generated ones (./gateway.ts), and collects what each order
+ * ended as: the workflow's state, PostgreSQL's rows, the ledger, the merchant's callbacks and the gateways' truth.
+ */
+import { randomUUID } from 'node:crypto';
+import { WorkflowClient } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { DataSource } from 'typeorm';
+import type { Activities } from '../../activities';
+import { orderWorkflowId } from '../../domain/order';
+import { createWorker } from '../../workers/create-worker';
+import { DEFAULT_RECONCILIATION_PERIOD_MS, type OrderInput, type OrderState } from '../../workflows/definitions';
+import { ORDER_DEADLINE_MS } from '../../workflows/order';
+import { startCallbackSink } from '../callback-sink';
+import { balanceOf, createOrderSetup, postingsOf } from '../order-setup';
+import { fuzzActivities, type FuzzAction } from './activities';
+import { FuzzGateways, type FuzzCallback, type FuzzPayment } from './gateway';
+import type { FuzzBatch, FuzzCase } from './model';
+
+/** Everything the invariants look at for one order. */
+export interface CaseOutcome {
+  fuzzCase: FuzzCase;
+  input: OrderInput;
+  state: OrderState;
+  orderRow: { status: string; settledAmountMinor: number | null };
+  persisted: Array<{ code: string; orderStatus: string | null }>;
+  postings: Array<[string, number]>;
+  holdStatus: string | null;
+  balanceMinor: number;
+  openingBalanceMinor: number;
+  merchantCallbacks: Array<{ eventId: string; orderStatus: string; amount: number }>;
+  payments: FuzzPayment[];
+}
+
+/** A world for many batches: one time-skipping server, two workers (one that replays every task), one sink. */
+export interface FuzzWorld {
+  runBatch(batch: FuzzBatch): Promise<CaseOutcome[]>;
+  stop(): Promise<void>;
+}
+
+const OPERATOR_AFTER_MS = ORDER_DEADLINE_MS + DEFAULT_RECONCILIATION_PERIOD_MS + 3_600_000;
+
+export async function startFuzzWorld(
+  env: TestWorkflowEnvironment,
+  ds: DataSource,
+  workflowBundle: { code: string },
+): Promise<FuzzWorld> {
+  const worldId = randomUUID().slice(0, 8);
+  const taskQueue = `fuzz-${worldId}`;
+  const sink = await startCallbackSink();
+  // Results are awaited with a plain client under one unlock of time skipping: the test client's own result()
+  // locks and unlocks per call, which concurrent waits interleave (simulation/run.ts does the same).
+  const plain = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const testService = env.connection.testService!;
+  const helpers: Array<Promise<unknown>> = [];
+  const startEvent = async (id: string, atMs: number, action: FuzzAction) => {
+    try {
+      const handle = await env.client.workflow.start('fuzzEventAt', {
+        taskQueue,
+        workflowId: `fuzz-${worldId}-${id}`,
+        args: [{ atMs, action }],
+      });
+      helpers.push(plain.getHandle(handle.workflowId).result());
+    } catch (err) {
+      if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+    }
+  };
+  const workflowOfGateway = new Map<string, string>();
+  const gateways = new FuzzGateways(async (cb: FuzzCallback) => {
+    const workflowId = workflowOfGateway.get(cb.gatewayId)!;
+    await startEvent(cb.key, cb.atMs, {
+      kind: 'callback',
+      workflowId,
+      gatewayId: cb.gatewayId,
+      verification: cb.verification,
+    });
+  });
+  const wrapActivities = (activities: Activities): Activities =>
+    ({
+      ...activities,
+      ...fuzzActivities(env.client),
+      createGatewayPayment: (gatewayId, req) => gateways.create(gatewayId, req),
+      checkGatewayPayment: (gatewayId, query) => gateways.check(gatewayId, query),
+    }) as Activities;
+  const common = {
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    dataSource: ds,
+    workflowBundle,
+    wrapActivities,
+    allowPrivateCallbackNetworks: true,
+  };
+  const worker: Worker = await createWorker({ ...common, taskQueue });
+  const running = worker.run();
+
+  return {
+    async runBatch(batch) {
+      const epoch = await env.currentTimeMs();
+      const orders = [];
+      for (const [i, fuzzCase] of batch.cases.entries()) {
+        const openingBalanceMinor = fuzzCase.direction === 'payout' ? fuzzCase.amountMinor * 10 : 0;
+        const setup = await createOrderSetup(ds, {
+          direction: fuzzCase.direction,
+          gateways: fuzzCase.gateways.map(() => ({})),
+          ...(openingBalanceMinor ? { balanceMinor: openingBalanceMinor } : {}),
+        });
+        const input = setup.order({ amountMinor: fuzzCase.amountMinor, callbackUrl: sink.url });
+        const workflowId = orderWorkflowId(fuzzCase.direction, input.orderId);
+        for (const [g, model] of fuzzCase.gateways.entries()) {
+          gateways.register(setup.gatewayIds[g]!, model);
+          workflowOfGateway.set(setup.gatewayIds[g]!, workflowId);
+        }
+        const handle = await env.client.workflow.start(fuzzCase.direction, {
+          taskQueue,
+          workflowId,
+          args: [input],
+        });
+        if (fuzzCase.cancelAfterMs !== null) {
+          await startEvent(`${input.orderId}-cancel-${i}`, epoch + fuzzCase.cancelAfterMs, {
+            kind: 'cancel',
+            workflowId,
+          });
+        }
+        await startEvent(`${input.orderId}-operator`, epoch + OPERATOR_AFTER_MS, { kind: 'operator', workflowId });
+        orders.push({ fuzzCase, input, setup, openingBalanceMinor, workflowId: handle.workflowId });
+      }
+      await testService.unlockTimeSkipping({});
+      let states: OrderState[];
+      try {
+        states = await Promise.all(orders.map((o) => plain.getHandle(o.workflowId).result() as Promise<OrderState>));
+        // Callbacks are scheduled while the orders run: wait until every helper, also those added late, is done.
+        for (let settled = 0; settled < helpers.length;) {
+          const count = helpers.length;
+          await Promise.all(helpers.slice(settled, count));
+          settled = count;
+        }
+      } finally {
+        await testService.lockTimeSkipping({});
+      }
+      // What a worker restart does to each order at any point: rebuild it from its history. Every closed order's
+      // whole history must replay on a fresh worker without a nondeterminism error.
+      await assertReplays(
+        env,
+        workflowBundle,
+        orders.map((o) => o.workflowId),
+      );
+      // What a worker restart does to each order at any point: rebuild it from its history. Every closed order's
+      // whole history must replay on a fresh worker without a nondeterminism error.
+      await assertReplays(
+        env,
+        workflowBundle,
+        orders.map((o) => orderWorkflowId(o.fuzzCase.direction, o.input.orderId)),
+      );
+      // Callbacks are scheduled while the orders run: wait until every helper, also those added late, is done.
+      for (let settled = 0; settled < helpers.length;) {
+        const count = helpers.length;
+        await Promise.all(helpers.slice(settled, count));
+        settled = count;
+      }
+      const deliveries = sink.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
+      return Promise.all(
+        orders.map(async (o, i): Promise<CaseOutcome> => {
+          const orderId = o.input.orderId;
+          const [row] = (await ds.query(
+            `SELECT status, settled_amount_minor::text AS settled FROM orders WHERE id = $1`,
+            [orderId],
+          )) as Array<{ status: string; settled: string | null }>;
+          const persistedRows = (await ds.query(
+            `SELECT code, order_status FROM order_history WHERE order_id = $1 ORDER BY seq`,
+            [orderId],
+          )) as Array<{ code: string; order_status: string | null }>;
+          const [hold] = (await ds.query(`SELECT status FROM balance_holds WHERE order_id = $1`, [orderId])) as Array<{
+            status: string;
+          }>;
+          return {
+            fuzzCase: o.fuzzCase,
+            input: o.input,
+            state: states[i]!,
+            orderRow: {
+              status: row?.status ?? 'missing',
+              settledAmountMinor: row?.settled ? Number(row.settled) : null,
+            },
+            persisted: persistedRows.map((r) => ({ code: r.code, orderStatus: r.order_status })),
+            postings: await postingsOf(ds, orderId),
+            holdStatus: hold?.status ?? null,
+            balanceMinor: await balanceOf(ds, o.setup.merchantId, o.input.currency),
+            openingBalanceMinor: o.openingBalanceMinor,
+            merchantCallbacks: deliveries
+              .filter((d) => d['externalId'] === orderId)
+              .map((d) => ({
+                eventId: String(d['eventId']),
+                orderStatus: String(d['orderStatus']),
+                amount: Number(d['amount']),
+              })),
+            payments: gateways.paymentsAt(o.setup.gatewayIds),
+          };
+        }),
+      );
+    },
+    async stop() {
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await sink.stop();
+    },
+  };
+}
+
+async function assertReplays(env: TestWorkflowEnvironment, workflowBundle: { code: string }, workflowIds: string[]) {
+  const histories = await Promise.all(
+    workflowIds.map(async (workflowId) => ({
+      workflowId,
+      history: await env.client.workflow.getHandle(workflowId).fetchHistory(),
+    })),
+  );
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    if (result.error) throw new Error(`${result.workflowId} does not replay: ${result.error.message}`);
+  }
+}
