@@ -38,9 +38,9 @@ export interface GatewayConnector {
   /**
    * Whether a live gateway may use this connector. Simulators that "pay" anything (the in-process sandbox) are
    * sandbox-only: the admin API refuses them for live gateways, routing never picks them for a live order, and the
-   * gateway activities and callback verification refuse a live gateway row that names one.
+   * gateway activities and callback verification refuse a live gateway row that names one. Absent: sandbox-only.
    */
-  readonly liveAllowed: boolean;
+  readonly liveAllowed?: boolean;
   /** Whether and how far its callbacks may change an order's amount; absent: never. */
   readonly amountUpdates?: AmountUpdatePolicy;
   create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;

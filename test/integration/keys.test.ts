@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { PublicKeyPrefixes1764300000001 } from '../../entities/migrations/1764300000001-public-key-prefixes';
+import { PublicKeyPrefixes1764400000001 } from '../../entities/migrations/1764400000001-public-key-prefixes';
 import { generateApiKey, generateOperatorKey, keyPrefix } from '../../infra/security/api-keys';
 import { adminSetUpMerchant, expectStatus, httpClient, useAdminApi } from '../helpers/admin-client';
 import { startApi } from '../helpers/http';
@@ -87,7 +87,7 @@ describe('key prefixes', () => {
     );
     const runner = ds.createQueryRunner();
     try {
-      await new PublicKeyPrefixes1764300000001().up(runner);
+      await new PublicKeyPrefixes1764400000001().up(runner);
     } finally {
       await runner.release();
     }

@@ -5,8 +5,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * counted by the API before it signals the order's workflow: past a small budget per order and kind, the
  * workflow hears nothing more and this row is the summary (issue 20).
  */
-export class UnauthenticatedTraffic1764300000003 implements MigrationInterface {
-  name = 'UnauthenticatedTraffic1764300000003';
+export class UnauthenticatedTraffic1764400000003 implements MigrationInterface {
+  name = 'UnauthenticatedTraffic1764400000003';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

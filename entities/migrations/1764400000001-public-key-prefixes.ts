@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * kind (`ps_live_deposit_…`, `ps_admin_…`), in their rows and in the audit log's copies of them. Keys themselves
  * are unchanged and keep working.
  */
-export class PublicKeyPrefixes1764300000001 implements MigrationInterface {
-  name = 'PublicKeyPrefixes1764300000001';
+export class PublicKeyPrefixes1764400000001 implements MigrationInterface {
+  name = 'PublicKeyPrefixes1764400000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

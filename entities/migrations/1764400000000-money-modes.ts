@@ -11,8 +11,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `sandbox_…` are always sandbox. New postings without a mode (hand-made opening balances) default to sandbox: the
  * safe side, since live money must be put on a ledger on purpose.
  */
-export class MoneyModes1764300000000 implements MigrationInterface {
-  name = 'MoneyModes1764300000000';
+export class MoneyModes1764400000000 implements MigrationInterface {
+  name = 'MoneyModes1764400000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -4,8 +4,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Counters of failed authentication per client and per key prefix, shared by every API process (issue 20). Unlogged:
  * counters lost in a crash only give a guesser a fresh window, and writes stay cheap.
  */
-export class AuthFailures1764300000002 implements MigrationInterface {
-  name = 'AuthFailures1764300000002';
+export class AuthFailures1764400000002 implements MigrationInterface {
+  name = 'AuthFailures1764400000002';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
