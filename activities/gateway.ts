@@ -16,6 +16,7 @@ import {
   type GatewayRegistry,
   type GatewayStatusQuery,
 } from '../gateways/connector';
+import type { CardVault } from '../vault/card-vault';
 
 /**
  * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
@@ -60,12 +61,25 @@ async function withGateway<T>(
   }
 }
 
-/** Gateway calls through the connector registry. */
-export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry) {
+/**
+ * Gateway calls through the connector registry. With a card vault, a create hands the connector the order's
+ * vaulted data (the full card, bankName, every requisite) on top of what the workflow sent, and destroys the CVC
+ * once the first attempt is made, whatever its outcome.
+ */
+export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry, vault?: CardVault) {
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).create(request, ctx));
+      return withGateway(dataSource, gatewayId, async (ctx, connector) => {
+        const target = registry.get(connector);
+        const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
+        if (!vaulted) return target.create(request, ctx);
+        try {
+          return await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
+        } finally {
+          if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+        }
+      });
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */

@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
+import type { Keyring } from '../infra/security/keyring';
+import { CardVault } from '../vault/card-vault';
 import { gatewayActivities } from './gateway';
 import { merchantCallbackActivities } from './merchant-callbacks';
 import { operationsActivities } from './operations';
@@ -11,13 +13,15 @@ export interface ActivityDependencies {
   gateways: GatewayRegistry;
   /** Whether merchant callbacks may target loopback and private addresses (tests, local demo). */
   allowPrivateCallbackNetworks: boolean;
+  /** The master keys: the gateway activity opens the card vault with them. */
+  keyring: Keyring;
 }
 
 /** Every activity the workflows call, bound to their dependencies. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...orderHistoryActivities(deps.dataSource),
-    ...gatewayActivities(deps.dataSource, deps.gateways),
+    ...gatewayActivities(deps.dataSource, deps.gateways, new CardVault(deps.dataSource, deps.keyring)),
     ...operationsActivities(deps.dataSource),
     ...merchantCallbackActivities(deps.dataSource, { allowPrivateNetworks: deps.allowPrivateCallbackNetworks }),
   };

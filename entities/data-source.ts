@@ -14,6 +14,7 @@ import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
+import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 
 /** Every entity, for the DataSource and for tests. */
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   MerchantApiOrders1763900000001,
   OrderMode1763900000002,
   ...ADMIN_MIGRATIONS,
+  ...VAULT_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

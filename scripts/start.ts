@@ -13,6 +13,7 @@ import { createDataSource, runMigrations } from '../entities/data-source';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
 import { spawnNodeService, type ManagedChild } from '../infra/process/managed-child';
+import { DEV_MASTER_KEYS } from '../infra/security/keyring';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
 
 const config = loadConfigOrExit(StartEnv);
@@ -108,12 +109,15 @@ async function main(): Promise<void> {
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi: string | undefined;
+  // The Web UI has no login here: the codec endpoint's credential is a token in its path (api/routes/codec-server.ts).
+  const codecEndpoint = `http://localhost:${config.PORT}/codec/t/${credentials.codecToken}`;
   if (!temporalAddress) {
     const dev = await startTemporalDevServer({
       port: config.TEMPORAL_PORT,
       uiPort: config.TEMPORAL_UI_PORT,
       dbFilename: path.join(dataDir, 'temporal.db'),
       namespace: config.TEMPORAL_NAMESPACE,
+      uiCodecEndpoint: codecEndpoint,
       ownProcessGroup: true,
     });
     stops.push({ name: 'Temporal dev server', stop: () => dev.stop() });
@@ -144,6 +148,13 @@ async function main(): Promise<void> {
     LOG_LEVEL: config.LOG_LEVEL,
     ADMIN_KEY: credentials.adminKey,
     SECRETS_KEY: credentials.secretsKey,
+    // Unset: the development keyring, whose key is public (infra/security/keyring.ts). A local demo only.
+    MASTER_KEYS: config.MASTER_KEYS ?? DEV_MASTER_KEYS,
+    CODEC_URL_TOKEN: credentials.codecToken,
+    CODEC_CORS_ORIGINS: [
+      `http://localhost:${config.TEMPORAL_UI_PORT}`,
+      `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+    ].join(','),
     // The local demo's merchant endpoints live on localhost.
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: process.env.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };
@@ -168,6 +179,8 @@ async function main(): Promise<void> {
       `  OpenAPI         ${apiUrl}/openapi.json`,
       `  Health          ${apiUrl}/health`,
       `  Temporal UI     ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Codec endpoint  ${codecEndpoint}   (the UI decodes payloads with it; docs/temporal-web-ui.md)`,
+      ...(config.MASTER_KEYS ? [] : ['  Master keys     development keyring (public key: a local demo only)']),
       `  Demo merchant   ${DEMO_MERCHANT_ID}`,
       `  Deposit key     ${credentials.depositKey}   (sandbox)`,
       `  Payout key      ${credentials.payoutKey}   (sandbox)`,

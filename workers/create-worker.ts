@@ -2,6 +2,8 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { DataSource } from 'typeorm';
 import { type Activities, createActivities } from '../activities';
 import { createGatewayRegistry } from '../gateways';
+import type { Keyring } from '../infra/security/keyring';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 
 /** Path of the workflow entry point, for bundling. */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
@@ -15,6 +17,8 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   dataSource: DataSource;
+  /** The master keys: Temporal payloads are encrypted under them, and the card vault is opened with them. */
+  keyring: Keyring;
   maxConcurrentActivityTaskExecutions?: number;
   /** Workflows kept in memory between tasks; 0 replays every task from history. */
   maxCachedWorkflows?: number;
@@ -29,11 +33,13 @@ export async function createWorker(opts: {
     dataSource: opts.dataSource,
     gateways: createGatewayRegistry(opts.dataSource),
     allowPrivateCallbackNetworks: opts.allowPrivateCallbackNetworks ?? false,
+    keyring: opts.keyring,
   });
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    dataConverter: encryptedDataConverter(opts.keyring),
     activities: opts.wrapActivities ? opts.wrapActivities(activities) : activities,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     maxConcurrentActivityTaskExecutions: opts.maxConcurrentActivityTaskExecutions,

@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
 import {
+  normalizeCardNumber,
   normalizeEmail,
   normalizeIp,
   normalizePayeerIdentifier,
@@ -20,6 +21,7 @@ import {
   MerchantIdKey,
   OrderStatusKey,
 } from '../../workflows/search-attributes';
+import { CardVault, type VaultedData } from '../../vault/card-vault';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { createOrderSchema, type CreateOrderBody } from './schemas';
@@ -44,6 +46,11 @@ export interface NormalizedOrder {
   processingRedirectUrl: string | null;
   failedRedirectUrl: string | null;
   successRedirectUrl: string | null;
+  /**
+   * What goes to the card vault, not into the order row or the workflow: the card (number, expiry, holder), its
+   * CVC, and the requisites the gateway needs. Left out of the request hash (a CVC is too short to hash safely).
+   */
+  vault: { data: VaultedData; cvc?: string } | null;
 }
 
 /** The answer to a create, and whether the order was created by this request. */
@@ -81,6 +88,13 @@ export function normalizeOrderRequest(
   const cardToken = get('cardToken');
   const cardStorageToken = get('cardStorageToken');
   const bankName = get('bankName');
+  const vault = vaultedDataOf(requisites, {
+    cardNumber,
+    bankName,
+    cardHolder: get('cardHolder'),
+    cardExpiry: get('cardExpiry'),
+  });
+  const cvc = get('cardCvc');
 
   let method: PaymentMethod;
   let flow: OrderFlow = 'h2h';
@@ -116,11 +130,30 @@ export function normalizeOrderRequest(
     processingRedirectUrl: parsed.processingRedirectUrl ?? null,
     failedRedirectUrl: parsed.failedRedirectUrl ?? null,
     successRedirectUrl: parsed.successRedirectUrl ?? null,
+    vault: vault ? { data: vault, ...(cvc && cardNumber ? { cvc } : {}) } : null,
   };
 }
 
+/** The order's data for its gateway, as the card vault keeps it; null when there is none. */
+function vaultedDataOf(
+  requisites: OrderRequisites,
+  fields: { cardNumber: string | null; bankName: string | null; cardHolder: string | null; cardExpiry: string | null },
+): VaultedData | null {
+  const { cardFingerprint: _fingerprint, cardMask: _mask, ...payer } = requisites;
+  const data: VaultedData = { ...payer };
+  if (fields.cardNumber) {
+    data.card = {
+      number: normalizeCardNumber(fields.cardNumber),
+      ...(fields.cardExpiry ? { expiry: fields.cardExpiry } : {}),
+      ...(fields.cardHolder ? { holder: fields.cardHolder } : {}),
+    };
+  }
+  if (fields.bankName) data.bankName = fields.bankName;
+  return Object.keys(data).length > 0 ? data : null;
+}
+
 /** SHA-256 over the normalised request and key mode, keys sorted: equal for a retry, different for another request. */
-export function requestHash(order: NormalizedOrder, mode: 'sandbox' | 'live'): string {
+export function requestHash({ vault: _vault, ...order }: NormalizedOrder, mode: 'sandbox' | 'live'): string {
   const canonical = (value: unknown): unknown =>
     value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(
@@ -210,6 +243,15 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
     );
   }
 
+  // The vault before the workflow: the gateway activity finds the card there by order id.
+  if (order.vault) {
+    await new CardVault(deps.dataSource, deps.keyring).storeForOrder(
+      row.id,
+      merchantId,
+      order.vault.data,
+      order.vault.cvc,
+    );
+  }
   await startOrderWorkflow(
     deps,
     {

@@ -8,6 +8,8 @@ import { openApiRegistry } from '../openapi';
 export const ADDITIONAL_FIELD_KEYS = [
   'cardNumber',
   'cardHolder',
+  'cardExpiry',
+  'cardCvc',
   'bankName',
   'payeerIdentifier',
   'email',
@@ -149,6 +151,14 @@ function checkAdditionalFields(
         if (!(err instanceof RequisiteFormatError)) throw err;
         fail([key], err.message);
       }
+      return;
+    }
+    if (key === 'cardExpiry') {
+      if (!/^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/.test(value.trim())) fail([key], 'cardExpiry must be MM/YY or MM/YYYY');
+      return;
+    }
+    if (key === 'cardCvc') {
+      if (!/^\d{3,4}$/.test(value.trim())) fail([key], 'cardCvc must be 3 or 4 digits');
       return;
     }
     if (key !== 'cardNumber') return;

@@ -2,6 +2,7 @@ import { isUuid } from '../../domain/ids';
 import express, { Router, type Request, type Response } from 'express';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { CardVault } from '../../vault/card-vault';
 import { payformSignal, type PayformEvent } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
@@ -9,6 +10,7 @@ import { passesLuhn } from '../orders/schemas';
 
 interface FormOrder {
   id: string;
+  merchant_id: string;
   status: string;
   amount: string;
   currency: string;
@@ -44,7 +46,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const id = String(req.params.externalId);
     const rows: FormOrder[] = isUuid(id)
       ? await deps.dataSource.query(
-          `SELECT id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
+          `SELECT id, merchant_id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
            FROM orders WHERE id = $1 AND flow = 'h2c'`,
           [id],
         )
@@ -73,6 +75,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       `<form method="post" autocomplete="off">` +
         '<label for="cardNumber">Card number</label><input id="cardNumber" name="cardNumber" inputmode="numeric" required>' +
         '<label for="cardHolder">Card holder</label><input id="cardHolder" name="cardHolder">' +
+        '<label for="cardExpiry">Expiry (MM/YY)</label><input id="cardExpiry" name="cardExpiry" placeholder="MM/YY">' +
+        '<label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" inputmode="numeric" maxlength="4">' +
         '<button name="action" value="pay">Pay</button><button name="action" value="cancel" formnovalidate>Cancel</button>' +
         '</form>',
     );
@@ -81,7 +85,13 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.post('/pay/:externalId', express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
     const order = await loadOrder(req, res);
     if (!order) return;
-    const form = req.body as { action?: string; cardNumber?: string; cardHolder?: string };
+    const form = req.body as {
+      action?: string;
+      cardNumber?: string;
+      cardHolder?: string;
+      cardExpiry?: string;
+      cardCvc?: string;
+    };
     if (form.action === 'cancel') {
       await tell(order, { type: 'cancelled' });
       page(res, 200, 'Payment cancelled', '<p>You can close this page.</p>');
@@ -91,11 +101,24 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     try {
       digits = normalizeCardNumber(form.cardNumber ?? '');
       if (order.mode === 'live' && !passesLuhn(digits)) throw new RangeError('Luhn');
+      if (form.cardExpiry?.trim() && !/^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/.test(form.cardExpiry.trim())) {
+        throw new RangeError('expiry');
+      }
+      if (form.cardCvc?.trim() && !/^\d{3,4}$/.test(form.cardCvc.trim())) throw new RangeError('cvc');
     } catch {
-      page(res, 400, 'Check the card number', '<p>That card number is not valid. Go back and try again.</p>');
+      page(res, 400, 'Check the card details', '<p>Those card details are not valid. Go back and try again.</p>');
       return;
     }
     const cardMask = maskCard(digits);
+    // The card goes to the vault (the gateway activity reads it there), then the workflow hears of it.
+    const holder = form.cardHolder?.trim();
+    const expiry = form.cardExpiry?.trim();
+    await new CardVault(deps.dataSource, deps.keyring).storeForOrder(
+      order.id,
+      order.merchant_id,
+      { card: { number: digits, ...(expiry ? { expiry } : {}), ...(holder ? { holder } : {}) } },
+      form.cardCvc?.trim() || undefined,
+    );
     // The workflow first: if Temporal is unreachable the payer can submit again; the order takes the first card.
     await tell(order, { type: 'submitted', cardFingerprint: cardFingerprint(digits, deps.secretsKey), cardMask });
     await deps.dataSource.query(

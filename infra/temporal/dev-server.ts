@@ -21,6 +21,8 @@ interface DevServerOptions {
   /** SQLite file that keeps the server's state between runs; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
+  /** The Web UI decodes payloads through this remote codec endpoint (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** See EmbeddedPostgresOptions.ownProcessGroup: true for `npm start`, false for tests and tools. */
   ownProcessGroup?: boolean;
 }
@@ -54,6 +56,9 @@ export async function startTemporalDevServer(opts: DevServerOptions): Promise<Ru
   }
 }
 
+const codecArgs = (opts: DevServerOptions) =>
+  opts.uiPort !== undefined && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+
 async function spawnDevServer(
   cli: string,
   opts: DevServerOptions,
@@ -74,6 +79,7 @@ async function spawnDevServer(
     'warn',
     ...(opts.uiPort !== undefined ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
+    ...codecArgs(opts),
     ...ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   const child = spawnManaged('Temporal dev server', cli, args, {
@@ -126,6 +132,7 @@ async function startThroughSdk(
       namespace: opts.namespace ?? 'default',
       searchAttributes: ORDER_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'warn' },
+      extraArgs: codecArgs(opts),
     },
   });
   return {

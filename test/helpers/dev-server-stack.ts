@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { cleanUp } from '../../infra/process/cleanup';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createWorker } from '../../workers/create-worker';
 import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 import { testDataSource } from './database';
@@ -22,12 +24,17 @@ export async function startDevServerStack(name: string) {
     namespace: 'default',
     taskQueue,
     dataSource: ds,
+    keyring: devKeyring(),
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
     allowPrivateCallbackNetworks: true,
   });
   const workerRun = worker.run();
   const clientConnection = await Connection.connect({ address });
-  const client = new Client({ connection: clientConnection, namespace: 'default' });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: 'default',
+    dataConverter: encryptedDataConverter(devKeyring()),
+  });
   const api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue });
   return {
     taskQueue,

@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../api/app';
 import { connectTemporal } from '../../api/temporal-connections';
+import { devKeyring } from '../../infra/security/keyring';
 
 /** The API on an ephemeral loopback port, with its log lines captured so tests can read them. */
 /** The key of card fingerprints in tests (tests compute fingerprints with it to check matches). */
@@ -26,7 +27,8 @@ export async function startApi(deps: {
       done();
     },
   });
-  const temporal = connectTemporal(deps.temporalAddress, 'default');
+  const keyring = devKeyring();
+  const temporal = connectTemporal(deps.temporalAddress, 'default', keyring);
   const server = createApp({
     dataSource: deps.dataSource,
     temporal,
@@ -34,6 +36,8 @@ export async function startApi(deps: {
     taskQueue: deps.taskQueue ?? 'payments',
     secretsKey: TEST_SECRETS_KEY,
     adminKey: deps.adminKey === null ? undefined : (deps.adminKey ?? TEST_ADMIN_KEY),
+    keyring,
+    codecCorsOrigins: ['http://localhost:8233'],
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

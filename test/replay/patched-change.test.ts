@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { orderWorkflowId } from '../../domain/order';
 import { createGatewayRegistry } from '../../gateways';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createOrderSetup } from '../../simulation/order-setup';
 import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 import { useTimeSkippingServer } from '../workflows/order-harness';
@@ -54,7 +56,9 @@ test('a new execution records the patch and takes the new path; the code from be
       dataSource: ds,
       gateways: createGatewayRegistry(ds),
       allowPrivateCallbackNetworks: true,
+      keyring: devKeyring(),
     }),
+    dataConverter: encryptedDataConverter(devKeyring()),
   });
   const history = await worker.runUntil(async () => {
     const result = await env.client.workflow.execute('deposit', { taskQueue, workflowId, args: [input] });
