@@ -2,6 +2,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { DataSource } from 'typeorm';
 import { type Activities, createActivities } from '../activities';
 import { createGatewayRegistry } from '../gateways';
+import type { GatewayRegistry } from '../gateways/connector';
 import type { Keyring } from '../infra/security/keyring';
 import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 
@@ -26,12 +27,14 @@ export async function createWorker(opts: {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Merchant callbacks to loopback and private networks: only for tests and the local demo. */
   allowPrivateCallbackNetworks?: boolean;
+  /** The connectors; the ones this build ships when absent (tests add observing ones). */
+  gateways?: GatewayRegistry;
   /** Lets fault-injection tests wrap activities (lose an answer, crash after a side effect). */
   wrapActivities?: (activities: Activities) => Activities;
 }): Promise<Worker> {
   const activities = createActivities({
     dataSource: opts.dataSource,
-    gateways: createGatewayRegistry(opts.dataSource),
+    gateways: opts.gateways ?? createGatewayRegistry(opts.dataSource),
     allowPrivateCallbackNetworks: opts.allowPrivateCallbackNetworks ?? false,
     keyring: opts.keyring,
   });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import type { GatewayRegistry } from '../../gateways/connector';
 import { cleanUp } from '../../infra/process/cleanup';
 import { devKeyring } from '../../infra/security/keyring';
 import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
@@ -14,7 +15,7 @@ import { startApi } from './http';
  * What HTTP tests against live orders need: a worker on the run's dev server (real time), the API on loopback on
  * the same task queue, and a Temporal client. `stop` runs the given steps first (e.g. ending pending orders).
  */
-export async function startDevServerStack(name: string) {
+export async function startDevServerStack(name: string, opts: { gateways?: (ds: DataSource) => GatewayRegistry } = {}) {
   const taskQueue = `${name}-${randomUUID()}`;
   const ds: DataSource = await testDataSource();
   const address = fromSetup(TEST_TEMPORAL_ADDRESS);
@@ -25,6 +26,7 @@ export async function startDevServerStack(name: string) {
     taskQueue,
     dataSource: ds,
     keyring: devKeyring(),
+    ...(opts.gateways ? { gateways: opts.gateways(ds) } : {}),
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
     allowPrivateCallbackNetworks: true,
   });
