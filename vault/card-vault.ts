@@ -121,9 +121,10 @@ export class CardVault {
   }
 
   /**
-   * Re-wraps every data key not yet under the active master key, in batches, each row in its own short
-   * transaction: the vault stays in use meanwhile, and an interrupted run is finished by running it again.
-   * Returns how many rows it re-wrapped.
+   * Re-wraps every data key under another master key of the ring to the active master key, in batches of short
+   * transactions: the vault stays in use meanwhile, and an interrupted run is finished by running it again.
+   * Rows under a key the ring lacks are left alone (and reported by rewrapEverything). Returns how many rows
+   * it re-wrapped.
    */
   async rewrapAll(batchSize = 200): Promise<number> {
     const activeId = this.keyring.activeId;
@@ -131,9 +132,9 @@ export class CardVault {
     for (;;) {
       const rewrapped = await this.dataSource.transaction(async (tx) => {
         const rows = (await tx.query(
-          `SELECT id, key_id, wrapped_key FROM card_vault WHERE key_id <> $1 ORDER BY id LIMIT $2
-           FOR UPDATE SKIP LOCKED`,
-          [activeId, batchSize],
+          `SELECT id, key_id, wrapped_key FROM card_vault WHERE key_id <> $1 AND key_id = ANY($2) ORDER BY id
+           LIMIT $3 FOR UPDATE SKIP LOCKED`,
+          [activeId, this.keyring.ids(), batchSize],
         )) as Array<Pick<VaultRow, 'id' | 'key_id' | 'wrapped_key'>>;
         for (const row of rows) {
           const next = rewrapDataKey(this.keyring, wrappedOf(row));

@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../../gateways/connector';
 import { cleanUp } from '../../infra/process/cleanup';
-import { devKeyring } from '../../infra/security/keyring';
+import { devKeyring, type Keyring } from '../../infra/security/keyring';
 import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createWorker } from '../../workers/create-worker';
 import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
@@ -15,8 +15,12 @@ import { startApi } from './http';
  * What HTTP tests against live orders need: a worker on the run's dev server (real time), the API on loopback on
  * the same task queue, and a Temporal client. `stop` runs the given steps first (e.g. ending pending orders).
  */
-export async function startDevServerStack(name: string, opts: { gateways?: (ds: DataSource) => GatewayRegistry } = {}) {
-  const taskQueue = `${name}-${randomUUID()}`;
+export async function startDevServerStack(
+  name: string,
+  opts: { gateways?: (ds: DataSource) => GatewayRegistry; keyring?: Keyring; taskQueue?: string } = {},
+) {
+  const keyring = opts.keyring ?? devKeyring();
+  const taskQueue = opts.taskQueue ?? `${name}-${randomUUID()}`;
   const ds: DataSource = await testDataSource();
   const address = fromSetup(TEST_TEMPORAL_ADDRESS);
   const connection = await NativeConnection.connect({ address });
@@ -25,7 +29,7 @@ export async function startDevServerStack(name: string, opts: { gateways?: (ds: 
     namespace: 'default',
     taskQueue,
     dataSource: ds,
-    keyring: devKeyring(),
+    keyring,
     ...(opts.gateways ? { gateways: opts.gateways(ds) } : {}),
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
     allowPrivateCallbackNetworks: true,
@@ -35,9 +39,9 @@ export async function startDevServerStack(name: string, opts: { gateways?: (ds: 
   const client = new Client({
     connection: clientConnection,
     namespace: 'default',
-    dataConverter: encryptedDataConverter(devKeyring()),
+    dataConverter: encryptedDataConverter(keyring),
   });
-  const api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue });
+  const api = await startApi({ dataSource: ds, temporalAddress: address, taskQueue, keyring });
   return {
     taskQueue,
     ds,

@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { createApp } from '../../api/app';
 import { connectTemporal } from '../../api/temporal-connections';
-import { devKeyring } from '../../infra/security/keyring';
+import { devKeyring, type Keyring } from '../../infra/security/keyring';
 
 /** The API on an ephemeral loopback port, with its log lines captured so tests can read them. */
 /** The key of card fingerprints in tests (tests compute fingerprints with it to check matches). */
@@ -19,6 +19,8 @@ export async function startApi(deps: {
   taskQueue?: string;
   /** null: an API without a bootstrap admin key. */
   adminKey?: string | null;
+  /** The master keys; the development keyring when absent. */
+  keyring?: Keyring;
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -27,7 +29,7 @@ export async function startApi(deps: {
       done();
     },
   });
-  const keyring = devKeyring();
+  const keyring = deps.keyring ?? devKeyring();
   const temporal = connectTemporal(deps.temporalAddress, 'default', keyring);
   const server = createApp({
     dataSource: deps.dataSource,

@@ -1,13 +1,11 @@
 import { temporal } from '@temporalio/proto';
 import type { DataSource } from 'typeorm';
-import type { GatewayPaymentRequest } from '../../domain/gateway-contract';
 import { orderWorkflowId, type Direction } from '../../domain/order';
-import { createGatewayRegistry } from '../../gateways';
-import { type GatewayConnector, GatewayRegistry } from '../../gateways/connector';
 import { devKeyring } from '../../infra/security/keyring';
 import { CardVault } from '../../vault/card-vault';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
+import { recordGateways, RecordingConnector } from '../helpers/recording-connector';
 
 /**
  * Issue 13's "done when": card data reaches the gateway and nothing else. Deposits (host-to-host, hosted form)
@@ -22,23 +20,6 @@ const EMAIL = 'vault.probe+13@example.test';
 const PHONE = '+447700900713';
 const PAYEE = 'Payee-Vault-713';
 const BANK = 'Bank of the Vault Test';
-
-/** A connector that records what the sandbox gateway is asked, then lets the sandbox answer. */
-class RecordingConnector implements GatewayConnector {
-  readonly name = 'recording-sandbox';
-  readonly creates: GatewayPaymentRequest[] = [];
-  constructor(private readonly inner: GatewayConnector) {}
-  create(...args: Parameters<GatewayConnector['create']>) {
-    this.creates.push(structuredClone(args[0]));
-    return this.inner.create(...args);
-  }
-  status(...args: Parameters<GatewayConnector['status']>) {
-    return this.inner.status(...args);
-  }
-  verifyCallback(...args: Parameters<GatewayConnector['verifyCallback']>) {
-    return this.inner.verifyCallback(...args);
-  }
-}
 
 let recorder: RecordingConnector;
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
@@ -63,11 +44,7 @@ beforeAll(async () => {
     restore.push(() => spy.mockRestore());
   }
   stack = await startDevServerStack('card-data', {
-    gateways: (dataSource) => {
-      const shipped = createGatewayRegistry(dataSource);
-      recorder = new RecordingConnector(shipped.get('sandbox'));
-      return new GatewayRegistry([shipped.get('sandbox'), recorder]);
-    },
+    gateways: (dataSource) => RecordingConnector.registry(dataSource, (r) => (recorder = r)),
   });
   ds = stack.ds;
 });
@@ -80,7 +57,7 @@ async function merchantOn(direction: Direction, gateways: Array<{ scenario?: str
   const m = await createApiMerchant(ds, direction, {
     gateways: gateways.map((g) => ({ settings: g.scenario ? { scenario: g.scenario } : {} })),
   });
-  await ds.query(`UPDATE gateways SET connector = 'recording-sandbox' WHERE id = ANY($1)`, [m.gatewayIds]);
+  await recordGateways(ds, m.gatewayIds);
   return m;
 }
 
