@@ -10,6 +10,9 @@ import { devKeyring, type Keyring } from '../../infra/security/keyring';
 /** The key of card fingerprints in tests (tests compute fingerprints with it to check matches). */
 export const TEST_SECRETS_KEY = 'test-secrets-key-0123456789abcdef0123456789';
 
+/** The Temporal Web UI origin test APIs let call their codec server. */
+export const TEST_UI_ORIGIN = 'http://localhost:8233';
+
 /** The bootstrap admin key of test APIs. */
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
 
@@ -21,6 +24,8 @@ export async function startApi(deps: {
   adminKey?: string | null;
   /** The master keys; the development keyring when absent. */
   keyring?: Keyring;
+  /** The header-less codec endpoint's token (/codec/t/<token>); none when absent. */
+  codecUrlToken?: string;
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -39,7 +44,8 @@ export async function startApi(deps: {
     secretsKey: TEST_SECRETS_KEY,
     adminKey: deps.adminKey === null ? undefined : (deps.adminKey ?? TEST_ADMIN_KEY),
     keyring,
-    codecCorsOrigins: ['http://localhost:8233'],
+    codecCorsOrigins: [TEST_UI_ORIGIN],
+    codecUrlToken: deps.codecUrlToken,
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
