@@ -18,7 +18,7 @@ const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'si
 const secret = (what: string) => z.string().min(16, `${what} must be at least 16 characters`);
 /**
  * The master keys (`id:base64key[,id:base64key…]`, 32-byte keys, the first encrypts, all decrypt): the card
- * vault's data keys, secrets at rest and Temporal payloads are encrypted under them. See docs/encryption.md.
+ * vault's data keys, secrets at rest and Temporal payloads are encrypted under them. See docs/card-vault.md.
  */
 const masterKeys = z.string().superRefine((value, ctx) => {
   try {
