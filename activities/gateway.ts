@@ -16,7 +16,9 @@ import {
   type GatewayRegistry,
   type GatewayStatusQuery,
 } from '../gateways/connector';
-import type { CardVault } from '../vault/card-vault';
+import type { Keyring } from '../infra/security/keyring';
+import { decryptSecretSettings } from '../infra/security/secrets-at-rest';
+import { CardVault } from '../vault/card-vault';
 
 /**
  * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
@@ -31,10 +33,12 @@ export class UnknownGatewayError extends Error {
   override readonly name = 'UnknownGatewayError';
 }
 
-async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<GatewayEntity> {
+/** The gateway row, its credentials decrypted (secrets at rest) when a keyring is given. */
+async function loadGateway(dataSource: DataSource, gatewayId: string, keyring?: Keyring): Promise<GatewayEntity> {
   // Ids come from URLs too: anything that is not a uuid is simply unknown, not a database error.
   const gateway = isUuid(gatewayId) ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId }) : null;
   if (!gateway) throw new UnknownGatewayError(`gateway ${gatewayId}`);
+  if (keyring) gateway.settings = decryptSecretSettings(keyring, gateway.settings ?? {});
   return gateway;
 }
 
@@ -44,11 +48,12 @@ async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<G
  */
 async function withGateway<T>(
   dataSource: DataSource,
+  keyring: Keyring | undefined,
   gatewayId: string,
   call: (ctx: GatewayCallContext, connector: string) => Promise<T>,
 ): Promise<T> {
   try {
-    const gateway = await loadGateway(dataSource, gatewayId);
+    const gateway = await loadGateway(dataSource, gatewayId, keyring);
     return await call({ gateway, now: temporalNow() }, gateway.connector);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
@@ -62,15 +67,16 @@ async function withGateway<T>(
 }
 
 /**
- * Gateway calls through the connector registry. With a card vault, a create hands the connector the order's
- * vaulted data (the full card, bankName, every requisite) on top of what the workflow sent, and destroys the CVC
- * once the first attempt is made, whatever its outcome.
+ * Gateway calls through the connector registry. With the keyring, gateway credentials are decrypted for the
+ * connector, and a create hands the connector the order's vaulted data (the full card, bankName, every requisite)
+ * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome.
  */
-export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry, vault?: CardVault) {
+export function gatewayActivities(dataSource: DataSource, registry: GatewayRegistry, keyring?: Keyring) {
+  const vault = keyring ? new CardVault(dataSource, keyring) : undefined;
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, gatewayId, async (ctx, connector) => {
+      return withGateway(dataSource, keyring, gatewayId, async (ctx, connector) => {
         const target = registry.get(connector);
         const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
         if (!vaulted) return target.create(request, ctx);
@@ -84,7 +90,9 @@ export function gatewayActivities(dataSource: DataSource, registry: GatewayRegis
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, gatewayId, (ctx, connector) => registry.get(connector).status(query, ctx));
+      return withGateway(dataSource, keyring, gatewayId, (ctx, connector) =>
+        registry.get(connector).status(query, ctx),
+      );
     },
   };
 }
@@ -92,14 +100,15 @@ export function gatewayActivities(dataSource: DataSource, registry: GatewayRegis
 /**
  * Verifies a callback a gateway POSTed to the engine (signature, then payload) and maps it to a history code. Not
  * an activity: the HTTP layer calls it, then signals the order's workflow. The clock is the wall clock here.
- * Throws UnknownGatewayError for a gateway id that does not exist.
+ * Throws UnknownGatewayError for a gateway id that does not exist. The keyring decrypts the gateway's credentials.
  */
 export async function verifyGatewayCallback(
   dataSource: DataSource,
   registry: GatewayRegistry,
   gatewayId: string,
   raw: RawGatewayCallback,
+  keyring?: Keyring,
 ): Promise<CallbackVerification> {
-  const gateway = await loadGateway(dataSource, gatewayId);
+  const gateway = await loadGateway(dataSource, gatewayId, keyring);
   return registry.get(gateway.connector).verifyCallback(raw, { gateway, now: new Date() });
 }

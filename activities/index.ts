@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
 import type { Keyring } from '../infra/security/keyring';
-import { CardVault } from '../vault/card-vault';
 import { gatewayActivities } from './gateway';
 import { merchantCallbackActivities } from './merchant-callbacks';
 import { operationsActivities } from './operations';
@@ -13,7 +12,7 @@ export interface ActivityDependencies {
   gateways: GatewayRegistry;
   /** Whether merchant callbacks may target loopback and private addresses (tests, local demo). */
   allowPrivateCallbackNetworks: boolean;
-  /** The master keys: the gateway activity opens the card vault with them. */
+  /** The master keys: the card vault, gateway credentials and merchant callback secrets are opened with them. */
   keyring: Keyring;
 }
 
@@ -21,9 +20,12 @@ export interface ActivityDependencies {
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...orderHistoryActivities(deps.dataSource),
-    ...gatewayActivities(deps.dataSource, deps.gateways, new CardVault(deps.dataSource, deps.keyring)),
+    ...gatewayActivities(deps.dataSource, deps.gateways, deps.keyring),
     ...operationsActivities(deps.dataSource),
-    ...merchantCallbackActivities(deps.dataSource, { allowPrivateNetworks: deps.allowPrivateCallbackNetworks }),
+    ...merchantCallbackActivities(deps.dataSource, {
+      allowPrivateNetworks: deps.allowPrivateCallbackNetworks,
+      keyring: deps.keyring,
+    }),
   };
 }
 

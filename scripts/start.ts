@@ -13,10 +13,13 @@ import { createDataSource, runMigrations } from '../entities/data-source';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
 import { spawnNodeService, type ManagedChild } from '../infra/process/managed-child';
-import { DEV_MASTER_KEYS } from '../infra/security/keyring';
+import { DEV_MASTER_KEYS, Keyring } from '../infra/security/keyring';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
+import { rewrapEverything } from '../vault/rewrap';
 
 const config = loadConfigOrExit(StartEnv);
+// Unset: the development keyring, whose key is public (infra/security/keyring.ts). A local demo only.
+const masterKeys = config.MASTER_KEYS ?? DEV_MASTER_KEYS;
 const dataDir = path.resolve(config.DATA_DIR ?? DEFAULT_DATA_DIR);
 const say = (line: string) => console.log(`[start] ${line}`);
 
@@ -134,6 +137,9 @@ async function main(): Promise<void> {
     const applied = await runMigrations(dataSource);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await seedDemoMerchant(dataSource, credentials);
+    // Secrets a data folder from before secrets at rest holds in clear, or under an older key, are encrypted now.
+    const { rewrapped, secrets } = await rewrapEverything(dataSource, Keyring.parse(masterKeys));
+    if (rewrapped + secrets > 0) say(`re-encrypted under master key ${Keyring.parse(masterKeys).activeId}`);
   } finally {
     await dataSource.destroy();
   }
@@ -148,8 +154,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: config.LOG_LEVEL,
     ADMIN_KEY: credentials.adminKey,
     SECRETS_KEY: credentials.secretsKey,
-    // Unset: the development keyring, whose key is public (infra/security/keyring.ts). A local demo only.
-    MASTER_KEYS: config.MASTER_KEYS ?? DEV_MASTER_KEYS,
+    MASTER_KEYS: masterKeys,
     CODEC_URL_TOKEN: credentials.codecToken,
     CODEC_CORS_ORIGINS: [
       `http://localhost:${config.TEMPORAL_UI_PORT}`,

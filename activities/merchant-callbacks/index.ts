@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import type { Keyring } from '../../infra/security/keyring';
 import type { MerchantCallbackRequest, MerchantCallbackResult } from '../../domain/merchant-callback-contract';
 import {
   MERCHANT_CALLBACK_SIGNATURE_HEADER,
@@ -26,6 +27,8 @@ export interface MerchantCallbackOptions {
   userAgent?: string;
   /** Wall clock in ms, for the signature timestamp and the delivery log (the merchant's clock is a real one). */
   now?: () => number;
+  /** Opens merchants' callback secrets (stored encrypted); without it, only secrets stored in clear can be used. */
+  keyring?: Keyring;
 }
 
 /** Default User-Agent of merchant callbacks. */
@@ -48,7 +51,7 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
      */
     async deliverMerchantCallback(req: MerchantCallbackRequest): Promise<MerchantCallbackResult> {
       const status = validateRequest(req);
-      const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId);
+      const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId, options.keyring);
       const context = activityContext();
       if (generated) {
         context?.log.warn('merchant had no callback secret; one was generated', { merchantId: req.merchantId });

@@ -11,7 +11,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
  */
 
 /** Why a sub-key is derived: each purpose has its own, so a ciphertext cannot be moved between purposes. */
-export type KeyPurpose = 'data-keys' | 'temporal-payloads';
+export type KeyPurpose = 'data-keys' | 'temporal-payloads' | 'secrets-at-rest';
 
 export interface MasterKey {
   id: string;

@@ -166,7 +166,10 @@ test('orders in flight under the old key finish under the new one; after the re-
   expect(await payloadKeyIds(clientBA, formWorkflow)).toEqual(new Set([keyringA.activeId, keyringBA.activeId]));
 
   // Re-wrap: what was under A moves to B; rows under keys this ring does not hold (other tests') are left alone.
-  const report = await rewrapEverything(ds, keyringBA);
+  const report = await rewrapEverything(ds, keyringBA, {
+    merchantIds: [merchant.merchantId],
+    gatewayIds: merchant.gatewayIds,
+  });
   expect(report.rewrapped).toBeGreaterThanOrEqual(1);
   expect(report.remaining[keyringA.activeId]).toBeUndefined();
   const keyIds = (await ds.query(`SELECT DISTINCT key_id FROM card_vault WHERE order_id = ANY($1)`, [

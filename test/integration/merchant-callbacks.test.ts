@@ -274,9 +274,14 @@ describe('deliverMerchantCallback', () => {
     );
   });
 
-  test('gives every merchant its own random secret through the column default', async () => {
+  test('gives every merchant its own random secret at its first callback', async () => {
     const a = (await createMerchantWithKeys(ds)).merchantId;
     const b = (await createMerchantWithKeys(ds)).merchantId;
+    // The database generates none (secrets are stored encrypted, which needs the master keys).
+    expect([await secretOf(a), await secretOf(b)]).toEqual([null, null]);
+    for (const merchantId of [a, b]) {
+      await activities().deliverMerchantCallback(await callbackRequest(`${sink.base}/ok`, { merchantId }));
+    }
     const [sa, sb] = [await secretOf(a), await secretOf(b)];
     expect(sa).toMatch(/^[0-9a-f]{64}$/);
     expect(sb).toMatch(/^[0-9a-f]{64}$/);
