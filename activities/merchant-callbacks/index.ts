@@ -8,7 +8,7 @@ import {
 } from '../../infra/security/merchant-callback-signature';
 import { judgeAttempt } from './classify';
 import { recordDelivery } from './delivery-log';
-import { parseCallbackUrl, refusePrivateDestination, urlForLog } from './destination';
+import { parseCallbackUrl, resolveDestination, type ResolveHost, urlForLog } from './destination';
 import { serializePayload, validateRequest } from './request';
 import { loadCallbackSecret } from './secret';
 import { postOnce, type TransportOutcome } from './transport';
@@ -27,6 +27,8 @@ export interface MerchantCallbackOptions {
   userAgent?: string;
   /** Wall clock in ms, for the signature timestamp and the delivery log (the merchant's clock is a real one). */
   now?: () => number;
+  /** How host names are resolved (the system resolver; tests answer for names of their own). */
+  resolveHost?: ResolveHost;
   /** Opens merchants' callback secrets (stored encrypted); without it, only secrets stored in clear can be used. */
   keyring?: Keyring;
 }
@@ -96,10 +98,9 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
   ): Promise<TransportOutcome> {
     const parsed = parseCallbackUrl(rawUrl);
     if (!parsed.ok) return { ok: false, reason: 'response', error: parsed.error };
-    if (!allowPrivateNetworks) {
-      const refused = await refusePrivateDestination(parsed.url);
-      if (refused) return { ok: false, ...refused };
-    }
+    // Resolved once, checked, and that address is the one connected to: no DNS rebinding between check and use.
+    const destination = await resolveDestination(parsed.url, allowPrivateNetworks, options.resolveHost);
+    if (!destination.ok) return destination;
     const timestamp = Math.floor(now() / 1000);
     const headers = {
       'Content-Type': 'application/json',
@@ -108,7 +109,7 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
       'Idempotency-Key': eventId,
       'User-Agent': userAgent,
     };
-    return postOnce(parsed.url, body, headers, { timeoutMs, cancellation });
+    return postOnce(parsed.url, body, headers, { timeoutMs, cancellation, addresses: destination.addresses });
   }
 }
 
