@@ -14,6 +14,7 @@ import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
 import { historyCodesRouter } from './routes/history-codes';
 import { ordersRouter } from './routes/orders';
 import { paymentFormRouter } from './routes/payment-form';
+import { savedCardsRouter } from './routes/saved-cards';
 import { healthRouter } from './routes/health';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
@@ -75,6 +76,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(balanceRouter(deps.dataSource));
   app.use(ordersRouter(deps));
   app.use(paymentFormRouter(deps));
+  app.use(savedCardsRouter(deps));
   app.use(historyCodesRouter());
   app.use(adminRouter(deps));
 

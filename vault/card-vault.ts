@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { GatewayRequisites, PaymentCard } from '../domain/gateway-contract';
 import {
@@ -94,6 +94,49 @@ export class CardVault {
     return { ...rest, ...(card ? { card: { ...card, ...(cvc ? { cvc } : {}) } } : {}) };
   }
 
+  /**
+   * Saves a card for later deposits of the same merchant (Deposit H2H Token) and returns its `cardStorageToken`.
+   * Only the token's SHA-256 is stored; the card is encrypted like an order's, without CVC (never kept).
+   */
+  async saveCard(merchantId: string, card: Omit<PaymentCard, 'cvc'>): Promise<string> {
+    const token = `cst_${randomBytes(24).toString('base64url')}`;
+    const id = randomUUID();
+    const { keyId, wrappedKey, dataKey } = newDataKey(this.keyring);
+    await this.dataSource.query(
+      `INSERT INTO card_vault (id, merchant_id, storage_token_hash, key_id, wrapped_key, data)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [
+        id,
+        merchantId,
+        tokenHash(token),
+        keyId,
+        wrappedKey,
+        seal(dataKey, Buffer.from(JSON.stringify({ card })), aad(id, 'data')),
+      ],
+    );
+    return token;
+  }
+
+  /** The merchant's saved card behind a token; null for a token that is unknown, deleted or another merchant's. */
+  async savedCard(merchantId: string, token: string): Promise<Omit<PaymentCard, 'cvc'> | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, key_id, wrapped_key, data, cvc, cvc_expires_at FROM card_vault
+       WHERE storage_token_hash = $1 AND merchant_id = $2`,
+      [tokenHash(token), merchantId],
+    )) as VaultRow[];
+    return rows[0] ? (this.decryptRow(rows[0]).data.card ?? null) : null;
+  }
+
+  /** Deletes a saved card (its row, so the card is gone); false when the merchant has no such token. */
+  async deleteSavedCard(merchantId: string, token: string): Promise<boolean> {
+    // A DELETE … RETURNING comes back from the driver as [rows, count].
+    const [, count] = (await this.dataSource.query(
+      `DELETE FROM card_vault WHERE storage_token_hash = $1 AND merchant_id = $2 RETURNING id`,
+      [tokenHash(token), merchantId],
+    )) as [unknown[], number];
+    return count > 0;
+  }
+
   /** Destroys the order's CVC (after its first authorization attempt). Safe to repeat. */
   async destroyCvc(orderId: string): Promise<void> {
     await this.dataSource.query(
@@ -165,6 +208,8 @@ export class CardVault {
     return row.cvc ? { data, cvc: open(dataKey, row.cvc, aad(row.id, 'cvc')).toString('utf8') } : { data };
   }
 }
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 const wrappedOf = (row: Pick<VaultRow, 'key_id' | 'wrapped_key'>): WrappedDataKey => ({
   keyId: row.key_id,

@@ -42,6 +42,8 @@ export interface NormalizedOrder {
   bankName: string | null;
   cardToken: string | null;
   cardStorageToken: string | null;
+  /** Save the card for later deposits of the merchant (`saveCard: "true"`, a deposit with a card number). */
+  saveCard: boolean;
   callbackUrl: string | null;
   processingRedirectUrl: string | null;
   failedRedirectUrl: string | null;
@@ -59,6 +61,8 @@ export interface CreatedOrder {
   orderStatus: OrderStatus;
   flow: OrderFlow;
   created: boolean;
+  /** The saved card's token, when the request asked to save the card. */
+  cardStorageToken?: string;
 }
 
 // Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
@@ -95,6 +99,12 @@ export function normalizeOrderRequest(
     cardExpiry: get('cardExpiry'),
   });
   const cvc = get('cardCvc');
+  const saveCard = get('saveCard') === 'true';
+  if (saveCard && !(cardNumber && direction === 'deposit')) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'saveCard needs a card number on a deposit', [
+      { field: 'additionalFields.saveCard', message: 'saveCard "true" needs cardNumber, on a deposit' },
+    ]);
+  }
 
   let method: PaymentMethod;
   let flow: OrderFlow = 'h2h';
@@ -126,11 +136,12 @@ export function normalizeOrderRequest(
     bankName,
     cardToken,
     cardStorageToken,
+    saveCard,
     callbackUrl: parsed.callbackUrl ?? null,
     processingRedirectUrl: parsed.processingRedirectUrl ?? null,
     failedRedirectUrl: parsed.failedRedirectUrl ?? null,
     successRedirectUrl: parsed.successRedirectUrl ?? null,
-    vault: vault ? { data: vault, ...(cvc && cardNumber ? { cvc } : {}) } : null,
+    vault: vault ? { data: vault, ...(cvc && (cardNumber || cardStorageToken) ? { cvc } : {}) } : null,
   };
 }
 
@@ -173,6 +184,7 @@ interface OrderRow {
   request_hash: string | null;
   pipeline_id: string | null;
   flow: OrderFlow | null;
+  card_storage_token: string | null;
 }
 
 /**
@@ -187,6 +199,8 @@ interface OrderRow {
 export async function createOrder(deps: ApiDependencies, req: Request, direction: Direction): Promise<CreatedOrder> {
   const { merchantId, mode } = req.merchant!;
   const order = normalizeOrderRequest(direction, mode, req.body, deps.secretsKey);
+  const vault = new CardVault(deps.dataSource, deps.keyring);
+  if (order.cardStorageToken && direction === 'deposit') await useSavedCard(deps, vault, merchantId, order);
   const hash = requestHash(order, mode);
   const id = randomUUID();
   // One statement: the key's pipeline (or the merchant's oldest of the direction), and the commission in force now,
@@ -204,7 +218,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
               ORDER BY created_at, id LIMIT 1) p
        LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3::text', 'p.id', '$6::text')}) c ON true
      ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
-     RETURNING id, status, request_hash, pipeline_id, flow`,
+     RETURNING id, status, request_hash, pipeline_id, flow, card_storage_token`,
     [
       id,
       merchantId,
@@ -244,14 +258,8 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
   }
 
   // The vault before the workflow: the gateway activity finds the card there by order id.
-  if (order.vault) {
-    await new CardVault(deps.dataSource, deps.keyring).storeForOrder(
-      row.id,
-      merchantId,
-      order.vault.data,
-      order.vault.cvc,
-    );
-  }
+  if (order.vault) await vault.storeForOrder(row.id, merchantId, order.vault.data, order.vault.cvc);
+  const savedToken = order.saveCard ? await saveOrdersCard(deps, vault, merchantId, row, order) : undefined;
   await startOrderWorkflow(
     deps,
     {
@@ -274,7 +282,53 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
   const status = created
     ? row.status
     : ((await findOrder(deps, merchantId, direction, order.externalTransactionId))?.status ?? row.status);
-  return { externalId: row.id, orderStatus: status, flow: row.flow ?? order.flow, created };
+  return {
+    externalId: row.id,
+    orderStatus: status,
+    flow: row.flow ?? order.flow,
+    created,
+    ...(savedToken ? { cardStorageToken: savedToken } : {}),
+  };
+}
+
+/**
+ * Deposit H2H Token: the merchant's saved card behind `cardStorageToken` becomes the order's card (in the vault,
+ * for the gateway) and its fingerprint and mask (for the black list and the status). Another merchant's token, or a
+ * deleted one, is a 400 that names the field.
+ */
+async function useSavedCard(deps: ApiDependencies, vault: CardVault, merchantId: string, order: NormalizedOrder) {
+  const card = await vault.savedCard(merchantId, order.cardStorageToken!);
+  if (!card) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'unknown cardStorageToken', [
+      { field: 'additionalFields.cardStorageToken', message: 'no saved card of this merchant has this token' },
+    ]);
+  }
+  order.requisites.cardFingerprint = cardFingerprint(card.number, deps.secretsKey);
+  order.requisites.cardMask = maskCard(card.number);
+  order.vault = { data: { ...order.vault?.data, card }, ...(order.vault?.cvc ? { cvc: order.vault.cvc } : {}) };
+}
+
+/**
+ * Saves the order's card once: a retry of the create answers the token the first request got. Concurrent retries
+ * agree on one token (the loser's saved card is deleted again).
+ */
+async function saveOrdersCard(
+  deps: ApiDependencies,
+  vault: CardVault,
+  merchantId: string,
+  row: OrderRow,
+  order: NormalizedOrder,
+): Promise<string> {
+  if (row.card_storage_token) return row.card_storage_token;
+  const token = await vault.saveCard(merchantId, order.vault!.data.card!);
+  const [kept] = (await deps.dataSource.query(
+    `UPDATE orders SET card_storage_token = COALESCE(card_storage_token, $2) WHERE id = $1
+     RETURNING card_storage_token`,
+    [row.id, token],
+  )) as [Array<{ card_storage_token: string }>, number];
+  const winner = kept[0]?.card_storage_token ?? token;
+  if (winner !== token) await vault.deleteSavedCard(merchantId, token);
+  return winner;
 }
 
 async function findOrder(
@@ -284,7 +338,7 @@ async function findOrder(
   externalTransactionId: string,
 ): Promise<OrderRow | undefined> {
   const rows: OrderRow[] = await deps.dataSource.query(
-    `SELECT id, status, request_hash, pipeline_id, flow FROM orders
+    `SELECT id, status, request_hash, pipeline_id, flow, card_storage_token FROM orders
      WHERE merchant_id = $1 AND direction = $2 AND external_transaction_id = $3`,
     [merchantId, direction, externalTransactionId],
   );

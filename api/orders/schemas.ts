@@ -17,6 +17,7 @@ export const ADDITIONAL_FIELD_KEYS = [
   'ip',
   'cardToken',
   'cardStorageToken',
+  'saveCard',
 ] as const;
 
 /** One known `additionalFields` key. */
@@ -157,6 +158,10 @@ function checkAdditionalFields(
       if (!/^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/.test(value.trim())) fail([key], 'cardExpiry must be MM/YY or MM/YYYY');
       return;
     }
+    if (key === 'saveCard') {
+      if (value.trim() !== 'true' && value.trim() !== 'false') fail([key], 'saveCard must be "true" or "false"');
+      return;
+    }
     if (key === 'cardCvc') {
       if (!/^\d{3,4}$/.test(value.trim())) fail([key], 'cardCvc must be 3 or 4 digits');
       return;
@@ -181,6 +186,9 @@ export const CreateOrderResponse = openApiRegistry.register(
     orderStatus: z.enum(['Created', 'Processing', 'Success', 'Failed']).openapi({ example: 'Created' }),
     paymentFormUrl: z.string().optional().openapi({
       description: 'Host-to-client deposits only: where to send the payer (the hosted form itself is not served yet)',
+    }),
+    cardStorageToken: z.string().optional().openapi({
+      description: 'Deposits with saveCard "true" only: the token later deposits pass as cardStorageToken',
     }),
   }),
 );
