@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * already stored (and gateway credentials) are encrypted in place by `npm run rewrap-keys`, which needs the master
  * keys a migration does not have; until then they are read as they are.
  */
-export class SecretsAtRest1764100000001 implements MigrationInterface {
-  name = 'SecretsAtRest1764100000001';
+export class SecretsAtRest1764300000001 implements MigrationInterface {
+  name = 'SecretsAtRest1764300000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE merchants ALTER COLUMN callback_secret DROP DEFAULT`);

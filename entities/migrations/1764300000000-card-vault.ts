@@ -7,8 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `cvc_expires_at`, whichever comes first. A saved card (Deposit H2H Token) is a row without an order, found by the
  * SHA-256 of its `cardStorageToken` within its merchant.
  */
-export class CardVault1764100000000 implements MigrationInterface {
-  name = 'CardVault1764100000000';
+export class CardVault1764300000000 implements MigrationInterface {
+  name = 'CardVault1764300000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
