@@ -81,7 +81,10 @@ export type WorkerConfig = z.infer<typeof WorkerEnv>;
 /** `npm run migrate` */
 export const MigrateEnv = z.object({ DATABASE_URL: postgresUrl });
 
-/** `npm run rewrap`: re-wraps every data key under the first of MASTER_KEYS. */
+/** `npm run record-histories`: the keys of the payloads it reads (unset: the development keyring). */
+export const RecordHistoriesEnv = z.object({ MASTER_KEYS: masterKeys.optional() });
+
+/** `npm run rewrap-keys`: brings everything encrypted at rest under the first of MASTER_KEYS. */
 export const RewrapEnv = z.object({ DATABASE_URL: postgresUrl, MASTER_KEYS: masterKeys });
 
 /** `npm start`: what it starts itself unless told where the real thing is. */

@@ -53,6 +53,8 @@ export class CardVault {
    */
   async storeForOrder(orderId: string, merchantId: string, data: VaultedData, cvc?: string): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
+      // Concurrent stores for one order (a create and its retry) take turns: the second merges into the first's row.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`card_vault:${orderId}`]);
       const existing = await this.lockRow(tx, orderId);
       let merged: VaultedData = data;
       let keptCvc = cvc;

@@ -56,7 +56,8 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
       const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId, options.keyring);
       const context = activityContext();
       if (generated) {
-        context?.log.warn('merchant had no callback secret; one was generated', { merchantId: req.merchantId });
+        // The normal start of a merchant's first callback since secrets are created (encrypted) here.
+        context?.log.info('merchant callback secret created', { merchantId: req.merchantId });
       }
 
       const body = serializePayload(req.payload);

@@ -8,8 +8,6 @@ import { openApiRegistry } from '../openapi';
 export const ADDITIONAL_FIELD_KEYS = [
   'cardNumber',
   'cardHolder',
-  'cardExpiry',
-  'cardCvc',
   'bankName',
   'payeerIdentifier',
   'email',
@@ -17,6 +15,8 @@ export const ADDITIONAL_FIELD_KEYS = [
   'ip',
   'cardToken',
   'cardStorageToken',
+  'cardExpiry',
+  'cardCvc',
   'saveCard',
 ] as const;
 

@@ -75,10 +75,16 @@ test('a new execution records the patch and takes the new path; the code from be
   const firstCommand = events.find((e) => e.timerStartedEventAttributes || e.activityTaskScheduledEventAttributes);
   expect(firstCommand?.timerStartedEventAttributes).toBeTruthy();
 
+  // The history's payloads are encrypted: replays decode them with the codec.
+  const dataConverter = encryptedDataConverter(devKeyring());
   await expect(
-    Worker.runReplayHistory({ workflowBundle: patchedBundle }, history, workflowId),
+    Worker.runReplayHistory({ workflowBundle: patchedBundle, dataConverter }, history, workflowId),
   ).resolves.toBeUndefined();
   await expect(
-    Worker.runReplayHistory({ workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) } }, history, workflowId),
+    Worker.runReplayHistory(
+      { workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) }, dataConverter },
+      history,
+      workflowId,
+    ),
   ).rejects.toBeInstanceOf(DeterminismViolationError);
 });
