@@ -88,6 +88,11 @@ export interface ValidatedOrderRequest {
   fields: Partial<Record<AdditionalFieldKey, string>>;
 }
 
+/** A card's expiry as payers write it: MM/YY or MM/YYYY. */
+export const CARD_EXPIRY = /^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/;
+/** A CVC/CVV: 3 digits, 4 for some schemes. */
+export const CARD_CVC = /^\d{3,4}$/;
+
 /** Luhn mod-10 over the digits. */
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -155,7 +160,7 @@ function checkAdditionalFields(
       return;
     }
     if (key === 'cardExpiry') {
-      if (!/^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/.test(value.trim())) fail([key], 'cardExpiry must be MM/YY or MM/YYYY');
+      if (!CARD_EXPIRY.test(value.trim())) fail([key], 'cardExpiry must be MM/YY or MM/YYYY');
       return;
     }
     if (key === 'saveCard') {
@@ -163,7 +168,7 @@ function checkAdditionalFields(
       return;
     }
     if (key === 'cardCvc') {
-      if (!/^\d{3,4}$/.test(value.trim())) fail([key], 'cardCvc must be 3 or 4 digits');
+      if (!CARD_CVC.test(value.trim())) fail([key], 'cardCvc must be 3 or 4 digits');
       return;
     }
     if (key !== 'cardNumber') return;

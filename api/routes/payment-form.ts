@@ -6,7 +6,7 @@ import { CardVault } from '../../vault/card-vault';
 import { payformSignal, type PayformEvent } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
-import { passesLuhn } from '../orders/schemas';
+import { CARD_CVC, CARD_EXPIRY, passesLuhn } from '../orders/schemas';
 
 interface FormOrder {
   id: string;
@@ -101,10 +101,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     try {
       digits = normalizeCardNumber(form.cardNumber ?? '');
       if (order.mode === 'live' && !passesLuhn(digits)) throw new RangeError('Luhn');
-      if (form.cardExpiry?.trim() && !/^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/.test(form.cardExpiry.trim())) {
-        throw new RangeError('expiry');
-      }
-      if (form.cardCvc?.trim() && !/^\d{3,4}$/.test(form.cardCvc.trim())) throw new RangeError('cvc');
+      if (form.cardExpiry?.trim() && !CARD_EXPIRY.test(form.cardExpiry.trim())) throw new RangeError('expiry');
+      if (form.cardCvc?.trim() && !CARD_CVC.test(form.cardCvc.trim())) throw new RangeError('cvc');
     } catch {
       page(res, 400, 'Check the card details', '<p>Those card details are not valid. Go back and try again.</p>');
       return;

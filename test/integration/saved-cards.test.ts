@@ -86,7 +86,7 @@ test('a saved card pays later deposits by token, for its merchant only, and dele
   expect((await deleteToken(key, token)).status).toBe(404);
 });
 
-test('saveCard needs a card number', async () => {
+test('saveCard needs a card number; a bad cardExpiry or cardCvc is a 400 naming the field', async () => {
   const key = await merchant();
   const res = await deposit(key, { saveCard: 'true', email: 'x@example.test' });
   expect(res.status).toBe(400);
@@ -94,4 +94,10 @@ test('saveCard needs a card number', async () => {
     { field: 'additionalFields.saveCard', message: 'saveCard "true" needs cardNumber, on a deposit' },
   ]);
   expect((await deposit(key, { cardNumber: CARD, saveCard: 'yes' })).status).toBe(400);
+  const bad = await deposit(key, { cardNumber: CARD, cardExpiry: '2029-12', cardCvc: '12' });
+  expect(bad.status).toBe(400);
+  expect(bad.json.error.details).toEqual([
+    { field: 'additionalFields.cardExpiry', message: 'cardExpiry must be MM/YY or MM/YYYY' },
+    { field: 'additionalFields.cardCvc', message: 'cardCvc must be 3 or 4 digits' },
+  ]);
 });
