@@ -26,6 +26,8 @@ export async function startApi(deps: {
   keyring?: Keyring;
   /** The header-less codec endpoint's token (/codec/t/<token>); none when absent. */
   codecUrlToken?: string;
+  /** Origins allowed to call the codec server; {@link TEST_UI_ORIGIN} when absent. */
+  codecCorsOrigins?: string[];
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -44,7 +46,7 @@ export async function startApi(deps: {
     secretsKey: TEST_SECRETS_KEY,
     adminKey: deps.adminKey === null ? undefined : (deps.adminKey ?? TEST_ADMIN_KEY),
     keyring,
-    codecCorsOrigins: [TEST_UI_ORIGIN],
+    codecCorsOrigins: deps.codecCorsOrigins ?? [TEST_UI_ORIGIN],
     codecUrlToken: deps.codecUrlToken,
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
