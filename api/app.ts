@@ -3,15 +3,18 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
+import type { Keyring } from '../infra/security/keyring';
 import type { TemporalLinks } from './temporal-connections';
 import { errorHandler, notFound } from './errors';
 import { buildOpenApiDocument } from './openapi';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
+import { codecServerRouter, redactCodecToken } from './routes/codec-server';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
 import { historyCodesRouter } from './routes/history-codes';
 import { ordersRouter } from './routes/orders';
 import { paymentFormRouter } from './routes/payment-form';
+import { savedCardsRouter } from './routes/saved-cards';
 import { healthRouter } from './routes/health';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
@@ -25,6 +28,12 @@ export interface ApiDependencies {
   secretsKey: string;
   /** The bootstrap admin key (ADMIN_KEY); without it only operators' keys open the admin API. */
   adminKey?: string | undefined;
+  /** The master keys: the card vault, and the codec server's Temporal payloads. */
+  keyring: Keyring;
+  /** Browser origins (the Temporal Web UI) allowed to call the codec server. */
+  codecCorsOrigins?: string[] | undefined;
+  /** The credential in the path of the header-less codec endpoint (/codec/t/<token>); unset, it does not exist. */
+  codecUrlToken?: string | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
@@ -45,7 +54,7 @@ export function createApp(deps: ApiDependencies): Express {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: redactCodecToken(req.url.split('?')[0]!),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -53,6 +62,8 @@ export function createApp(deps: ApiDependencies): Express {
   );
   // Gateways sign their raw bodies: their callbacks are read before the JSON parser touches them.
   app.use(gatewayCallbacksRouter(deps));
+  // Payload batches of the Temporal UI can be larger than the JSON limit of the rest of the API.
+  app.use(codecServerRouter(deps));
   app.use(express.json({ limit: '100kb' }));
 
   // Built on first use: routers register their paths when they are created, below.
@@ -65,6 +76,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(balanceRouter(deps.dataSource));
   app.use(ordersRouter(deps));
   app.use(paymentFormRouter(deps));
+  app.use(savedCardsRouter(deps));
   app.use(historyCodesRouter());
   app.use(adminRouter(deps));
 

@@ -140,10 +140,13 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
     const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let verification: CallbackVerification;
     try {
-      verification = await verifyGatewayCallback(deps.dataSource, registry, gatewayId, {
-        body,
-        headers: flatHeaders(req),
-      });
+      verification = await verifyGatewayCallback(
+        deps.dataSource,
+        registry,
+        gatewayId,
+        { body, headers: flatHeaders(req) },
+        deps.keyring,
+      );
     } catch (err) {
       if (err instanceof UnknownGatewayError) throw new HttpError(404, 'UNKNOWN_GATEWAY', 'no such gateway');
       throw err;
