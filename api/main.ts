@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     codecUrlToken: config.CODEC_URL_TOKEN,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
   // Orders whose workflow never started (an API died between the insert and the start) are started from here.
-  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger });
+  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger, keyring });
 
   let stopping = false;
   const stop = (signal: string) => {

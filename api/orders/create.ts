@@ -17,7 +17,7 @@ import { CardVault, type VaultedData } from '../../vault/card-vault';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { createOrderSchema, type CreateOrderBody } from './schemas';
-import { ORDER_INPUT_COLUMNS, type OrderInputRow, startOrderWorkflow } from './workflow-start';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow, sealRequisites, startOrderWorkflow } from './workflow-start';
 
 /** Host-to-host (the merchant collected the payer's data) or host-to-client (the payer is sent to a payment form). */
 export type OrderFlow = 'h2h' | 'h2c';
@@ -227,7 +227,8 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
       order.successRedirectUrl,
       mode,
       req.merchant!.pipelineId,
-      JSON.stringify(order.requisites),
+      // The payer's email, phone and IP are personal data: the row keeps them sealed, only the workflow sees them.
+      JSON.stringify(sealRequisites(deps.keyring, order.requisites)),
     ],
   );
   const created = inserted.length > 0;

@@ -202,9 +202,14 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       ...(holder ? { cardHolder: holder } : {}),
     };
     const vault = new CardVault(deps.dataSource, deps.keyring);
-    // Submits of one order take turns, so the card the vault keeps (the first) is the one the workflow accepts.
+    // One submit of an order at a time, so the card the vault keeps (the first) is the one the workflow accepts. A
+    // submit that finds another in progress is refused at once (only one card can be charged), holding nothing.
     const answer = await deps.dataSource.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`payform-submit:${order.id}`]);
+      const [lock]: Array<{ got: boolean }> = await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got`,
+        [`payform-submit:${order.id}`],
+      );
+      if (!lock?.got) return 'refused' as const;
       await vault.storeForOrder(
         order.id,
         order.merchant_id,

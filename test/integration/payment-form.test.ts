@@ -1,3 +1,5 @@
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
+import { devKeyring } from '../../infra/security/keyring';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
@@ -161,6 +163,7 @@ test('an order of the previous release (no submit Update) gets the card by signa
     connection,
     taskQueue,
     workflowsPath: require.resolve('./previous-release-workflows'),
+    dataConverter: encryptedDataConverter(devKeyring()),
   });
   const run = worker.run();
   try {
