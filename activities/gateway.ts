@@ -19,6 +19,9 @@ import {
   type GatewayStatusQuery,
 } from '../gateways/connector';
 import { amountUpdatePolicyOf } from '../gateways/amount-updates';
+import type { Keyring } from '../infra/security/keyring';
+import { decryptSecretSettings } from '../infra/security/secrets-at-rest';
+import { CardVault } from '../vault/card-vault';
 
 /**
  * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
@@ -33,10 +36,12 @@ export class UnknownGatewayError extends Error {
   override readonly name = 'UnknownGatewayError';
 }
 
-async function loadGateway(dataSource: DataSource, gatewayId: string): Promise<GatewayEntity> {
+/** The gateway row, its credentials decrypted (secrets at rest) when a keyring is given. */
+async function loadGateway(dataSource: DataSource, gatewayId: string, keyring?: Keyring): Promise<GatewayEntity> {
   // Ids come from URLs too: anything that is not a uuid is simply unknown, not a database error.
   const gateway = isUuid(gatewayId) ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId }) : null;
   if (!gateway) throw new UnknownGatewayError(`gateway ${gatewayId}`);
+  if (keyring) gateway.settings = decryptSecretSettings(keyring, gateway.settings ?? {});
   return gateway;
 }
 
@@ -53,11 +58,16 @@ const CONFIG_READ_RETRY: ConfigReadRetry = { budgetMs: 20_000, firstDelayMs: 250
  * infrastructure fault is not a gateway outcome. When it still cannot be read, the activity fails with type
  * `GatewayConfigUnavailable` before anything was sent, so the workflow knows the gateway never saw the request.
  */
-async function loadGatewayConfig(dataSource: DataSource, gatewayId: string, retry: ConfigReadRetry) {
+async function loadGatewayConfig(
+  dataSource: DataSource,
+  gatewayId: string,
+  retry: ConfigReadRetry,
+  keyring: Keyring | undefined,
+) {
   const deadline = Date.now() + retry.budgetMs;
   for (let delay = retry.firstDelayMs; ; delay = Math.min(delay * 2, retry.maxDelayMs)) {
     try {
-      return await loadGateway(dataSource, gatewayId);
+      return await loadGateway(dataSource, gatewayId, keyring);
     } catch (err) {
       if (err instanceof UnknownGatewayError) throw err;
       if (Date.now() + delay > deadline) {
@@ -80,12 +90,13 @@ async function loadGatewayConfig(dataSource: DataSource, gatewayId: string, retr
  */
 async function withGateway<T>(
   dataSource: DataSource,
+  keyring: Keyring | undefined,
   gatewayId: string,
   retry: ConfigReadRetry,
   call: (ctx: GatewayCallContext, gateway: GatewayEntity) => Promise<T>,
 ): Promise<T> {
   try {
-    const gateway = await loadGatewayConfig(dataSource, gatewayId, retry);
+    const gateway = await loadGatewayConfig(dataSource, gatewayId, retry, keyring);
     return await call({ gateway, now: temporalNow() }, gateway);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
@@ -98,23 +109,35 @@ async function withGateway<T>(
   }
 }
 
-/** Gateway calls through the connector registry. */
+/**
+ * Gateway calls through the connector registry. With the keyring, gateway credentials are decrypted for the
+ * connector, and a create hands the connector the order's vaulted data (the full card, bankName, every requisite)
+ * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome.
+ */
 export function gatewayActivities(
   dataSource: DataSource,
   registry: GatewayRegistry,
-  configRead: ConfigReadRetry = CONFIG_READ_RETRY,
+  { keyring, configRead = CONFIG_READ_RETRY }: { keyring?: Keyring; configRead?: ConfigReadRetry } = {},
 ) {
+  const vault = keyring ? new CardVault(dataSource, keyring) : undefined;
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, gatewayId, configRead, (ctx, gateway) =>
-        registry.forGateway(gateway).create(request, ctx),
-      );
+      return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
+        const target = registry.forGateway(gateway);
+        const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
+        if (!vaulted) return target.create(request, ctx);
+        try {
+          return await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
+        } finally {
+          if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+        }
+      });
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, gatewayId, configRead, (ctx, gateway) =>
+      return withGateway(dataSource, keyring, gatewayId, configRead, (ctx, gateway) =>
         registry.forGateway(gateway).status(query, ctx),
       );
     },
@@ -124,15 +147,16 @@ export function gatewayActivities(
 /**
  * Verifies a callback a gateway POSTed to the engine (signature, then payload) and maps it to a history code. Not
  * an activity: the HTTP layer calls it, then signals the order's workflow. The clock is the wall clock here.
- * Throws UnknownGatewayError for a gateway id that does not exist.
+ * Throws UnknownGatewayError for a gateway id that does not exist. The keyring decrypts the gateway's credentials.
  */
 export async function verifyGatewayCallback(
   dataSource: DataSource,
   registry: GatewayRegistry,
   gatewayId: string,
   raw: RawGatewayCallback,
+  keyring?: Keyring,
 ): Promise<CallbackVerification> {
-  return (await verifyGatewayCallbackOf(dataSource, registry, gatewayId, raw)).verification;
+  return (await verifyGatewayCallbackOf(dataSource, registry, gatewayId, raw, keyring)).verification;
 }
 
 /**
@@ -145,8 +169,9 @@ export async function verifyGatewayCallbackOf(
   registry: GatewayRegistry,
   gatewayId: string,
   raw: RawGatewayCallback,
+  keyring?: Keyring,
 ): Promise<{ verification: CallbackVerification; amountUpdates: AmountUpdatePolicy | undefined }> {
-  const gateway = await loadGateway(dataSource, gatewayId);
+  const gateway = await loadGateway(dataSource, gatewayId, keyring);
   let connector;
   try {
     connector = registry.forGateway(gateway);

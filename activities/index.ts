@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
+import type { Keyring } from '../infra/security/keyring';
 import { gatewayActivities } from './gateway';
 import { merchantCallbackActivities } from './merchant-callbacks';
 import { operationsActivities } from './operations';
@@ -11,15 +12,20 @@ export interface ActivityDependencies {
   gateways: GatewayRegistry;
   /** Whether merchant callbacks may target loopback and private addresses (tests, local demo). */
   allowPrivateCallbackNetworks: boolean;
+  /** The master keys: the card vault, gateway credentials and merchant callback secrets are opened with them. */
+  keyring: Keyring;
 }
 
 /** Every activity the workflows call, bound to their dependencies. */
 export function createActivities(deps: ActivityDependencies) {
   return {
     ...orderHistoryActivities(deps.dataSource),
-    ...gatewayActivities(deps.dataSource, deps.gateways),
+    ...gatewayActivities(deps.dataSource, deps.gateways, { keyring: deps.keyring }),
     ...operationsActivities(deps.dataSource),
-    ...merchantCallbackActivities(deps.dataSource, { allowPrivateNetworks: deps.allowPrivateCallbackNetworks }),
+    ...merchantCallbackActivities(deps.dataSource, {
+      allowPrivateNetworks: deps.allowPrivateCallbackNetworks,
+      keyring: deps.keyring,
+    }),
   };
 }
 

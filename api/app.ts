@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
+import type { Keyring } from '../infra/security/keyring';
 import type { TemporalLinks } from './temporal-connections';
 import type { AuthFailureLimits } from './auth-failures';
 import { errorHandler, notFound } from './errors';
@@ -19,10 +20,12 @@ import { buildOpenApiDocument } from './openapi';
 import './openapi-extra-paths';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
+import { codecServerRouter, redactCodecToken } from './routes/codec-server';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
 import { historyCodesRouter } from './routes/history-codes';
 import { ordersRouter } from './routes/orders';
 import { paymentFormRouter } from './routes/payment-form';
+import { savedCardsRouter } from './routes/saved-cards';
 import { healthRouter } from './routes/health';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
@@ -38,6 +41,12 @@ export interface ApiDependencies {
   adminKey?: string | undefined;
   /** Limits of failed authentication (defaults: DEFAULT_AUTH_FAILURE_LIMITS). */
   authFailureLimits?: AuthFailureLimits | undefined;
+  /** The master keys: the card vault, and the codec server's Temporal payloads. */
+  keyring: Keyring;
+  /** Browser origins (the Temporal Web UI) allowed to call the codec server. */
+  codecCorsOrigins?: string[] | undefined;
+  /** The credential in the path of the header-less codec endpoint (/codec/t/<token>); unset, it does not exist. */
+  codecUrlToken?: string | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */
@@ -77,7 +86,7 @@ export function createApp(deps: ApiDependencies): Express {
         req: (req: { id: string; method: string; url: string }) => ({
           id: req.id,
           method: req.method,
-          path: req.url.split('?')[0],
+          path: redactCodecToken(req.url.split('?')[0]!),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
@@ -86,6 +95,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(checkPath);
   // Gateways sign their raw bodies: their callbacks are read before the JSON parser touches them.
   app.use(gatewayCallbacksRouter(deps));
+  // Payload batches of the Temporal UI can be larger than the JSON limit of the rest of the API.
+  app.use(codecServerRouter(deps));
   app.use(requireJsonBody);
   app.use(express.json({ limit: '100kb' }));
   app.use(refuseControlCharacters);
@@ -100,6 +111,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(balanceRouter(deps));
   app.use(ordersRouter(deps));
   app.use(paymentFormRouter(deps));
+  app.use(savedCardsRouter(deps));
   app.use(historyCodesRouter());
   app.use(adminRouter(deps));
 

@@ -2,6 +2,7 @@
 import { ApiEnv, loadConfigOrExit } from '../config/env';
 import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
+import { Keyring } from '../infra/security/keyring';
 import { createApp } from './app';
 import { startOrderReconciler } from './orders/reconciler';
 import { connectTemporal } from './temporal-connections';
@@ -10,7 +11,8 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(ApiEnv);
   const logger = createLogger('api', config.LOG_LEVEL);
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-api' }).initialize();
-  const temporal = connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+  const keyring = Keyring.parse(config.MASTER_KEYS);
+  const temporal = connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, keyring);
   const server = createApp({
     dataSource,
     temporal,
@@ -18,9 +20,12 @@ async function main(): Promise<void> {
     taskQueue: config.TASK_QUEUE,
     secretsKey: config.SECRETS_KEY,
     adminKey: config.ADMIN_KEY,
+    keyring,
+    codecCorsOrigins: config.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim()),
+    codecUrlToken: config.CODEC_URL_TOKEN,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
   // Orders whose workflow never started (an API died between the insert and the start) are started from here.
-  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger });
+  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger, keyring });
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,4 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
+import type { Keyring } from '../infra/security/keyring';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 
 /** The API's links to Temporal: a client for real work, and a separate channel for health probes. */
 export interface TemporalLinks {
@@ -21,9 +23,9 @@ export const RECONNECT_CHANNEL_ARGS = {
 
 /**
  * Lazy connections: the API starts (and /health reports 503) while Temporal is unreachable, and connects once it
- * is back.
+ * is back. The client encrypts every payload under the keyring (infra/temporal/payload-codec.ts).
  */
-export function connectTemporal(address: string, namespace: string): TemporalLinks {
+export function connectTemporal(address: string, namespace: string, keyring: Keyring): TemporalLinks {
   const connection = Connection.lazy({ address, channelArgs: RECONNECT_CHANNEL_ARGS });
   const probe = Connection.lazy({
     address,
@@ -32,7 +34,7 @@ export function connectTemporal(address: string, namespace: string): TemporalLin
     channelArgs: RECONNECT_CHANNEL_ARGS,
   });
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({ connection, namespace, dataConverter: encryptedDataConverter(keyring) }),
     probe,
     async close() {
       await Promise.allSettled([connection.close(), probe.close()]);

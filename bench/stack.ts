@@ -5,6 +5,7 @@
  * engine's workers and the ceiling's worker. Everything lives in a temporary folder and on free loopback ports, so
  * a bench never touches `npm start`'s data or another run's servers; `stop` ends exactly what was started.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,7 +21,9 @@ import { PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
 import { assembleOrCleanUp, cleanUp, type StopSteps } from '../infra/process/cleanup';
 import { generateApiKey, randomSecret } from '../infra/security/api-keys';
+import { Keyring } from '../infra/security/keyring';
 import { startTemporalDevServer, type RunningDevServer } from '../infra/temporal/dev-server';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 import { startCallbackSink } from '../simulation/callback-sink';
 import { WORKFLOWS_PATH } from '../workers/create-worker';
 import { type BenchChild, spawnBenchChild } from './children';
@@ -168,7 +171,13 @@ async function assemble(opts: StackOptions, stops: StopSteps, stopAll: () => Pro
 
   const connection = await Connection.connect({ address: dev.address });
   stops.push(() => connection.close());
-  const client = new Client({ connection, namespace: 'default' });
+  // A keyring of this run: the engine's processes, the ceiling worker and this client encrypt payloads under it.
+  const masterKeys = `bench:${randomBytes(32).toString('base64')}`;
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: encryptedDataConverter(Keyring.parse(masterKeys)),
+  });
 
   const secretsKey = randomSecret(32);
   const baseEnv = {
@@ -178,6 +187,7 @@ async function assemble(opts: StackOptions, stops: StopSteps, stopAll: () => Pro
     TEMPORAL_NAMESPACE: 'default',
     LOG_LEVEL: opts.logLevel,
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: 'true',
+    MASTER_KEYS: masterKeys,
   };
   const children: BenchChild[] = [];
   // Children stop before the servers they use: they were pushed last, so they run first.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { Keyring } from '../infra/security/keyring';
 
 /**
  * Every process parses its configuration once, at boot, from these schemas; a missing or bad value stops it
@@ -15,6 +16,17 @@ const postgresUrl = z
   .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// connection URL, e.g. postgres://user:pass@host:5432/db');
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 const secret = (what: string) => z.string().min(16, `${what} must be at least 16 characters`);
+/**
+ * The master keys (`id:base64key[,id:base64key…]`, 32-byte keys, the first encrypts, all decrypt): the card
+ * vault's data keys, secrets at rest and Temporal payloads are encrypted under them. See docs/card-vault.md.
+ */
+const masterKeys = z.string().superRefine((value, ctx) => {
+  try {
+    Keyring.parse(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: `must be id:base64key[,id:base64key…]: ${(err as Error).message}` });
+  }
+});
 
 /** Where to find Temporal, shared by every process that talks to it. */
 export const TemporalEnv = z.object({
@@ -35,6 +47,14 @@ export const ApiEnv = TemporalEnv.extend({
   ADMIN_KEY: secret('ADMIN_KEY').optional(),
   /** Key of the keyed hash (HMAC-SHA256) of card numbers; changing it makes card black-list entries unmatchable. */
   SECRETS_KEY: z.string().min(32, 'SECRETS_KEY must be at least 32 characters'),
+  MASTER_KEYS: masterKeys,
+  /**
+   * Origins allowed to call the codec server (/codec/encode, /codec/decode) from a browser: the Temporal Web UI's,
+   * comma-separated, e.g. http://localhost:8233. Unset: no cross-origin access.
+   */
+  CODEC_CORS_ORIGINS: z.string().min(1).optional(),
+  /** Credential in the path of the header-less codec endpoint /codec/t/<token> (a Temporal UI without login). */
+  CODEC_URL_TOKEN: secret('CODEC_URL_TOKEN').optional(),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 
@@ -54,11 +74,18 @@ export const WorkerEnv = TemporalEnv.extend({
    * and every worker of a deployment runs the same code. Unset: the worker bundles workflows/ itself.
    */
   WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  MASTER_KEYS: masterKeys,
 });
 export type WorkerConfig = z.infer<typeof WorkerEnv>;
 
 /** `npm run migrate` */
 export const MigrateEnv = z.object({ DATABASE_URL: postgresUrl });
+
+/** `npm run record-histories`: the keys of the payloads it reads (unset: the development keyring). */
+export const RecordHistoriesEnv = z.object({ MASTER_KEYS: masterKeys.optional() });
+
+/** `npm run rewrap-keys`: brings everything encrypted at rest under the first of MASTER_KEYS. */
+export const RewrapEnv = z.object({ DATABASE_URL: postgresUrl, MASTER_KEYS: masterKeys });
 
 /** `npm start`: what it starts itself unless told where the real thing is. */
 export const StartEnv = z.object({
@@ -76,6 +103,8 @@ export const StartEnv = z.object({
   DEMO_PAYOUT_KEY: secret('DEMO_PAYOUT_KEY').optional(),
   ADMIN_KEY: secret('ADMIN_KEY').optional(),
   SECRETS_KEY: z.string().min(32, 'SECRETS_KEY must be at least 32 characters').optional(),
+  /** Unset: the development keyring (DEV_MASTER_KEYS), for a local demo only. */
+  MASTER_KEYS: masterKeys.optional(),
 });
 export type StartConfig = z.infer<typeof StartEnv>;
 

@@ -14,6 +14,8 @@ const LocalCredentials = z.object({
   payoutKey: z.string().min(16),
   adminKey: z.string().min(16),
   secretsKey: z.string().min(32),
+  /** The credential in the path of the codec endpoint the dev server's Web UI decodes payloads with. */
+  codecToken: z.string().min(16),
 });
 export type LocalCredentials = z.infer<typeof LocalCredentials>;
 
@@ -35,6 +37,7 @@ export async function loadLocalCredentials(
     payoutKey: fixed.DEMO_PAYOUT_KEY ?? stored.payoutKey ?? generateApiKey('payout', 'sandbox'),
     adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
     secretsKey: fixed.SECRETS_KEY ?? stored.secretsKey ?? randomSecret(32),
+    codecToken: stored.codecToken ?? randomSecret(32),
   };
   // Nobody else may list it when we create it, but the `postgres` user may pass through to its cluster (as root);
   // the files in it are private (credentials 0600, temporal.db 0600, the cluster 0700).

@@ -7,6 +7,26 @@ import type { HistoryCode } from './history-codes';
 import type { Direction } from './order';
 import type { OrderRequisites, PaymentMethod } from './requisites';
 
+/** A payment card as a connector gets it from the card vault, right before the call; never in a workflow. */
+export interface PaymentCard {
+  /** The full number, digits only. */
+  number: string;
+  /** MM/YY. */
+  expiry?: string;
+  holder?: string;
+  /** Only on an order's first authorization attempt (destroyed after it); see docs/card-vault.md. */
+  cvc?: string;
+}
+
+/**
+ * What a connector may send its PSP. Workflows pass {@link OrderRequisites} (no card number); the gateway activity
+ * adds the order's vaulted data (the card, bankName, and every requisite the order carried) just before the call.
+ */
+export interface GatewayRequisites extends OrderRequisites {
+  card?: PaymentCard;
+  bankName?: string;
+}
+
 /** What the engine asks a gateway to do. The idempotency key is stable across retries of the same attempt. */
 export interface GatewayPaymentRequest {
   idempotencyKey: string;
@@ -14,7 +34,7 @@ export interface GatewayPaymentRequest {
   direction: Direction;
   amountMinor: number;
   currency: string;
-  requisites: OrderRequisites;
+  requisites: GatewayRequisites;
 }
 
 /** The answer to a create. */

@@ -18,6 +18,7 @@ import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { HARDENING_MIGRATIONS } from './registry/hardening';
 import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
+import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 
 /** Every entity, for the DataSource and for tests. */
@@ -48,6 +49,7 @@ export const MIGRATIONS = [
   OrderWorkflowRequisites1764100000000,
   OrderTruthModel1764200000010,
   OrderReviewIndex1764200000020,
+  ...VAULT_MIGRATIONS,
   ...HARDENING_MIGRATIONS,
 ];
 

@@ -22,6 +22,7 @@ import { CACHE_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
 import { cleanUp } from '../infra/process/cleanup';
 import { generateApiKey, randomSecret } from '../infra/security/api-keys';
+import { devKeyring } from '../infra/security/keyring';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
       admin: randomSecret(32),
     };
     await seedDemoMerchant(ds, { depositKey: keys.deposit, payoutKey: keys.payout });
-    const links = connectTemporal(temporal.address, 'default');
+    const keyring = devKeyring();
+    const links = connectTemporal(temporal.address, 'default', keyring);
     stops.unshift(() => links.close());
     const server = createApp({
       dataSource: ds,
@@ -100,6 +102,7 @@ async function main(): Promise<void> {
       taskQueue: 'fuzz-no-worker',
       secretsKey: randomSecret(32),
       adminKey: keys.admin,
+      keyring,
       // Schemathesis sends wrong keys on purpose; the limits have tests of their own.
       authFailureLimits: { windowMs: 60_000, perClient: 1_000_000, perKeyPrefix: 1_000_000 },
     }).listen(0, '127.0.0.1');

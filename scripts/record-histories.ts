@@ -16,7 +16,10 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit, RecordHistoriesEnv } from '../config/env';
 import { PROJECT_ROOT } from '../infra/paths';
+import { DEV_MASTER_KEYS, Keyring } from '../infra/security/keyring';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 import { HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
 import { formatReport } from '../simulation/report';
 import { loadScenario, ScenarioError } from '../simulation/scenario';
@@ -103,7 +106,13 @@ async function recordFromServer(opts: {
 }): Promise<number> {
   const connection = await Connection.connect({ address: opts.address });
   try {
-    const client = new Client({ connection, namespace: opts.namespace });
+    // Histories are written as stored (payloads encrypted); the replay suite decodes them with the codec.
+    const keyring = Keyring.parse(loadConfigOrExit(RecordHistoriesEnv).MASTER_KEYS ?? DEV_MASTER_KEYS);
+    const client = new Client({
+      connection,
+      namespace: opts.namespace,
+      dataConverter: encryptedDataConverter(keyring),
+    });
     const ids = [...opts.ids];
     if (opts.query !== undefined) {
       for await (const execution of client.workflow.list({ query: opts.query })) {

@@ -15,9 +15,13 @@ import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { EmbeddedPostgres } from '../infra/postgres/embedded-postgres';
 import { spawnNodeService } from '../infra/process/managed-child';
 import { Supervised, type Running } from '../infra/process/supervisor';
+import { DEV_MASTER_KEYS, Keyring } from '../infra/security/keyring';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
+import { rewrapEverything } from '../vault/rewrap';
 
 const config = loadConfigOrExit(StartEnv);
+// Unset: the development keyring, whose key is public (infra/security/keyring.ts). A local demo only.
+const masterKeys = config.MASTER_KEYS ?? DEV_MASTER_KEYS;
 const dataDir = path.resolve(config.DATA_DIR ?? DEFAULT_DATA_DIR);
 const say = (line: string) => console.log(`[start] ${line}`);
 
@@ -121,6 +125,8 @@ async function main(): Promise<void> {
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi: string | undefined;
+  // The Web UI has no login here: the codec endpoint's credential is a token in its path (api/routes/codec-server.ts).
+  const codecEndpoint = `http://localhost:${config.PORT}/codec/t/${credentials.codecToken}`;
   if (!temporalAddress) {
     let dev: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
     await supervise('Temporal dev server', async () => {
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
         uiPort: config.TEMPORAL_UI_PORT,
         dbFilename: path.join(dataDir, 'temporal.db'),
         namespace: config.TEMPORAL_NAMESPACE,
+        uiCodecEndpoint: codecEndpoint,
         ownProcessGroup: true,
       });
       return dev;
@@ -147,6 +154,9 @@ async function main(): Promise<void> {
     const applied = await runMigrations(dataSource);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await seedDemoMerchant(dataSource, credentials);
+    // Secrets a data folder from before secrets at rest holds in clear, or under an older key, are encrypted now.
+    const { rewrapped, secrets } = await rewrapEverything(dataSource, Keyring.parse(masterKeys));
+    if (rewrapped + secrets > 0) say(`re-encrypted under master key ${Keyring.parse(masterKeys).activeId}`);
   } finally {
     await dataSource.destroy();
   }
@@ -161,6 +171,12 @@ async function main(): Promise<void> {
     LOG_LEVEL: config.LOG_LEVEL,
     ADMIN_KEY: credentials.adminKey,
     SECRETS_KEY: credentials.secretsKey,
+    MASTER_KEYS: masterKeys,
+    CODEC_URL_TOKEN: credentials.codecToken,
+    CODEC_CORS_ORIGINS: [
+      `http://localhost:${config.TEMPORAL_UI_PORT}`,
+      `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,
+    ].join(','),
     // The local demo's merchant endpoints live on localhost.
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: process.env.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };
@@ -187,6 +203,8 @@ async function main(): Promise<void> {
       `  OpenAPI         ${apiUrl}/openapi.json`,
       `  Health          ${apiUrl}/health`,
       `  Temporal UI     ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,
+      `  Codec endpoint  ${codecEndpoint}   (the UI decodes payloads with it; docs/temporal-web-ui.md)`,
+      ...(config.MASTER_KEYS ? [] : ['  Master keys     development keyring (public key: a local demo only)']),
       `  Demo merchant   ${DEMO_MERCHANT_ID}`,
       `  Deposit key     ${credentials.depositKey}   (sandbox)`,
       `  Payout key      ${credentials.payoutKey}   (sandbox)`,

@@ -12,6 +12,8 @@ import { bundleWorkflowCode, Worker, type WorkerOptions } from '@temporalio/work
 import type { DataSource } from 'typeorm';
 import { createActivities } from '../activities';
 import { orderWorkflowId } from '../domain/order';
+import { devKeyring } from '../infra/security/keyring';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 import { GatewayRegistry } from '../gateways/connector';
 import { HttpSimConnector } from '../gateways/http/http-connector';
@@ -144,8 +146,9 @@ async function simulate(
     namespace,
     taskQueue,
     identity: 'paystar-simulation',
+    dataConverter: encryptedDataConverter(devKeyring()),
     activities: {
-      ...createActivities({ dataSource: ds, gateways, allowPrivateCallbackNetworks: true }),
+      ...createActivities({ dataSource: ds, gateways, allowPrivateCallbackNetworks: true, keyring: devKeyring() }),
       ...simulationActivities({ dataSource: ds, gateways, client: env.client }),
     },
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: SIMULATION_WORKFLOWS_PATH }),
@@ -239,7 +242,11 @@ async function runOrders(
 
   // One unlock for all results: the test client's own result() locks and unlocks per call, which concurrent
   // waits would interleave. A plain client waits without touching the lock.
-  const plain = new WorkflowClient({ connection: env.connection, namespace: ctx.namespace });
+  const plain = new WorkflowClient({
+    connection: env.connection,
+    namespace: ctx.namespace,
+    dataConverter: encryptedDataConverter(devKeyring()),
+  });
   const testService = env.connection.testService!;
   const wallTimeoutMs = ctx.wallTimeoutMs ?? DEFAULT_WALL_TIMEOUT_MS;
   await testService.unlockTimeSkipping({});

@@ -9,6 +9,8 @@ import type { Scenario } from './scenario';
 /** What a command-line session of simulations shares: one throwaway PostgreSQL, one workflow bundle. */
 export interface SimulationSession {
   dataSource: DataSource;
+  /** The simulation's workflows, bundled once (the engine's own and the simulated world's). */
+  workflowBundle: { code: string };
   run(
     scenario: Scenario,
     opts?: Omit<SimulationOptions, 'dataSource' | 'workflowBundle' | 'onServer'>,
@@ -47,6 +49,7 @@ export async function withSimulationSession<T>(body: (session: SimulationSession
     console.log(`database and workflow bundle ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return await body({
       dataSource,
+      workflowBundle,
       run: (scenario, opts = {}) =>
         runSimulation(scenario, { ...opts, dataSource, workflowBundle, onServer: (stop) => (server = stop) }),
     });

@@ -3,6 +3,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit, WorkerEnv } from '../config/env';
 import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
+import { Keyring } from '../infra/security/keyring';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TASK_QUEUE,
       dataSource,
+      keyring: Keyring.parse(config.MASTER_KEYS),
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
       allowPrivateCallbackNetworks: config.MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS,
       ...(config.WORKFLOW_BUNDLE ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } } : {}),

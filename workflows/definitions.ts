@@ -91,8 +91,10 @@ export interface GatewayAttempt {
   exists?: 'no' | 'maybe' | 'yes';
   /** How the payment ended at this gateway, once it did. */
   outcome?: 'success' | 'failed';
-  /** Status checks that repeated the previous answer, counted instead of appended. */
+  /** Status checks that repeated the previous answer, counted instead of appended (in all). */
   repeatedChecks?: number;
+  /** ...since the last answer that was appended; the next appended entry carries it as `previousAnswerRepeated`. */
+  unchangedChecks?: number;
 }
 
 /** Why an order is open for operators: its outcome is unknown past the deadline, or a gateway contradicted it. */

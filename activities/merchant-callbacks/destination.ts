@@ -72,24 +72,40 @@ export function isPrivateAddress(address: string): boolean {
   return PRIVATE.check(address, family === 4 ? 'ipv4' : 'ipv6');
 }
 
+/** Every address a host name resolves to (the system resolver, as fetch would use it). */
+export type ResolveHost = (host: string) => Promise<string[]>;
+
+export const systemResolver: ResolveHost = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/** Where an attempt may connect: the addresses the URL's host resolved to, checked, for this attempt only. */
+export type Destination = { ok: true; addresses: string[] } | ({ ok: false } & TransportFailure);
+
 /**
- * The SSRF guard used when private networks are not allowed: refuses a host that is, or resolves to, a private
- * address. Known gap (the follow-up in docs/merchant-callbacks.md): fetch resolves the name again, so a DNS answer
- * that changes between the two lookups (rebinding) slips through; closing it means pinning the checked address in
- * the HTTP client's own lookup.
+ * Resolves the callback host **once**; the request connects only to those addresses (the transport pins them: no
+ * second lookup, so a DNS answer that changes after the check, a rebinding, is never used). With the SSRF guard
+ * on (`allowPrivate` false), a host any of whose addresses is private is refused: no request is made.
  */
-export async function refusePrivateDestination(url: URL): Promise<TransportFailure | null> {
+export async function resolveDestination(
+  url: URL,
+  allowPrivate: boolean,
+  resolve: ResolveHost = systemResolver,
+): Promise<Destination> {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   let addresses: string[];
   if (isIP(host)) {
     addresses = [host];
   } else {
     try {
-      addresses = (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+      addresses = await resolve(host);
     } catch (err) {
-      return { reason: 'connection', error: describeError(err) };
+      return { ok: false, reason: 'connection', error: describeError(err) };
     }
   }
-  const refused = addresses.find(isPrivateAddress);
-  return refused ? { reason: 'response', error: `callback host resolves to a private address (${refused})` } : null;
+  if (addresses.length === 0) return { ok: false, reason: 'connection', error: `${host} has no address` };
+  const refused = allowPrivate ? undefined : addresses.find(isPrivateAddress);
+  if (refused) {
+    return { ok: false, reason: 'response', error: `callback host resolves to a private address (${refused})` };
+  }
+  return { ok: true, addresses };
 }

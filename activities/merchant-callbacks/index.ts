@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import type { Keyring } from '../../infra/security/keyring';
 import type { MerchantCallbackRequest, MerchantCallbackResult } from '../../domain/merchant-callback-contract';
 import {
   MERCHANT_CALLBACK_SIGNATURE_HEADER,
@@ -7,7 +8,7 @@ import {
 } from '../../infra/security/merchant-callback-signature';
 import { judgeAttempt } from './classify';
 import { recordDelivery } from './delivery-log';
-import { parseCallbackUrl, refusePrivateDestination, urlForLog } from './destination';
+import { parseCallbackUrl, resolveDestination, type ResolveHost, urlForLog } from './destination';
 import { serializePayload, validateRequest } from './request';
 import { loadCallbackSecret } from './secret';
 import { postOnce, type TransportOutcome } from './transport';
@@ -26,6 +27,10 @@ export interface MerchantCallbackOptions {
   userAgent?: string;
   /** Wall clock in ms, for the signature timestamp and the delivery log (the merchant's clock is a real one). */
   now?: () => number;
+  /** How host names are resolved (the system resolver; tests answer for names of their own). */
+  resolveHost?: ResolveHost;
+  /** Opens merchants' callback secrets (stored encrypted); without it, only secrets stored in clear can be used. */
+  keyring?: Keyring;
 }
 
 /** Default User-Agent of merchant callbacks. */
@@ -48,10 +53,11 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
      */
     async deliverMerchantCallback(req: MerchantCallbackRequest): Promise<MerchantCallbackResult> {
       const status = validateRequest(req);
-      const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId);
+      const { secret, generated } = await loadCallbackSecret(dataSource, req.merchantId, req.orderId, options.keyring);
       const context = activityContext();
       if (generated) {
-        context?.log.warn('merchant had no callback secret; one was generated', { merchantId: req.merchantId });
+        // The normal start of a merchant's first callback since secrets are created (encrypted) here.
+        context?.log.info('merchant callback secret created', { merchantId: req.merchantId });
       }
 
       const body = serializePayload(req.payload);
@@ -93,10 +99,9 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
   ): Promise<TransportOutcome> {
     const parsed = parseCallbackUrl(rawUrl);
     if (!parsed.ok) return { ok: false, reason: 'response', error: parsed.error };
-    if (!allowPrivateNetworks) {
-      const refused = await refusePrivateDestination(parsed.url);
-      if (refused) return { ok: false, ...refused };
-    }
+    // Resolved once, checked, and that address is the one connected to: no DNS rebinding between check and use.
+    const destination = await resolveDestination(parsed.url, allowPrivateNetworks, options.resolveHost);
+    if (!destination.ok) return destination;
     const timestamp = Math.floor(now() / 1000);
     const headers = {
       'Content-Type': 'application/json',
@@ -105,7 +110,7 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
       'Idempotency-Key': eventId,
       'User-Agent': userAgent,
     };
-    return postOnce(parsed.url, body, headers, { timeoutMs, cancellation });
+    return postOnce(parsed.url, body, headers, { timeoutMs, cancellation, addresses: destination.addresses });
   }
 }
 

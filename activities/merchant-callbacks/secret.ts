@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
+import type { Keyring } from '../../infra/security/keyring';
+import { CALLBACK_SECRET_CONTEXT, decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
 
 /** The merchant's callback secret, and whether this call had to create it. */
 export interface CallbackSecret {
@@ -12,9 +14,16 @@ export interface CallbackSecret {
  * Reads the merchant's callback secret, checking on the way that the order is the merchant's. A merchant without
  * a secret (the column defaults to one, so only a secret cleared by hand) gets one here rather than an unsigned or
  * refused callback: COALESCE in one UPDATE means concurrent attempts agree on a single secret. An unknown merchant
- * or order is a bug in the caller that no retry fixes, hence non-retryable.
+ * or order is a bug in the caller that no retry fixes, hence non-retryable. With a keyring the secret is stored
+ * encrypted (secrets at rest) and decrypted here; one still in clear (from before encryption) is used as it is.
  */
-export async function loadCallbackSecret(ds: DataSource, merchantId: string, orderId: string): Promise<CallbackSecret> {
+export async function loadCallbackSecret(
+  ds: DataSource,
+  merchantId: string,
+  orderId: string,
+  keyring?: Keyring,
+): Promise<CallbackSecret> {
+  const opened = (stored: string) => (keyring ? decryptSecret(keyring, stored, CALLBACK_SECRET_CONTEXT) : stored);
   const rows: Array<{ callback_secret: string | null; order_found: boolean }> = await ds.query(
     `SELECT m.callback_secret, (o.id IS NOT NULL) AS order_found
        FROM merchants m LEFT JOIN orders o ON o.id = $2 AND o.merchant_id = m.id
@@ -32,16 +41,17 @@ export async function loadCallbackSecret(ds: DataSource, merchantId: string, ord
       nonRetryable: true,
     });
   }
-  if (row.callback_secret) return { secret: row.callback_secret, generated: false };
+  if (row.callback_secret) return { secret: opened(row.callback_secret), generated: false };
 
+  const fresh = randomBytes(32).toString('hex');
   // Wrapped in a SELECT so the driver returns plain rows (a bare UPDATE comes back as [rows, count]).
   const updated: Array<{ callback_secret: string }> = await ds.query(
     `WITH u AS (
        UPDATE merchants SET callback_secret = COALESCE(callback_secret, $2) WHERE id = $1 RETURNING callback_secret
      ) SELECT callback_secret FROM u`,
-    [merchantId, randomBytes(32).toString('hex')],
+    [merchantId, keyring ? encryptSecret(keyring, fresh, CALLBACK_SECRET_CONTEXT) : fresh],
   );
-  const secret = updated[0]?.callback_secret;
-  if (!secret) throw new Error(`merchant ${merchantId} vanished while its callback secret was being created`);
-  return { secret, generated: true };
+  const stored = updated[0]?.callback_secret;
+  if (!stored) throw new Error(`merchant ${merchantId} vanished while its callback secret was being created`);
+  return { secret: opened(stored), generated: true };
 }

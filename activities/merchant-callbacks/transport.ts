@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+import { Agent, fetch, type Response } from 'undici';
 import { classifyTransportError, type TransportFailure } from './classify';
 
 /** What one POST came to: an HTTP status, or a failure before any response. */
@@ -8,6 +10,25 @@ export interface PostOptions {
   timeoutMs: number;
   /** Aborts the request without an outcome (the activity was cancelled); the abort reason is thrown. */
   cancellation?: AbortSignal;
+  /**
+   * The addresses to connect to, already resolved and checked (resolveDestination): the URL's host name is not
+   * looked up again. The Host header and the TLS server name (SNI, certificate check) stay the URL's host.
+   */
+  addresses: string[];
+}
+
+/** A connection pool whose connections go only to `addresses`, whatever host name it is asked for. */
+function pinnedAgent(addresses: string[]): Agent {
+  const answers = addresses.map((address) => ({ address, family: isIP(address) }));
+  return new Agent({
+    connect: {
+      // net.connect asks with `all: true` when it races address families (trying each in turn), else for one.
+      lookup: (_host, options, callback) => {
+        if ((options as { all?: boolean }).all) callback(null, answers);
+        else callback(null, answers[0]!.address, answers[0]!.family);
+      },
+    },
+  });
 }
 
 /** How much of a response body is read: enough to let the connection be reused, never stored. */
@@ -21,22 +42,28 @@ export async function postOnce(
   url: URL,
   body: string,
   headers: Record<string, string>,
-  { timeoutMs, cancellation }: PostOptions,
+  { timeoutMs, cancellation, addresses }: PostOptions,
 ): Promise<TransportOutcome> {
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = cancellation ? AbortSignal.any([timeout, cancellation]) : timeout;
-  let res: Response;
+  const dispatcher = pinnedAgent(addresses);
   try {
-    res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal });
-  } catch (err) {
-    if (cancellation?.aborted) throw cancellation.reason ?? err;
-    if (timeout.aborted) return { ok: false, reason: 'timeout', error: `no response within ${timeoutMs} ms` };
-    return { ok: false, ...classifyTransportError(err) };
+    let res: Response;
+    try {
+      res = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal, dispatcher });
+    } catch (err) {
+      if (cancellation?.aborted) throw cancellation.reason ?? err;
+      if (timeout.aborted) return { ok: false, reason: 'timeout', error: `no response within ${timeoutMs} ms` };
+      return { ok: false, ...classifyTransportError(err) };
+    }
+    // The status is the merchant's answer; a body that stalls or breaks afterwards does not change it.
+    await discardBody(res);
+    if (cancellation?.aborted) throw cancellation.reason;
+    return { ok: true, httpStatus: res.status };
+  } finally {
+    // One pool per attempt: nothing pinned outlives the check it was made for.
+    void dispatcher.destroy().catch(() => undefined);
   }
-  // The status is the merchant's answer; a body that stalls or breaks afterwards does not change it.
-  await discardBody(res);
-  if (cancellation?.aborted) throw cancellation.reason;
-  return { ok: true, httpStatus: res.status };
 }
 
 async function discardBody(res: Response): Promise<void> {

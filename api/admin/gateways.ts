@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { GatewayMisconfiguredError } from '../../gateways/connector';
 import { createGatewayRegistry } from '../../gateways';
+import { encryptSecretSettings } from '../../infra/security/secrets-at-rest';
 import type { ApiDependencies } from '../app';
 import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
@@ -10,8 +11,8 @@ import { audited } from './audit';
 import { IdParams, KeyMode, Uuid } from './common-schemas';
 
 /**
- * Gateway accounts: which connector talks to them, with which settings, sandbox or live, enabled or not. Only
- * settings known to be public are answered (and written to the audit log) in clear; every other one, whatever its
+ * Gateway accounts: which connector talks to them, with which settings, sandbox or live, enabled or not. Credentials are
+ * stored encrypted (secrets at rest). Only settings known to be public are answered (and written to the audit log) in clear; every other one, whatever its
  * name and however deeply nested, shows as "***", and a base URL loses any user, password and query.
  */
 
@@ -142,7 +143,14 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
         const [row]: Array<{ id: string }> = await tx.query(
           `INSERT INTO gateways (code, name, connector, mode, enabled, settings)
            VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [body.code, body.name, body.connector, body.mode, body.enabled, JSON.stringify(body.settings)],
+          [
+            body.code,
+            body.name,
+            body.connector,
+            body.mode,
+            body.enabled,
+            JSON.stringify(encryptSecretSettings(deps.keyring, body.settings)),
+          ],
         );
         const after = view(await findGatewayRow(tx, row!.id));
         return {
@@ -196,12 +204,13 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
           if (v === null) delete settings[k];
           else settings[k] = v;
         }
+        // Credentials already stored stay encrypted; the connector's check needs only their presence.
         if (body.settings) checkConnector(current.connector, settings, current.mode);
         await tx.query(`UPDATE gateways SET name = $2, enabled = $3, settings = $4 WHERE id = $1`, [
           params.id,
           body.name ?? current.name,
           body.enabled ?? current.enabled,
-          JSON.stringify(settings),
+          JSON.stringify(encryptSecretSettings(deps.keyring, settings)),
         ]);
         const after = view(await findGatewayRow(tx, params.id));
         const changedSettings = Object.keys(body.settings ?? {});

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
 import {
+  normalizeCardNumber,
   normalizeEmail,
   normalizeIp,
   normalizePayeerIdentifier,
@@ -12,10 +13,11 @@ import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
 import { toMinorUnits } from '../../domain/money';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
 import { mostSpecificCommissionSql } from '../../activities/operations/commission';
+import { CardVault, type VaultedData } from '../../vault/card-vault';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { createOrderSchema, type CreateOrderBody } from './schemas';
-import { ORDER_INPUT_COLUMNS, type OrderInputRow, startOrderWorkflow } from './workflow-start';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow, sealRequisites, startOrderWorkflow } from './workflow-start';
 
 /** Host-to-host (the merchant collected the payer's data) or host-to-client (the payer is sent to a payment form). */
 export type OrderFlow = 'h2h' | 'h2c';
@@ -33,10 +35,17 @@ export interface NormalizedOrder {
   bankName: string | null;
   cardToken: string | null;
   cardStorageToken: string | null;
+  /** Save the card for later deposits of the merchant (`saveCard: "true"`, a deposit with a card number). */
+  saveCard: boolean;
   callbackUrl: string | null;
   processingRedirectUrl: string | null;
   failedRedirectUrl: string | null;
   successRedirectUrl: string | null;
+  /**
+   * What goes to the card vault, not into the order row or the workflow: the card (number, expiry, holder), its
+   * CVC, and the requisites the gateway needs. Left out of the request hash (a CVC is too short to hash safely).
+   */
+  vault: { data: VaultedData; cvc?: string } | null;
 }
 
 /** The answer to a create, and whether the order was created by this request. */
@@ -45,6 +54,8 @@ export interface CreatedOrder {
   orderStatus: OrderStatus;
   flow: OrderFlow;
   created: boolean;
+  /** The saved card's token, when the request asked to save the card. */
+  cardStorageToken?: string;
 }
 
 /** Validates and normalises a create body; the card number is consumed here and never leaves this function. */
@@ -70,6 +81,19 @@ export function normalizeOrderRequest(
   const cardToken = get('cardToken');
   const cardStorageToken = get('cardStorageToken');
   const bankName = get('bankName');
+  const vault = vaultedDataOf(requisites, {
+    cardNumber,
+    bankName,
+    cardHolder: get('cardHolder'),
+    cardExpiry: get('cardExpiry'),
+  });
+  const cvc = get('cardCvc');
+  const saveCard = get('saveCard') === 'true';
+  if (saveCard && !(cardNumber && direction === 'deposit')) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'saveCard needs a card number on a deposit', [
+      { field: 'additionalFields.saveCard', message: 'saveCard "true" needs cardNumber, on a deposit' },
+    ]);
+  }
 
   let method: PaymentMethod;
   let flow: OrderFlow = 'h2h';
@@ -101,15 +125,35 @@ export function normalizeOrderRequest(
     bankName,
     cardToken,
     cardStorageToken,
+    saveCard,
     callbackUrl: parsed.callbackUrl ?? null,
     processingRedirectUrl: parsed.processingRedirectUrl ?? null,
     failedRedirectUrl: parsed.failedRedirectUrl ?? null,
     successRedirectUrl: parsed.successRedirectUrl ?? null,
+    vault: vault ? { data: vault, ...(cvc && (cardNumber || cardStorageToken) ? { cvc } : {}) } : null,
   };
 }
 
+/** The order's data for its gateway, as the card vault keeps it; null when there is none. */
+function vaultedDataOf(
+  requisites: OrderRequisites,
+  fields: { cardNumber: string | null; bankName: string | null; cardHolder: string | null; cardExpiry: string | null },
+): VaultedData | null {
+  const { cardFingerprint: _fingerprint, cardMask: _mask, ...payer } = requisites;
+  const data: VaultedData = { ...payer };
+  if (fields.cardNumber) {
+    data.card = {
+      number: normalizeCardNumber(fields.cardNumber),
+      ...(fields.cardExpiry ? { expiry: fields.cardExpiry } : {}),
+      ...(fields.cardHolder ? { holder: fields.cardHolder } : {}),
+    };
+  }
+  if (fields.bankName) data.bankName = fields.bankName;
+  return Object.keys(data).length > 0 ? data : null;
+}
+
 /** SHA-256 over the normalised request and key mode, keys sorted: equal for a retry, different for another request. */
-export function requestHash(order: NormalizedOrder, mode: 'sandbox' | 'live'): string {
+export function requestHash({ vault: _vault, ...order }: NormalizedOrder, mode: 'sandbox' | 'live'): string {
   const canonical = (value: unknown): unknown =>
     value && typeof value === 'object' && !Array.isArray(value)
       ? Object.fromEntries(
@@ -126,6 +170,7 @@ export function requestHash(order: NormalizedOrder, mode: 'sandbox' | 'live'): s
 interface OrderRow extends OrderInputRow {
   status: OrderStatus;
   request_hash: string | null;
+  card_storage_token: string | null;
 }
 
 /**
@@ -141,6 +186,8 @@ interface OrderRow extends OrderInputRow {
 export async function createOrder(deps: ApiDependencies, req: Request, direction: Direction): Promise<CreatedOrder> {
   const { merchantId, mode } = req.merchant!;
   const order = normalizeOrderRequest(direction, mode, req.body, deps.secretsKey);
+  const vault = new CardVault(deps.dataSource, deps.keyring);
+  if (order.cardStorageToken && direction === 'deposit') await useSavedCard(deps, vault, merchantId, order);
   const hash = requestHash(order, mode);
   const id = randomUUID();
   // One statement: the key's pipeline (or the merchant's oldest of the direction), and the commission in force now,
@@ -158,7 +205,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
               ORDER BY created_at, id LIMIT 1) p
        LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3::text', 'p.id', '$6::text')}) c ON true
      ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
-     RETURNING ${ORDER_INPUT_COLUMNS}, status, request_hash`,
+     RETURNING ${ORDER_INPUT_COLUMNS}, status, request_hash, card_storage_token`,
     [
       id,
       merchantId,
@@ -180,7 +227,8 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
       order.successRedirectUrl,
       mode,
       req.merchant!.pipelineId,
-      JSON.stringify(order.requisites),
+      // The payer's email, phone and IP are personal data: the row keeps them sealed, only the workflow sees them.
+      JSON.stringify(sealRequisites(deps.keyring, order.requisites)),
     ],
   );
   const created = inserted.length > 0;
@@ -198,14 +246,63 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
     );
   }
 
-  // The workflow's input comes from the row, as the reconciler builds it for an order whose start never happened.
+  // The vault before the workflow: the gateway activity finds the card there by order id. The workflow's input
+  // comes from the row, as the reconciler builds it for an order whose start never happened.
+  if (order.vault) await vault.storeForOrder(row.id, merchantId, order.vault.data, order.vault.cvc);
+  const savedToken = order.saveCard ? await saveOrdersCard(deps, vault, merchantId, row, order) : undefined;
   await startOrderWorkflow(deps, row);
 
   // Re-read: a sandbox payment paid in the create answer may already have moved the order on.
   const status = created
     ? row.status
     : ((await findOrder(deps, merchantId, direction, order.externalTransactionId))?.status ?? row.status);
-  return { externalId: row.id, orderStatus: status, flow: row.flow ?? order.flow, created };
+  return {
+    externalId: row.id,
+    orderStatus: status,
+    flow: row.flow ?? order.flow,
+    created,
+    ...(savedToken ? { cardStorageToken: savedToken } : {}),
+  };
+}
+
+/**
+ * Deposit H2H Token: the merchant's saved card behind `cardStorageToken` becomes the order's card (in the vault,
+ * for the gateway) and its fingerprint and mask (for the black list and the status). Another merchant's token, or a
+ * deleted one, is a 400 that names the field.
+ */
+async function useSavedCard(deps: ApiDependencies, vault: CardVault, merchantId: string, order: NormalizedOrder) {
+  const card = await vault.savedCard(merchantId, order.cardStorageToken!);
+  if (!card) {
+    throw new HttpError(400, 'VALIDATION_FAILED', 'unknown cardStorageToken', [
+      { field: 'additionalFields.cardStorageToken', message: 'no saved card of this merchant has this token' },
+    ]);
+  }
+  order.requisites.cardFingerprint = cardFingerprint(card.number, deps.secretsKey);
+  order.requisites.cardMask = maskCard(card.number);
+  order.vault = { data: { ...order.vault?.data, card }, ...(order.vault?.cvc ? { cvc: order.vault.cvc } : {}) };
+}
+
+/**
+ * Saves the order's card once: a retry of the create answers the token the first request got. Concurrent retries
+ * agree on one token (the loser's saved card is deleted again).
+ */
+async function saveOrdersCard(
+  deps: ApiDependencies,
+  vault: CardVault,
+  merchantId: string,
+  row: OrderRow,
+  order: NormalizedOrder,
+): Promise<string> {
+  if (row.card_storage_token) return row.card_storage_token;
+  const token = await vault.saveCard(merchantId, order.vault!.data.card!);
+  const [kept] = (await deps.dataSource.query(
+    `UPDATE orders SET card_storage_token = COALESCE(card_storage_token, $2) WHERE id = $1
+     RETURNING card_storage_token`,
+    [row.id, token],
+  )) as [Array<{ card_storage_token: string }>, number];
+  const winner = kept[0]?.card_storage_token ?? token;
+  if (winner !== token) await vault.deleteSavedCard(merchantId, token);
+  return winner;
 }
 
 async function findOrder(
@@ -215,7 +312,7 @@ async function findOrder(
   externalTransactionId: string,
 ): Promise<OrderRow | undefined> {
   const rows: OrderRow[] = await deps.dataSource.query(
-    `SELECT ${ORDER_INPUT_COLUMNS}, status, request_hash FROM orders
+    `SELECT ${ORDER_INPUT_COLUMNS}, status, request_hash, card_storage_token FROM orders
      WHERE merchant_id = $1 AND direction = $2 AND external_transaction_id = $3`,
     [merchantId, direction, externalTransactionId],
   );

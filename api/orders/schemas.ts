@@ -15,6 +15,9 @@ export const ADDITIONAL_FIELD_KEYS = [
   'ip',
   'cardToken',
   'cardStorageToken',
+  'cardExpiry',
+  'cardCvc',
+  'saveCard',
 ] as const;
 
 /** One known `additionalFields` key. */
@@ -91,6 +94,11 @@ export interface ValidatedOrderRequest {
   fields: Partial<Record<AdditionalFieldKey, string>>;
 }
 
+/** A card's expiry as payers write it: MM/YY or MM/YYYY. */
+export const CARD_EXPIRY = /^(0[1-9]|1[0-2])\/(\d{2}|\d{4})$/;
+/** A CVC/CVV: 3 digits, 4 for some schemes. */
+export const CARD_CVC = /^\d{3,4}$/;
+
 /** Luhn mod-10 over the digits. */
 export function passesLuhn(digits: string): boolean {
   let sum = 0;
@@ -157,6 +165,18 @@ function checkAdditionalFields(
       }
       return;
     }
+    if (key === 'cardExpiry') {
+      if (!CARD_EXPIRY.test(value.trim())) fail([key], 'cardExpiry must be MM/YY or MM/YYYY');
+      return;
+    }
+    if (key === 'saveCard') {
+      if (value.trim() !== 'true' && value.trim() !== 'false') fail([key], 'saveCard must be "true" or "false"');
+      return;
+    }
+    if (key === 'cardCvc') {
+      if (!CARD_CVC.test(value.trim())) fail([key], 'cardCvc must be 3 or 4 digits');
+      return;
+    }
     if (key !== 'cardNumber') return;
     let digits: string;
     try {
@@ -177,6 +197,9 @@ export const CreateOrderResponse = openApiRegistry.register(
     orderStatus: z.enum(['Created', 'Processing', 'Success', 'Failed']).openapi({ example: 'Created' }),
     paymentFormUrl: z.string().optional().openapi({
       description: 'Host-to-client deposits only: where to send the payer (the hosted form itself is not served yet)',
+    }),
+    cardStorageToken: z.string().optional().openapi({
+      description: 'Deposits with saveCard "true" only: the token later deposits pass as cardStorageToken',
     }),
   }),
 );

@@ -3,6 +3,8 @@ import type { Direction, KeyMode } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
 import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
 import type { OrderInput } from '../../workflows/definitions';
+import { decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
+import type { Keyring } from '../../infra/security/keyring';
 import {
   DirectionKey,
   ExternalTransactionIdKey,
@@ -30,13 +32,27 @@ export interface OrderInputRow {
   pipeline_id: string | null;
   mode: KeyMode | null;
   method: PaymentMethod | null;
-  requisites: OrderRequisites | null;
+  /** Sealed (secrets at rest) since the card vault; rows from before it hold the object in clear. */
+  requisites: OrderRequisites | string | null;
   callback_url: string | null;
   flow: 'h2h' | 'h2c' | null;
 }
 
+const REQUISITES_CONTEXT = 'orders.requisites';
+
+/** The payer's requisites as the order row keeps them: sealed under the keyring. */
+export function sealRequisites(keyring: Keyring, requisites: OrderRequisites): string {
+  return encryptSecret(keyring, JSON.stringify(requisites), REQUISITES_CONTEXT);
+}
+
+function openRequisites(keyring: Keyring, stored: OrderInputRow['requisites']): OrderRequisites {
+  if (stored === null) return {};
+  if (typeof stored !== 'string') return stored;
+  return JSON.parse(decryptSecret(keyring, stored, REQUISITES_CONTEXT)) as OrderRequisites;
+}
+
 /** The order workflow's input, from the order row alone. */
-export function orderWorkflowInput(row: OrderInputRow): OrderInput {
+export function orderWorkflowInput(row: OrderInputRow, keyring: Keyring): OrderInput {
   return {
     orderId: row.id,
     merchantId: row.merchant_id,
@@ -46,7 +62,7 @@ export function orderWorkflowInput(row: OrderInputRow): OrderInput {
     pipelineId: row.pipeline_id!,
     mode: row.mode ?? 'sandbox',
     method: row.method ?? 'card',
-    requisites: row.requisites ?? {},
+    requisites: openRequisites(keyring, row.requisites),
     ...(row.callback_url ? { callbackUrl: row.callback_url } : {}),
     ...(row.flow === 'h2c' ? { payform: true } : {}),
   };
@@ -61,10 +77,10 @@ const TEMPORAL_DEADLINE_MS = 5_000;
  * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
  */
 export async function startOrderWorkflow(
-  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue'>,
+  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring'>,
   row: OrderInputRow,
 ): Promise<void> {
-  const input = orderWorkflowInput(row);
+  const input = orderWorkflowInput(row, deps.keyring);
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>

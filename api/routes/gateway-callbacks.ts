@@ -167,10 +167,13 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
     const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
     let verified: Awaited<ReturnType<typeof verifyGatewayCallbackOf>>;
     try {
-      verified = await verifyGatewayCallbackOf(deps.dataSource, registry, gatewayId, {
-        body,
-        headers: flatHeaders(req),
-      });
+      verified = await verifyGatewayCallbackOf(
+        deps.dataSource,
+        registry,
+        gatewayId,
+        { body, headers: flatHeaders(req) },
+        deps.keyring,
+      );
     } catch (err) {
       if (err instanceof UnknownGatewayError) throw new HttpError(404, 'UNKNOWN_GATEWAY', 'no such gateway');
       throw err;

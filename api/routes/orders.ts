@@ -31,6 +31,7 @@ export function ordersRouter(deps: ApiDependencies): Router {
           ...(order.flow === 'h2c'
             ? { paymentFormUrl: `${req.protocol}://${req.get('host')}/pay/${order.externalId}` }
             : {}),
+          ...(order.cardStorageToken ? { cardStorageToken: order.cardStorageToken } : {}),
         }),
       );
     });

@@ -7,6 +7,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/ids';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { CardVault } from '../../vault/card-vault';
 import {
   payformSignal,
   payformSubmitUpdate,
@@ -15,12 +16,13 @@ import {
 } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
 import { escapeHtml } from '../docs-page';
-import { passesLuhn } from '../orders/schemas';
+import { CARD_CVC, CARD_EXPIRY, passesLuhn } from '../orders/schemas';
 import { refuseControlCharacters } from '../http-hygiene';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 
 interface FormOrder {
   id: string;
+  merchant_id: string;
   status: string;
   amount: string;
   currency: string;
@@ -77,7 +79,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const id = String(req.params.externalId);
     const rows: FormOrder[] = isUuid(id)
       ? await deps.dataSource.query(
-          `SELECT id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
+          `SELECT id, merchant_id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
            FROM orders WHERE id = $1 AND flow = 'h2c'`,
           [id],
         )
@@ -161,6 +163,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       `<form method="post" autocomplete="off">` +
         '<label for="cardNumber">Card number</label><input id="cardNumber" name="cardNumber" inputmode="numeric" required>' +
         '<label for="cardHolder">Card holder</label><input id="cardHolder" name="cardHolder">' +
+        '<label for="cardExpiry">Expiry (MM/YY)</label><input id="cardExpiry" name="cardExpiry" placeholder="MM/YY">' +
+        '<label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" inputmode="numeric" maxlength="4">' +
         '<button name="action" value="pay">Pay</button><button name="action" value="cancel" formnovalidate>Cancel</button>' +
         '</form>',
     );
@@ -171,13 +175,19 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.post('/pay/:externalId', ...formBody, async (req, res) => {
     const order = await loadOrder(req, res);
     if (!order) return;
-    // No body, or not a form: nothing was submitted (req.body is undefined then).
-    const form = (req.body ?? {}) as { action?: string; cardNumber?: string; cardHolder?: string };
     // Anyone with the link can submit: past a few submissions the workflow hears no more of them.
     const tooMany = async () => {
       if (await traffic.allow(order.id, 'payform-submit')) return false;
       page(res, 429, 'Too many attempts', '<p>This payment has had too many attempts. Please contact the shop.</p>');
       return true;
+    };
+    // No body, or not a form: nothing was submitted (req.body is undefined then).
+    const form = (req.body ?? {}) as {
+      action?: string;
+      cardNumber?: string;
+      cardHolder?: string;
+      cardExpiry?: string;
+      cardCvc?: string;
     };
     if (form.action === 'cancel') {
       if (await tooMany()) return;
@@ -189,17 +199,39 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     try {
       digits = normalizeCardNumber(form.cardNumber ?? '');
       if (order.mode === 'live' && !passesLuhn(digits)) throw new RangeError('Luhn');
+      if (form.cardExpiry?.trim() && !CARD_EXPIRY.test(form.cardExpiry.trim())) throw new RangeError('expiry');
+      if (form.cardCvc?.trim() && !CARD_CVC.test(form.cardCvc.trim())) throw new RangeError('cvc');
     } catch {
-      page(res, 400, 'Check the card number', '<p>That card number is not valid. Go back and try again.</p>');
+      page(res, 400, 'Check the card details', '<p>Those card details are not valid. Go back and try again.</p>');
       return;
     }
     if (await tooMany()) return;
+    // The card goes to the vault (the gateway activity reads it there), then the workflow decides whether it is
+    // the one charged: only the first accepted submit is.
+    const holder = form.cardHolder?.trim();
+    const expiry = form.cardExpiry?.trim();
     const submission: PayformSubmission = {
       cardFingerprint: cardFingerprint(digits, deps.secretsKey),
       cardMask: maskCard(digits),
-      ...(form.cardHolder?.trim() ? { cardHolder: form.cardHolder.trim() } : {}),
+      ...(holder ? { cardHolder: holder } : {}),
     };
-    const answer = await submitCard(order, submission);
+    const vault = new CardVault(deps.dataSource, deps.keyring);
+    // One submit of an order at a time, so the card the vault keeps (the first) is the one the workflow accepts. A
+    // submit that finds another in progress is refused at once (only one card can be charged), holding nothing.
+    const answer = await deps.dataSource.transaction(async (tx) => {
+      const [lock]: Array<{ got: boolean }> = await tx.query(
+        `SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS got`,
+        [`payform-submit:${order.id}`],
+      );
+      if (!lock?.got) return 'refused' as const;
+      await vault.storeForOrder(
+        order.id,
+        order.merchant_id,
+        { card: { number: digits, ...(expiry ? { expiry } : {}), ...(holder ? { holder } : {}) } },
+        form.cardCvc?.trim() || undefined,
+      );
+      return submitCard(order, submission);
+    });
     if (answer === 'unavailable') {
       page(res, 503, 'Please try again', '<p>The payment could not be submitted just now. Please try again.</p>');
       return;

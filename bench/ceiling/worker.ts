@@ -5,6 +5,8 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { loadConfigOrExit, TemporalEnv, WorkerEnv } from '../../config/env';
+import { Keyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { ceilingActivities } from './activities';
 
 async function main(): Promise<void> {
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
     TemporalEnv.extend({
       WORKER_MAX_CONCURRENT_ACTIVITIES: WorkerEnv.shape.WORKER_MAX_CONCURRENT_ACTIVITIES,
       WORKFLOW_BUNDLE: z.string().min(1),
+      MASTER_KEYS: WorkerEnv.shape.MASTER_KEYS,
     }),
   );
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -22,6 +25,8 @@ async function main(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       taskQueue: config.TASK_QUEUE,
       activities: ceilingActivities,
+      // The engine's worker encrypts payloads: the ceiling pays the same cost.
+      dataConverter: encryptedDataConverter(Keyring.parse(config.MASTER_KEYS)),
       workflowBundle: { codePath: config.WORKFLOW_BUNDLE },
       maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     });

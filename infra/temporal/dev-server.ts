@@ -24,6 +24,8 @@ interface DevServerOptions {
   /** SQLite file that keeps the server's state between runs; in memory when absent. */
   dbFilename?: string;
   namespace?: string;
+  /** The Web UI decodes payloads through this remote codec endpoint (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** See EmbeddedPostgresOptions.ownProcessGroup: true for `npm start`, false for tests and tools. */
   ownProcessGroup?: boolean;
 }
@@ -68,6 +70,9 @@ async function makePrivate(file: string): Promise<void> {
   });
 }
 
+const codecArgs = (opts: DevServerOptions) =>
+  opts.uiPort !== undefined && opts.uiCodecEndpoint ? ['--ui-codec-endpoint', opts.uiCodecEndpoint] : [];
+
 async function spawnDevServer(
   cli: string,
   opts: DevServerOptions,
@@ -88,6 +93,7 @@ async function spawnDevServer(
     'warn',
     ...(opts.uiPort !== undefined ? ['--ui-port', String(opts.uiPort)] : ['--headless']),
     ...(opts.dbFilename ? ['--db-filename', opts.dbFilename] : []),
+    ...codecArgs(opts),
     ...ORDER_SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
   ];
   // The child inherits the umask at spawn (synchronous): every file it creates is private to its owner.
@@ -154,6 +160,7 @@ async function startThroughSdk(
       namespace: opts.namespace ?? 'default',
       searchAttributes: ORDER_SEARCH_ATTRIBUTES,
       log: { format: 'pretty', level: 'warn' },
+      extraArgs: codecArgs(opts),
     },
   });
   return {

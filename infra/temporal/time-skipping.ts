@@ -1,18 +1,24 @@
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devKeyring, type Keyring } from '../security/keyring';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { ProvisioningError } from '../provisioning/routes';
 import { resolveTestServer, TEST_SERVER_ADVICE } from '../provisioning/test-server';
+import { encryptedDataConverter } from './payload-codec';
 
 /**
  * Starts Temporal's time-skipping test server, provisioned by the project's routes, with the order search
- * attributes registered (the workflows set them, and the server refuses undeclared ones).
+ * attributes registered (the workflows set them, and the server refuses undeclared ones). Its client encrypts
+ * payloads under the keyring (the development one unless given), as workers on it must.
  */
-export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+export async function createTimeSkippingEnv(keyring: Keyring = devKeyring()): Promise<TestWorkflowEnvironment> {
   const provisioning = await resolveTestServer();
   let env: TestWorkflowEnvironment;
   try {
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: provisioning.value } });
+    env = await TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: provisioning.value },
+      client: { dataConverter: encryptedDataConverter(keyring) },
+    });
   } catch (err) {
     const outcome = err instanceof Error ? err.message : String(err);
     throw new ProvisioningError(

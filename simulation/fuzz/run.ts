@@ -10,6 +10,8 @@ import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { Activities } from '../../activities';
 import { orderWorkflowId } from '../../domain/order';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createWorker } from '../../workers/create-worker';
 import { DEFAULT_RECONCILIATION_PERIOD_MS, type OrderInput, type OrderState } from '../../workflows/definitions';
 import { ORDER_DEADLINE_MS } from '../../workflows/order';
@@ -52,7 +54,12 @@ export async function startFuzzWorld(
   const sink = await startCallbackSink();
   // Results are awaited with a plain client under one unlock of time skipping: the test client's own result()
   // locks and unlocks per call, which concurrent waits interleave (simulation/run.ts does the same).
-  const plain = new WorkflowClient({ connection: env.connection, namespace: env.namespace ?? 'default' });
+  const dataConverter = encryptedDataConverter(devKeyring());
+  const plain = new WorkflowClient({
+    connection: env.connection,
+    namespace: env.namespace ?? 'default',
+    dataConverter,
+  });
   const testService = env.connection.testService!;
   const helpers: Array<Promise<unknown>> = [];
   const startEvent = async (id: string, atMs: number, action: FuzzAction) => {
@@ -91,6 +98,7 @@ export async function startFuzzWorld(
     workflowBundle,
     wrapActivities,
     allowPrivateCallbackNetworks: true,
+    keyring: devKeyring(),
   };
   const worker: Worker = await createWorker({ ...common, taskQueue });
   const running = worker.run();
@@ -143,22 +151,9 @@ export async function startFuzzWorld(
       // whole history must replay on a fresh worker without a nondeterminism error.
       await assertReplays(
         env,
-        workflowBundle,
+        { workflowBundle, dataConverter },
         orders.map((o) => o.workflowId),
       );
-      // What a worker restart does to each order at any point: rebuild it from its history. Every closed order's
-      // whole history must replay on a fresh worker without a nondeterminism error.
-      await assertReplays(
-        env,
-        workflowBundle,
-        orders.map((o) => orderWorkflowId(o.fuzzCase.direction, o.input.orderId)),
-      );
-      // Callbacks are scheduled while the orders run: wait until every helper, also those added late, is done.
-      for (let settled = 0; settled < helpers.length;) {
-        const count = helpers.length;
-        await Promise.all(helpers.slice(settled, count));
-        settled = count;
-      }
       const deliveries = sink.received.map((r) => JSON.parse(r.body) as Record<string, unknown>);
       return Promise.all(
         orders.map(async (o, i): Promise<CaseOutcome> => {
@@ -207,14 +202,18 @@ export async function startFuzzWorld(
   };
 }
 
-async function assertReplays(env: TestWorkflowEnvironment, workflowBundle: { code: string }, workflowIds: string[]) {
+async function assertReplays(
+  env: TestWorkflowEnvironment,
+  replayOptions: Parameters<typeof Worker.runReplayHistories>[0],
+  workflowIds: string[],
+) {
   const histories = await Promise.all(
     workflowIds.map(async (workflowId) => ({
       workflowId,
       history: await env.client.workflow.getHandle(workflowId).fetchHistory(),
     })),
   );
-  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+  for await (const result of Worker.runReplayHistories(replayOptions, histories)) {
     if (result.error) throw new Error(`${result.workflowId} does not replay: ${result.error.message}`);
   }
 }

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Direction, KeyMode } from '../../domain/order';
 import { generateApiKey, hashApiKey, keyPrefix } from '../../infra/security/api-keys';
-import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
+import { createOrderSetup, type GatewaySpec, type OrderSetup } from '../../simulation/order-setup';
 
 /** Keys of one merchant, by mode and scope, in clear (stored hashed). */
 export type MerchantKeys = Record<KeyMode, Record<Direction, string>>;
@@ -29,12 +29,13 @@ export async function createKeys(ds: DataSource, merchantId: string): Promise<Me
 export async function createApiMerchant(
   ds: DataSource,
   direction: Direction,
-  opts: { currency?: string; balanceMinor?: number } = {},
+  opts: { currency?: string; balanceMinor?: number; gateways?: GatewaySpec[] } = {},
 ): Promise<OrderSetup & { keys: MerchantKeys }> {
   const setup = await createOrderSetup(ds, {
     direction,
     currency: opts.currency ?? 'USD',
     balanceMinor: opts.balanceMinor ?? (direction === 'payout' ? 10_000_000_00 : undefined),
+    ...(opts.gateways ? { gateways: opts.gateways } : {}),
   });
   return { ...setup, keys: await createKeys(ds, setup.merchantId) };
 }

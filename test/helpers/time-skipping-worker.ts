@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { Activities } from '../../activities';
+import { devKeyring } from '../../infra/security/keyring';
 import { createWorker } from '../../workers/create-worker';
 import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 
@@ -22,6 +23,7 @@ export async function createTestWorker(
     namespace: env.namespace ?? 'default',
     taskQueue,
     dataSource,
+    keyring: devKeyring(),
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
     wrapActivities: opts.wrapActivities,
     allowPrivateCallbackNetworks: true, // the merchant endpoints of tests listen on loopback

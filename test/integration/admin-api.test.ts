@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { operationsActivities } from '../../activities/operations';
+import { devKeyring } from '../../infra/security/keyring';
+import { decryptSecretSettings, isEncryptedSecret } from '../../infra/security/secrets-at-rest';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient, useAdminApi } from '../helpers/admin-client';
 import { startApi, TEST_ADMIN_KEY } from '../helpers/http';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
@@ -142,7 +144,12 @@ describe('gateways', () => {
     );
     expect(updated.settings).toEqual({ baseUrl: 'https://psp.example/api', apiKey: '***' });
     const [row] = await ds.query(`SELECT settings FROM gateways WHERE id = $1`, [gateway.id]);
-    expect(row.settings).toEqual({ baseUrl: 'https://psp.example/api', apiKey: 'sk_live_rotated' });
+    // Stored encrypted (secrets at rest), in clear only for the connector.
+    expect(isEncryptedSecret(row.settings.apiKey)).toBe(true);
+    expect(decryptSecretSettings(devKeyring(), row.settings)).toEqual({
+      baseUrl: 'https://psp.example/api',
+      apiKey: 'sk_live_rotated',
+    });
     const audit = await expectStatus(admin.get(`/api/v1/admin/audit-log?entityId=${gateway.id}`), 200);
     expect(audit.items[0].note).toBe('settings changed: apiKey, callbackSecret');
     const everything = admin.bodies.join('');

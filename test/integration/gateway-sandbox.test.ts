@@ -298,7 +298,7 @@ describe('gateway activities: PostgreSQL unreachable while reading the configura
     const db = databaseDownFor(2);
     const registry = createGatewayRegistry(ds);
     const create = jest.spyOn(registry.get('sandbox'), 'create');
-    const activities = gatewayActivities(db.dataSource, registry, quickRetry);
+    const activities = gatewayActivities(db.dataSource, registry, { configRead: quickRetry });
     const created = await env().run(activities.createGatewayPayment, gateway.id, request(10_000));
     expect(created).toMatchObject({ kind: 'accepted' });
     expect(db.reads).toBe(3);
@@ -310,7 +310,7 @@ describe('gateway activities: PostgreSQL unreachable while reading the configura
     const registry = createGatewayRegistry(ds);
     const create = jest.spyOn(registry.get('sandbox'), 'create');
     const status = jest.spyOn(registry.get('sandbox'), 'status');
-    const activities = gatewayActivities(db.dataSource, registry, quickRetry);
+    const activities = gatewayActivities(db.dataSource, registry, { configRead: quickRetry });
     for (const call of [
       () => env().run(activities.createGatewayPayment, gateway.id, request(10_000)),
       () => env().run(activities.checkGatewayPayment, gateway.id, { idempotencyKey: 'k' }),

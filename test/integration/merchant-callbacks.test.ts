@@ -274,9 +274,14 @@ describe('deliverMerchantCallback', () => {
     );
   });
 
-  test('gives every merchant its own random secret through the column default', async () => {
+  test('gives every merchant its own random secret at its first callback', async () => {
     const a = (await createMerchantWithKeys(ds)).merchantId;
     const b = (await createMerchantWithKeys(ds)).merchantId;
+    // The database generates none (secrets are stored encrypted, which needs the master keys).
+    expect([await secretOf(a), await secretOf(b)]).toEqual([null, null]);
+    for (const merchantId of [a, b]) {
+      await activities().deliverMerchantCallback(await callbackRequest(`${sink.base}/ok`, { merchantId }));
+    }
     const [sa, sb] = [await secretOf(a), await secretOf(b)];
     expect(sa).toMatch(/^[0-9a-f]{64}$/);
     expect(sb).toMatch(/^[0-9a-f]{64}$/);
@@ -323,6 +328,37 @@ describe('deliverMerchantCallback', () => {
       await expect(guarded.deliverMerchantCallback(req)).resolves.toEqual({ delivered: false, code: '6.2.3.14' });
       expect((await rowsOf(req.payload.eventId))[0]!.error).toMatch(/private address/);
     }
+    expect(sink.requests).toHaveLength(0);
+  });
+
+  test('resolves the host once and connects to that address, with the URL host in Host (no DNS rebinding)', async () => {
+    // `.invalid` never resolves (RFC 6761): only the checked answer can take the request anywhere. A second
+    // lookup, the rebinding window, would fail, or answer differently.
+    const lookups: string[] = [];
+    const answers = [['127.0.0.1'], ['127.0.0.2']];
+    const pinned = merchantCallbackActivities(ds, {
+      timeoutMs: TIMEOUT_MS,
+      resolveHost: async (host) => {
+        lookups.push(host);
+        return answers[lookups.length - 1] ?? [];
+      },
+    });
+    const req = await callbackRequest(`http://merchant.invalid:${sink.port}/ok`);
+    await expect(pinned.deliverMerchantCallback(req)).resolves.toEqual({ delivered: true, httpStatus: 200 });
+    expect(lookups).toEqual(['merchant.invalid']);
+    expect(sink.requests).toHaveLength(1);
+    expect(sink.requests[0]!.headers.host).toBe(`merchant.invalid:${sink.port}`);
+  });
+
+  test('with allowPrivateNetworks false, a name that resolves to a private address is refused before connecting', async () => {
+    const guarded = merchantCallbackActivities(ds, {
+      timeoutMs: TIMEOUT_MS,
+      allowPrivateNetworks: false,
+      resolveHost: async () => ['127.0.0.1'],
+    });
+    const req = await callbackRequest(`http://merchant.invalid:${sink.port}/ok`);
+    await expect(guarded.deliverMerchantCallback(req)).resolves.toEqual({ delivered: false, code: '6.2.3.14' });
+    expect((await rowsOf(req.payload.eventId))[0]!.error).toMatch(/private address \(127\.0\.0\.1\)/);
     expect(sink.requests).toHaveLength(0);
   });
 });

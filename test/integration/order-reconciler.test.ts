@@ -1,3 +1,5 @@
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
+import { devKeyring } from '../../infra/security/keyring';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
@@ -40,8 +42,11 @@ async function orderRow(id: string): Promise<OrderInputRow & { status: string }>
 async function workflowInput(id: string) {
   const history = await client.workflow.getHandle(orderWorkflowId('deposit', id)).fetchHistory();
   const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
-  const payload = started.input!.payloads![0]!;
-  return JSON.parse(Buffer.from(payload.data!).toString('utf8'));
+  // Payloads are encrypted in the history: decoded with the engine's codec, as the Web UI's codec server does.
+  const [payload] = await encryptedDataConverter(devKeyring()).payloadCodecs![0]!.decode([
+    started.input!.payloads![0]!,
+  ]);
+  return JSON.parse(Buffer.from(payload!.data!).toString('utf8'));
 }
 
 async function statusBecomes(id: string, status: string, waitMs = 30_000) {
@@ -60,7 +65,7 @@ test('the create builds the workflow input from the order row, as the reconciler
   expect(res.status).toBe(200);
   const { externalId } = (await res.json()) as { externalId: string };
   const input = await workflowInput(externalId);
-  expect(input).toEqual(orderWorkflowInput(await orderRow(externalId)));
+  expect(input).toEqual(orderWorkflowInput(await orderRow(externalId), devKeyring()));
   expect(input.requisites).toMatchObject({ email: 'payer@example.com', cardMask: expect.stringMatching(/\*/) });
 });
 
@@ -91,11 +96,16 @@ test('an order left in Created without a workflow is started by the reconciler, 
   expect((await orderRow(externalId)).status).toBe('Created');
   await expect(client.workflow.getHandle(orderWorkflowId('deposit', externalId)).describe()).rejects.toThrow();
 
-  const deps = { dataSource: ds, temporal: { client, probe: undefined as never }, taskQueue: stack.taskQueue };
+  const deps = {
+    dataSource: ds,
+    temporal: { client, probe: undefined as never },
+    taskQueue: stack.taskQueue,
+    keyring: devKeyring(),
+  };
   const options = { olderThanMs: 0, batch: 10, merchantId };
   expect(await reconcileOrders(deps, options)).toEqual([externalId]);
   expect(await statusBecomes(externalId, 'Success')).toBe('Success');
-  expect(await workflowInput(externalId)).toEqual(orderWorkflowInput(await orderRow(externalId)));
+  expect(await workflowInput(externalId)).toEqual(orderWorkflowInput(await orderRow(externalId), devKeyring()));
   // Its workflow runs (and wrote history): the next pass leaves it alone.
   expect(await reconcileOrders(deps, options)).toEqual([]);
 });

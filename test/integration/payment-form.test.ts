@@ -1,3 +1,5 @@
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
+import { devKeyring } from '../../infra/security/keyring';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
@@ -104,6 +106,12 @@ test('the payer opens the hosted form, pays by card, and the order completes wit
 test('a payer who cancels fails the order; a bad card number can be corrected; unknown forms are 404', async () => {
   const order = await hostToClientDeposit(30);
   expect((await submit(order.paymentFormUrl, { cardNumber: '12ab', action: 'pay' })).status).toBe(400);
+  // A bad expiry or CVC is refused the same way, and nothing is vaulted for the order.
+  expect((await submit(order.paymentFormUrl, { cardNumber: CARD, cardExpiry: '13/29', action: 'pay' })).status).toBe(
+    400,
+  );
+  expect((await submit(order.paymentFormUrl, { cardNumber: CARD, cardCvc: '12', action: 'pay' })).status).toBe(400);
+  expect(await ds.query(`SELECT id FROM card_vault WHERE order_id = $1`, [order.externalId])).toEqual([]);
   expect((await submit(order.paymentFormUrl, { action: 'cancel' })).status).toBe(200);
   const final = await waitFor(order.externalId, order.key, (s) => s.orderStatus === 'Failed');
   expect(final.orderHistory.map((h) => h.code)).toEqual(['1.1.1.00', '3.1.1.00', '3.0.4.54']);
@@ -174,6 +182,7 @@ test('an order of the previous release (no submit Update) gets the card by signa
     connection,
     taskQueue,
     workflowsPath: require.resolve('./previous-release-workflows'),
+    dataConverter: encryptedDataConverter(devKeyring()),
   });
   const run = worker.run();
   try {

@@ -83,10 +83,9 @@ async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
   await outputShows({ child, output }, 'Ctrl-C stops everything');
   const out = output();
   const banner = Object.fromEntries(
-    [...out.matchAll(/^ {2}(API|OpenAPI|Health|Temporal UI|Deposit key|Payout key|Admin key) +(\S+)/gm)].map((m) => [
-      m[1]!,
-      m[2]!,
-    ]),
+    [
+      ...out.matchAll(/^ {2}(API|OpenAPI|Health|Temporal UI|Codec endpoint|Deposit key|Payout key|Admin key) +(\S+)/gm),
+    ].map((m) => [m[1]!, m[2]!]),
   );
   return { child, output, banner };
 }
@@ -120,6 +119,21 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   expect(health.status).toBe(200);
   expect(await health.json()).toMatchObject({ checks: { postgres: { status: 'up' }, temporal: { status: 'up' } } });
   expect((await fetch(first.banner['Temporal UI']!)).status).toBe(200);
+  // The Web UI decodes payloads through the API's codec server; the token in the endpoint is the credential.
+  const codec = first.banner['Codec endpoint']!;
+  expect(codec.startsWith(`${api}/codec/t/`)).toBe(true);
+  const uiSettings = (await (await fetch(`${first.banner['Temporal UI']}/api/v1/settings`)).json()) as {
+    Codec?: { Endpoint?: string };
+  };
+  expect(uiSettings.Codec?.Endpoint).toBe(codec);
+  const decode = (url: string) =>
+    fetch(`${url}/decode`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ payloads: [] }),
+    });
+  expect((await decode(codec)).status).toBe(200);
+  expect((await decode(`${api}/codec`)).status).toBe(401);
   expect((await fetch(first.banner.OpenAPI!)).status).toBe(200);
   const balance = await fetch(`${api}/api/v1/integration/balance`, {
     headers: { authorization: `Bearer ${payoutKey}` },

@@ -163,7 +163,9 @@ test('finding 8: a valid callback from an earlier gateway of the cascade is reco
 test('finding 10: identical check answers are recorded once, and no minute is wasted after the ambiguity checks', async () => {
   const o = await run({ gateways: [gateway({ failingChecks: 6, pendingMs: HOUR })] });
   expect(count(o, '4.2.2.11')).toBe(1);
-  expect(o.state.attempts[0]!.repeatedChecks).toBeGreaterThan(0);
+  expect(o.state.attempts[0]!.repeatedChecks).toBe(5);
+  const afterOutage = o.state.history[codesOf(o).indexOf('4.2.2.11') + 1]!;
+  expect(afterOutage.details).toEqual({ previousAnswerRepeated: 5 });
   const ambiguous = await run({ gateways: [gateway({ createFaults: ['timeout-after'], pendingMs: 0 })] });
   const [created, checked] = ambiguous.state.history.filter((h) => h.code === '2.0.2.11' || h.code === '4.1.3.00');
   expect(Date.parse(checked!.at) - Date.parse(created!.at)).toBeLessThanOrEqual(10_000 + 1_000);

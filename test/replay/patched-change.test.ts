@@ -7,6 +7,8 @@ import type { DataSource } from 'typeorm';
 import { createActivities } from '../../activities';
 import { orderWorkflowId } from '../../domain/order';
 import { createGatewayRegistry } from '../../gateways';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createOrderSetup } from '../../simulation/order-setup';
 import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 import { useTimeSkippingServer } from '../workflows/order-harness';
@@ -54,7 +56,9 @@ test('a new execution records the patch and takes the new path; the code from be
       dataSource: ds,
       gateways: createGatewayRegistry(ds),
       allowPrivateCallbackNetworks: true,
+      keyring: devKeyring(),
     }),
+    dataConverter: encryptedDataConverter(devKeyring()),
   });
   const history = await worker.runUntil(async () => {
     const result = await env.client.workflow.execute('deposit', { taskQueue, workflowId, args: [input] });
@@ -71,10 +75,16 @@ test('a new execution records the patch and takes the new path; the code from be
   const firstCommand = events.find((e) => e.timerStartedEventAttributes || e.activityTaskScheduledEventAttributes);
   expect(firstCommand?.timerStartedEventAttributes).toBeTruthy();
 
+  // The history's payloads are encrypted: replays decode them with the codec.
+  const dataConverter = encryptedDataConverter(devKeyring());
   await expect(
-    Worker.runReplayHistory({ workflowBundle: patchedBundle }, history, workflowId),
+    Worker.runReplayHistory({ workflowBundle: patchedBundle, dataConverter }, history, workflowId),
   ).resolves.toBeUndefined();
   await expect(
-    Worker.runReplayHistory({ workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) } }, history, workflowId),
+    Worker.runReplayHistory(
+      { workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) }, dataConverter },
+      history,
+      workflowId,
+    ),
   ).rejects.toBeInstanceOf(DeterminismViolationError);
 });

@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 import { orderWorkflowId } from '../../domain/order';
 import { PROJECT_ROOT } from '../../infra/paths';
 import { cleanUp } from '../../infra/process/cleanup';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
 import { createWorker } from '../../workers/create-worker';
 import { testDataSource } from '../helpers/database';
@@ -39,11 +41,16 @@ beforeAll(async () => {
     namespace: 'default',
     taskQueue,
     dataSource: ds,
+    keyring: devKeyring(),
     workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
   });
   workerRun = worker.run();
   clientConnection = await Connection.connect({ address });
-  client = new Client({ connection: clientConnection, namespace: 'default' });
+  client = new Client({
+    connection: clientConnection,
+    namespace: 'default',
+    dataConverter: encryptedDataConverter(devKeyring()),
+  });
   setup = await createOrderSetup(ds, { direction: 'deposit' });
 });
 
@@ -97,7 +104,14 @@ test('closed workflows by id or by query become fixtures that replay; a running 
 
     const history: unknown = JSON.parse(await readFile(path.join(dir, `${paidId}.json`), 'utf8'));
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) } }, history, paidId),
+      Worker.runReplayHistory(
+        {
+          workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
+          dataConverter: encryptedDataConverter(devKeyring()),
+        },
+        history,
+        paidId,
+      ),
     ).resolves.toBeUndefined();
   } finally {
     await pendingHandle.terminate('test over');

@@ -2,11 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { devKeyring } from '../../infra/security/keyring';
+import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
 
 /**
  * Every committed history replays against the current workflow code. A change that alters the commands an
- * existing history recorded (without `patched()`) fails here instead of in production.
+ * existing history recorded (without `patched()`) fails here instead of in production. Replays run with the
+ * engine's payload codec: histories recorded before payload encryption pass through it unchanged.
  */
 const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 const fixtures = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
@@ -33,7 +36,14 @@ test.each(fixtures)('%s is the history of a finished order workflow', (file) => 
 test.each(fixtures)('replays %s', async (file) => {
   const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
   await expect(
-    Worker.runReplayHistory({ workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) } }, history, file),
+    Worker.runReplayHistory(
+      {
+        workflowBundle: { codePath: fromSetup(TEST_WORKFLOW_BUNDLE) },
+        dataConverter: encryptedDataConverter(devKeyring()),
+      },
+      history,
+      file,
+    ),
   ).resolves.toBeUndefined();
 });
 

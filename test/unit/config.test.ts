@@ -1,11 +1,19 @@
 import { ApiEnv, ConfigError, loadConfig, StartEnv, WorkerEnv } from '../../config/env';
+import { DEV_MASTER_KEYS } from '../../infra/security/keyring';
 
 describe('configuration', () => {
   test('defaults apply when only the required variables are set', () => {
     const secretsKey = 'k'.repeat(32);
-    expect(loadConfig(ApiEnv, { DATABASE_URL: 'postgres://u:p@db:5432/paystar', SECRETS_KEY: secretsKey })).toEqual({
+    expect(
+      loadConfig(ApiEnv, {
+        DATABASE_URL: 'postgres://u:p@db:5432/paystar',
+        SECRETS_KEY: secretsKey,
+        MASTER_KEYS: DEV_MASTER_KEYS,
+      }),
+    ).toEqual({
       DATABASE_URL: 'postgres://u:p@db:5432/paystar',
       SECRETS_KEY: secretsKey,
+      MASTER_KEYS: DEV_MASTER_KEYS,
       TEMPORAL_ADDRESS: 'localhost:7233',
       TEMPORAL_NAMESPACE: 'default',
       TASK_QUEUE: 'payments',
@@ -13,6 +21,21 @@ describe('configuration', () => {
       LOG_LEVEL: 'info',
     });
     expect(loadConfig(StartEnv, {})).toMatchObject({ PORT: 3000, TEMPORAL_UI_PORT: 8233, EMBEDDED_PG_PORT: 54329 });
+  });
+
+  test('master keys: required by the API and the worker, checked for id:base64 of 32 bytes', () => {
+    expect(() => loadConfig(WorkerEnv, { DATABASE_URL: 'postgres://u:p@db/p' })).toThrow(
+      /MASTER_KEYS: is required but not set/,
+    );
+    const short = `k1:${Buffer.alloc(16).toString('base64')}`;
+    expect(() => loadConfig(WorkerEnv, { DATABASE_URL: 'postgres://u:p@db/p', MASTER_KEYS: short })).toThrow(
+      /MASTER_KEYS: must be id:base64key.*32 bytes/,
+    );
+    const twice = `k1:${Buffer.alloc(32).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`;
+    expect(() => loadConfig(WorkerEnv, { DATABASE_URL: 'postgres://u:p@db/p', MASTER_KEYS: twice })).toThrow(
+      /appears twice/,
+    );
+    expect(loadConfig(StartEnv, {}).MASTER_KEYS).toBeUndefined();
   });
 
   test('a missing variable is named', () => {
@@ -47,7 +70,7 @@ describe('configuration', () => {
 });
 
 describe('entry points', () => {
-  test.each(['api/main.ts', 'workers/main.ts', 'scripts/migrate.ts'])(
+  test.each(['api/main.ts', 'workers/main.ts', 'scripts/migrate.ts', 'scripts/rewrap-keys.ts'])(
     '%s stops at boot with a message naming each bad variable',
     async (entry) => {
       const { spawnSync } = await import('node:child_process');
@@ -61,7 +84,7 @@ describe('entry points', () => {
       expect(run.status).toBe(1);
       expect(run.stderr).toContain('Invalid configuration:');
       expect(run.stderr).toMatch(/DATABASE_URL: must be a postgres:\/\/ connection URL/);
-      if (entry !== 'scripts/migrate.ts') expect(run.stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
+      if (entry.includes('main.ts')) expect(run.stderr).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     },
   );
 });

@@ -1,7 +1,9 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
 import { MERCHANT_CALLBACK_RETRY_DELAYS_MS } from '../../domain/merchant-callback-contract';
+import { devKeyring } from '../../infra/security/keyring';
 import { verifyMerchantCallback } from '../../infra/security/merchant-callback-signature';
+import { CALLBACK_SECRET_CONTEXT, decryptSecret, isEncryptedSecret } from '../../infra/security/secrets-at-rest';
 import { startCallbackSink } from '../../simulation/callback-sink';
 import { balanceOf, createOrderSetup, postingsOf } from '../../simulation/order-setup';
 import { codesOf, runOrderToEnd, useTimeSkippingServer } from './order-harness';
@@ -92,9 +94,12 @@ describe('merchant callbacks', () => {
         currency: 'USD',
       });
       expect(headers['x-paystar-event-id']).toBe(result.merchantCallback!.eventId);
-      const [{ secret }] = (await ds.query(`SELECT callback_secret AS secret FROM merchants WHERE id = $1`, [
+      const [{ stored }] = (await ds.query(`SELECT callback_secret AS stored FROM merchants WHERE id = $1`, [
         setup.merchantId,
-      ])) as [{ secret: string }];
+      ])) as [{ stored: string }];
+      // Stored encrypted (secrets at rest); the merchant verifies with the secret in clear.
+      expect(isEncryptedSecret(stored)).toBe(true);
+      const secret = decryptSecret(devKeyring(), stored, CALLBACK_SECRET_CONTEXT);
       expect(verifyMerchantCallback(secret, headers['x-paystar-signature'] as string, body)).toMatchObject({
         valid: true,
       });

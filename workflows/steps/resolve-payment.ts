@@ -159,10 +159,11 @@ async function markOutcome(
 ): Promise<void> {
   if (!resolution && attempt.lastCode === code) {
     attempt.repeatedChecks = (attempt.repeatedChecks ?? 0) + 1;
+    attempt.unchangedChecks = (attempt.unchangedChecks ?? 0) + 1;
     return;
   }
-  const repeats = attempt.repeatedChecks ?? 0;
-  attempt.repeatedChecks = 0;
+  const repeats = attempt.unchangedChecks ?? 0;
+  attempt.unchangedChecks = 0;
   attempt.lastCode = code;
   const orderStatus: OrderStatus | undefined =
     resolution?.kind === 'success'
