@@ -1,3 +1,5 @@
+import { DEV_MASTER_KEYS, devKeyring } from '../infra/security/keyring';
+import { encryptedDataConverter } from '../infra/temporal/payload-codec';
 /**
  * The stack `npm run chaos` breaks: embedded PostgreSQL (durable, as `npm start`), the Temporal dev server on a
  * SQLite file, the migrations and the demo merchant, a merchant callback sink, and the engine as production runs
@@ -114,7 +116,12 @@ async function assemble(opts: ChaosStackOptions, stops: StopSteps, stopAll: () =
 
   const connection = await Connection.connect({ address: dev.address });
   stops.push(() => connection.close());
-  const client = new Client({ connection, namespace: 'default' });
+  // The chaos run's processes use the development keyring: its Temporal payloads are encrypted like any others.
+  const client = new Client({
+    connection,
+    namespace: 'default',
+    dataConverter: encryptedDataConverter(devKeyring()),
+  });
 
   const apiPort = await freePort();
   const env = {
@@ -127,6 +134,7 @@ async function assemble(opts: ChaosStackOptions, stops: StopSteps, stopAll: () =
     PORT: String(apiPort),
     LOG_LEVEL: 'info',
     SECRETS_KEY: randomSecret(32),
+    MASTER_KEYS: DEV_MASTER_KEYS,
     MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS: 'true',
   };
   const children: BenchChild[] = [];

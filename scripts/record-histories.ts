@@ -24,10 +24,15 @@ import { HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
 import { formatReport } from '../simulation/report';
 import { loadScenario, ScenarioError } from '../simulation/scenario';
 import { exitWith, withSimulationSession } from '../simulation/session';
+import { TRUTH_MODEL_FIXTURES } from '../simulation/fuzz/fixture-cases';
+import { violationsOf } from '../simulation/fuzz/invariants';
+import { startFuzzWorld } from '../simulation/fuzz/run';
+import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 
 const DEFAULT_SCENARIO = path.join(PROJECT_ROOT, 'scenarios', 'replay-fixtures.yaml');
 const USAGE = `usage:
   npm run record-histories [-- --scenario <file>] [--dir <dir>] [--overwrite]
+  npm run record-histories -- --truth-model [--dir <dir>] [--overwrite]
   npm run record-histories -- --address <host:port> [--namespace <ns>] <workflow id>... [--name <fixture name>]
   npm run record-histories -- --address <host:port> [--namespace <ns>] --query '<list filter>' [--limit <n>]`;
 
@@ -43,6 +48,7 @@ async function main(): Promise<number> {
       scenario: { type: 'string' },
       dir: { type: 'string' },
       overwrite: { type: 'boolean', default: false },
+      'truth-model': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,6 +74,7 @@ async function main(): Promise<number> {
     console.error(`workflow ids need --address\n${USAGE}`);
     return 2;
   }
+  if (values['truth-model']) return recordTruthModelFixtures(dir, overwrite);
   return recordFromSimulation(values.scenario ? path.resolve(values.scenario) : DEFAULT_SCENARIO, dir, overwrite);
 }
 
@@ -91,6 +98,34 @@ async function recordFromSimulation(file: string, dir: string, overwrite: boolea
       report(await writeFixture(o.history!, o.plan.label, { dir, overwrite }));
     }
     return 0;
+  });
+}
+
+/** Cancellations and stray callbacks, which scenarios cannot express, from the fuzz world's generated gateways. */
+async function recordTruthModelFixtures(dir: string, overwrite: boolean): Promise<number> {
+  return withSimulationSession(async (session) => {
+    const env = await createTimeSkippingEnv();
+    const world = await startFuzzWorld(env, session.dataSource, session.workflowBundle);
+    try {
+      for (const [name, fuzzCase] of Object.entries(TRUTH_MODEL_FIXTURES)) {
+        const [outcome] = await world.runBatch({ cases: [fuzzCase] });
+        const broken = violationsOf(outcome!);
+        if (broken.length > 0) {
+          console.error(`not recorded: ${name} breaks the truth model: ${broken.join('; ')}`);
+          return 1;
+        }
+        report(
+          await writeFixture(await env.client.workflow.getHandle(outcome!.workflowId).fetchHistory(), name, {
+            dir,
+            overwrite,
+          }),
+        );
+      }
+      return 0;
+    } finally {
+      await world.stop();
+      await env.teardown();
+    }
   });
 }
 

@@ -24,6 +24,7 @@ import type { FuzzBatch, FuzzCase } from './model';
 /** Everything the invariants look at for one order. */
 export interface CaseOutcome {
   fuzzCase: FuzzCase;
+  workflowId: string;
   input: OrderInput;
   state: OrderState;
   orderRow: { status: string; settledAmountMinor: number | null };
@@ -171,6 +172,7 @@ export async function startFuzzWorld(
           }>;
           return {
             fuzzCase: o.fuzzCase,
+            workflowId: o.workflowId,
             input: o.input,
             state: states[i]!,
             orderRow: {

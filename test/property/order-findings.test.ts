@@ -78,7 +78,7 @@ test('finding 2: a decline found at the deadline does not cascade: no payment is
 test('finding 3: a payout pending at the deadline keeps its hold and settles when the gateway pays', async () => {
   const o = await run({
     direction: 'payout',
-    gateways: [gateway({ pendingMs: 25 * HOUR, callback: 'at-final' })],
+    gateways: [gateway({ pendingMs: 25.5 * HOUR, callback: 'at-final' })],
   });
   expect(codesOf(o)).toEqual([
     '1.1.1.00',

@@ -39,7 +39,13 @@ test('every recorded history replays against the patched workflows: old executio
   expect(fixtures.length).toBeGreaterThan(0);
   for (const file of fixtures) {
     const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: patchedBundle }, history, file)).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: patchedBundle, dataConverter: encryptedDataConverter(devKeyring()) },
+        history,
+        file,
+      ),
+    ).resolves.toBeUndefined();
   }
 });
 

@@ -15,9 +15,9 @@ const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
 const fixtures = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 
 /** The paths the fixtures must cover, for deposits and payouts alike (scenarios/replay-fixtures.yaml records them). */
-const REQUIRED = ['success', 'one-cascade', 'declined', 'merchant-callback-retries'];
+const REQUIRED = ['success', 'one-cascade', 'declined', 'merchant-callback-retries', 'reconciliation', 'cancelled'];
 
-test('the fixtures cover deposits and payouts: success, cascade, decline, merchant callback retries', () => {
+test('the fixtures cover deposits and payouts: success, cascade, decline, callback retries, reconciliation, cancellation', () => {
   for (const direction of ['deposit', 'payout']) {
     for (const path of REQUIRED) {
       expect(fixtures.filter((f) => f.startsWith(`${direction}-${path}`))).not.toEqual([]);
@@ -55,8 +55,9 @@ test('a workflow whose command sequence changed without patched() fails to repla
   });
   for (const file of fixtures) {
     const history: unknown = JSON.parse(readFileSync(path.join(HISTORIES_DIR, file), 'utf8'));
-    await expect(Worker.runReplayHistory({ workflowBundle: changed }, history, file)).rejects.toBeInstanceOf(
-      DeterminismViolationError,
-    );
+    const dataConverter = encryptedDataConverter(devKeyring());
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: changed, dataConverter }, history, file),
+    ).rejects.toBeInstanceOf(DeterminismViolationError);
   }
 });
