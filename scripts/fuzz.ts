@@ -40,10 +40,16 @@ const CHECKS = [
 /** Which operations each key kind fuzzes: its own, plus those that need no key. */
 const PUBLIC = 'health|openapi\\.json|docs|api/v1/history-codes|api/v1/gateways/|pay/';
 const RUNS = [
-  { kind: 'deposit', paths: `^/(api/v1/integration/(deposit-order|balance)|${PUBLIC})` },
+  { kind: 'deposit', paths: `^/(api/v1/integration/(deposit-order|balance|card-storage-tokens)|${PUBLIC})` },
   { kind: 'payout', paths: `^/(api/v1/integration/(withdrawal-order|balance)|${PUBLIC})` },
   { kind: 'admin', paths: '^/api/v1/admin/' },
 ] as const;
+
+/**
+ * Left out: the admin order actions send the order's workflow an Update, which waits for a worker, and this run has
+ * none (so they time out rather than answer). They are tested with a worker in test/integration.
+ */
+const EXCLUDED = '^/api/v1/admin/orders/\\{orderId\\}/(cancel|recheck|resolve)$';
 
 const run = promisify(execFile);
 
@@ -127,6 +133,8 @@ async function main(): Promise<void> {
         `Authorization: Bearer ${keys[kind]}`,
         '--include-path-regex',
         paths,
+        '--exclude-path-regex',
+        EXCLUDED,
         '--checks',
         CHECKS,
         '--max-time',
