@@ -31,6 +31,24 @@ export interface OrderInput {
    * own (default {@link DEFAULT_RECONCILIATION_PERIOD_MS}); after it, only the gateway or an operator ends it.
    */
   reconciliationPeriodMs?: number;
+  /** Set when an operator rebuilds an order whose workflow was terminated: the run resumes from this evidence. */
+  resume?: ResumeEvidence;
+}
+
+/**
+ * What PostgreSQL knows of an order whose workflow was terminated (docs/order-lifecycle.md): the rebuilt run asks
+ * the last gateway about its payment, then settles, releases and notifies as the order would have.
+ */
+export interface ResumeEvidence {
+  operator: string;
+  reason: string;
+  /** Entries already in the order's history: the rebuilt run appends after them. */
+  historyLength: number;
+  status: OrderStatus;
+  /** The gateways the order tried, in order, with the keys and references they were tried under. */
+  attempts: Array<{ gatewayId: string; idempotencyKey: string; gatewayRef: string | null }>;
+  /** A payout's hold is still held. */
+  holdPlaced: boolean;
 }
 
 /** Seven days: long enough for any PSP's own settlement and reversal windows to report. */

@@ -8,7 +8,7 @@ import { notifyMerchant } from './steps/merchant-callback';
 import { createOrderContext, type OrderContext } from './steps/order-context';
 import { awaitPayform } from './steps/payform';
 import { reconcile } from './steps/reconciliation';
-import { recordStrayCallback } from './steps/resolve-payment';
+import { recordStrayCallback, resolvePayment } from './steps/resolve-payment';
 import { fundsOf, settle } from './steps/settlement';
 import { runOrderV1 } from './v1/order';
 
@@ -37,14 +37,50 @@ export async function runOrder(direction: Direction, input: OrderInput): Promise
     ctx.state.cancelRequested = true;
   });
   return wf.CancellationScope.nonCancellable(async () => {
-    const deadline = Date.now() + ORDER_DEADLINE_MS;
-    await ctx.mark(CODES.CREATED);
-    const { paid, holdPlaced } = await processOrder(ctx, deadline);
+    const { paid, holdPlaced } = input.resume ? await resumeOrder(ctx, input.resume) : await startOrder(ctx);
     await settle(ctx, paid, holdPlaced);
     await notifyMerchant(ctx);
     await closeInboxes(ctx);
     return ctx.state;
   });
+}
+
+async function startOrder(ctx: OrderContext): Promise<{ paid: boolean; holdPlaced: boolean }> {
+  const deadline = Date.now() + ORDER_DEADLINE_MS;
+  await ctx.mark(CODES.CREATED);
+  return processOrder(ctx, deadline);
+}
+
+/**
+ * An operator rebuilds an order whose workflow was terminated. Its deadline has no meaning any more: nothing new is
+ * created anywhere. The last gateway tried is asked about its payment (earlier ones had answered, or the order
+ * would not have moved on); unknown, it is reconciled like any order past its deadline. A final order is only
+ * settled and notified again (both idempotent per order).
+ */
+async function resumeOrder(
+  ctx: OrderContext,
+  evidence: NonNullable<OrderInput['resume']>,
+): Promise<{ paid: boolean; holdPlaced: boolean }> {
+  const { operator, reason, holdPlaced } = evidence;
+  await ctx.mark(CODES.OPERATOR_RECHECK, { details: { operator, reason, rebuilt: true } });
+  ctx.state.attempts = evidence.attempts.map((a) => ({ ...a, creates: 1, lastCode: null, exists: 'maybe' as const }));
+  if (ctx.state.status === 'Success' || ctx.state.status === 'Failed') {
+    return { paid: ctx.state.status === 'Success', holdPlaced };
+  }
+  const last = ctx.state.attempts.at(-1);
+  if (!last) {
+    // No gateway was ever asked: nothing can charge the payer.
+    await ctx.mark(CODES.OPERATOR_FAILED, {
+      orderStatus: 'Failed',
+      details: { operator, reason, evidence: 'no gateway payment was created' },
+    });
+    return { paid: false, holdPlaced };
+  }
+  const once = await resolvePayment(ctx, last, { until: Date.now() + 1, delays: [1], statusAfter: () => 'Failed' });
+  if (once.kind === 'success') return { paid: true, holdPlaced };
+  if (once.kind !== 'unknown') return { paid: false, holdPlaced };
+  const period = ctx.input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
+  return { paid: (await reconcile(ctx, last, period)) === 'success', holdPlaced };
 }
 
 async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid: boolean; holdPlaced: boolean }> {

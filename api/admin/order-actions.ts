@@ -11,7 +11,9 @@ import {
   operatorRecheckUpdate,
   operatorResolveUpdate,
   type OrderState,
+  type ResumeEvidence,
 } from '../../workflows/definitions';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow, orderWorkflowInput } from '../orders/workflow-start';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
@@ -203,5 +205,91 @@ export function adminOrderActionsRouter(deps: ApiDependencies): Router {
       return { ...state, cancelRequested: true };
     },
   });
+  adminRoute(
+    router,
+    {
+      method: 'post',
+      path: '/orders/{orderId}/rebuild',
+      summary:
+        'Rebuild the truth of an order whose workflow was terminated: check the gateway, settle, release, notify',
+      params: OrderParams,
+      body: RecheckBody,
+      response: RebuildResult,
+      errors: { 404: 'No such order', 409: "The order's workflow was not terminated", 503: 'Temporal is unreachable' },
+    },
+    async ({ params, body, req }) => {
+      const order = await orderOf(params.orderId);
+      const handle = client.workflow.getHandle(order.workflow_id);
+      const { status } = await act(() => handle.describe());
+      if (status.name !== 'TERMINATED' && status.name !== 'TIMED_OUT') {
+        throw new HttpError(409, 'NOT_TERMINATED', `the order's workflow is ${status.name.toLowerCase()}`);
+      }
+      const resume = await evidenceOf(order, req.admin!.actor, body.reason);
+      const [row]: OrderInputRow[] = await ds.query(`SELECT ${ORDER_INPUT_COLUMNS} FROM orders WHERE id = $1`, [
+        order.id,
+      ]);
+      await act(() =>
+        client.workflow.start(row!.direction, {
+          taskQueue: deps.taskQueue,
+          workflowId: order.workflow_id,
+          args: [{ ...orderWorkflowInput(row!, deps.keyring), resume }],
+          // The terminated run stays in the workflow's history; this is its successor.
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+        }),
+      );
+      const result = { id: order.id, workflowId: order.workflow_id, attempts: resume.attempts.length };
+      await audited(ds, req, async () => ({
+        result: undefined,
+        changes: [
+          {
+            action: 'rebuild',
+            entityType: 'order',
+            entityId: order.id,
+            before: { status: order.status, workflow: status.name },
+            after: { attempts: resume.attempts.length, holdPlaced: resume.holdPlaced },
+            note: body.reason,
+          },
+        ],
+      }));
+      return result;
+    },
+  );
+
+  /** What PostgreSQL knows: the history's length and gateways in the order they were tried, refs, the hold. */
+  async function evidenceOf(order: OrderRow, operator: string, reason: string): Promise<ResumeEvidence> {
+    const entries: Array<{ seq: number; gateway_id: string | null }> = await ds.query(
+      `SELECT seq, gateway_id FROM order_history WHERE order_id = $1 ORDER BY seq`,
+      [order.id],
+    );
+    const refs: Array<{ gateway_id: string; gateway_ref: string }> = await ds.query(
+      `SELECT gateway_id, gateway_ref FROM order_gateway_refs WHERE order_id = $1`,
+      [order.id],
+    );
+    const [hold]: Array<{ status: string }> = await ds.query(`SELECT status FROM balance_holds WHERE order_id = $1`, [
+      order.id,
+    ]);
+    const gateways = [...new Set(entries.flatMap((e) => (e.gateway_id ? [e.gateway_id] : [])))];
+    return {
+      operator,
+      reason,
+      historyLength: entries.at(-1)?.seq ?? 0,
+      status: order.status,
+      // The workflow keys each gateway of its route by position (workflows/steps/cascade.ts).
+      attempts: gateways.map((gatewayId, i) => ({
+        gatewayId,
+        idempotencyKey: `${order.workflow_id}:${i + 1}`,
+        gatewayRef: refs.find((r) => r.gateway_id === gatewayId)?.gateway_ref ?? null,
+      })),
+      holdPlaced: hold?.status === 'held',
+    };
+  }
   return router;
 }
+
+const RebuildResult = z
+  .object({
+    id: Uuid,
+    workflowId: z.string(),
+    attempts: z.number().int().openapi({ description: 'Gateways the order had tried; the last is checked first' }),
+  })
+  .openapi('OrderRebuildResult');

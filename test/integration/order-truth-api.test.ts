@@ -308,3 +308,38 @@ test('finding 8: a success from an earlier gateway after a paid order closed is 
   expect(await listed('review')).toContain(input.orderId);
   expect(await listed('open')).not.toContain(input.orderId);
 });
+
+test('a terminated order is rebuilt by an operator: its gateway is asked, the order settles once, in one history', async () => {
+  const setup = await createOrderSetup(ds, { direction: 'deposit' });
+  // Sandbox .01: pending for 90 minutes, then paid.
+  const { input, handle } = await startOrder(setup, { amountMinor: 100_01 });
+  await advanceUntil(handle, (s) => s.history.some((h) => h.code === '2.1.2.00'));
+  await expectStatus(ops.post(`/api/v1/admin/orders/${input.orderId}/rebuild`, { reason: 'not yet' }), 409);
+  await handle.terminate('stopped by mistake');
+
+  const rebuilt = await expectStatus(
+    ops.post(`/api/v1/admin/orders/${input.orderId}/rebuild`, { reason: 'terminated by mistake' }),
+    200,
+  );
+  expect(rebuilt).toMatchObject({ id: input.orderId, attempts: 1 });
+  const successor = env.client.workflow.getHandle(handle.workflowId);
+  started.push(successor);
+  const state = await successor.result();
+
+  expect(state.status).toBe('Success');
+  const codes = (
+    await ds.query(`SELECT code FROM order_history WHERE order_id = $1 ORDER BY seq`, [input.orderId])
+  ).map((r: { code: string }) => r.code);
+  expect(codes.slice(0, 2)).toEqual(['1.1.1.00', '2.1.2.00']);
+  expect(codes).toContain('1.0.2.77');
+  expect(codes.at(-1)).toBe('1.1.3.84');
+  const postings = await ds.query(`SELECT kind FROM ledger_postings WHERE order_id = $1 AND kind = 'deposit'`, [
+    input.orderId,
+  ]);
+  expect(postings).toHaveLength(1);
+  const [audit] = await ds.query(
+    `SELECT action FROM audit_log WHERE entity_type = 'order' AND entity_id = $1 AND action = 'rebuild'`,
+    [input.orderId],
+  );
+  expect(audit).toEqual({ action: 'rebuild' });
+});

@@ -90,7 +90,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
   const state: OrderState = {
     orderId: input.orderId,
     direction,
-    status: 'Created',
+    status: input.resume?.status ?? 'Created',
     amountMinor: input.amountMinor,
     requestedAmountMinor: input.amountMinor,
     currency: input.currency,
@@ -122,7 +122,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
       const before = state.status;
       state.status = orderStatus ? advanceStatus(before, orderStatus) : before;
       const entry: OrderHistoryEntry = {
-        seq: state.history.length + 1,
+        // A rebuilt order appends after the history its terminated run left in PostgreSQL.
+        seq: (input.resume?.historyLength ?? 0) + state.history.length + 1,
         code,
         status: orderStatusOf(code),
         orderStatus: state.status,
