@@ -4,7 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 /** One change, as the audit log keeps it. `before` is null for a create, `after` for a delete. */
 export interface AuditedChange {
   /** A configuration change, or an operator's action on an order (recheck, resolve, cancel). */
-  action: 'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace' | 'recheck' | 'resolve' | 'cancel' | 'rebuild';
+  action:
+    'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace' | 'recheck' | 'resolve' | 'cancel' | 'rebuild';
   entityType: string;
   entityId: string;
   before: object | null;
