@@ -146,13 +146,17 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
  * still moves the money that moved, exactly once.
  */
 async function reviewStrayPayments(ctx: OrderContext, success: boolean): Promise<boolean> {
-  const paidElsewhere = ctx.state.attempts.filter((a) => a.outcome === 'success').length > (success ? 1 : 0);
-  if (!paidElsewhere) return success;
-  ctx.setReconciliation('review');
-  await ctx.mark(success ? CODES.REVIEW_SECOND_SUCCESS : CODES.REVIEW_LATE_SUCCESS, {
-    details: { paidAttempts: ctx.state.attempts.filter((a) => a.outcome === 'success').length },
-  });
+  const paidAttempts = ctx.state.attempts.filter((a) => a.outcome === 'success').length;
+  if (paidAttempts <= (success ? 1 : 0)) return success;
+  await flagForReview(ctx, { paidAttempts });
   return true;
+}
+
+/** A gateway's success the order's status cannot show: a second one (1.0.3.78), or one after Failed (1.0.4.78). */
+async function flagForReview(ctx: OrderContext, details: Record<string, number | boolean>): Promise<void> {
+  ctx.setReconciliation('review');
+  const code = ctx.state.status === 'Success' ? CODES.REVIEW_SECOND_SUCCESS : CODES.REVIEW_LATE_SUCCESS;
+  await ctx.mark(code, { details });
 }
 
 /**
@@ -162,11 +166,8 @@ async function reviewStrayPayments(ctx: OrderContext, success: boolean): Promise
 async function closeInboxes(ctx: OrderContext): Promise<void> {
   const flaggedBefore = ctx.state.reconciliation === 'review';
   while (ctx.callbacks.length > 0) await recordStrayCallback(ctx, ctx.callbacks.shift()!);
-  if (!flaggedBefore && ctx.state.reconciliation === 'review') {
-    // The money has already moved by the order's status: operations correct it (docs/order-lifecycle.md).
-    const code = ctx.state.status === 'Success' ? CODES.REVIEW_SECOND_SUCCESS : CODES.REVIEW_LATE_SUCCESS;
-    await ctx.mark(code, { details: { afterSettlement: true } });
-  }
+  // The money has already moved by the order's status: operations correct it (docs/order-lifecycle.md).
+  if (!flaggedBefore && ctx.state.reconciliation === 'review') await flagForReview(ctx, { afterSettlement: true });
   for (const command of ctx.operatorCommands.splice(0)) command.done();
   await wf.condition(wf.allHandlersFinished);
 }

@@ -49,6 +49,18 @@ export interface FuzzBatch {
   cases: FuzzCase[];
 }
 
+/** A gateway that takes the payment, keeps it pending ten minutes and pays it: examples override what they test. */
+export const gatewayModel = (model: Partial<GatewayModel> = {}): GatewayModel => ({
+  createFaults: [],
+  answer: { kind: 'pending' },
+  pendingMs: 10 * 60_000,
+  final: { kind: 'success', settledPercent: 100 },
+  failingChecks: 0,
+  callback: 'none',
+  callbackDelayMs: 0,
+  ...model,
+});
+
 const DECLINE_REASONS: Array<ReasonKey | null> = [
   null,
   'BUSINESS.LIMIT',

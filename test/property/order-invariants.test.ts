@@ -1,9 +1,5 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { DataSource } from 'typeorm';
 import { checkTruthModel } from '../../simulation/fuzz/property';
-import { startFuzzWorld, type FuzzWorld } from '../../simulation/fuzz/run';
-import { bundleSimulationWorkflows } from '../../simulation/run';
-import { useTimeSkippingServer } from '../workflows/order-harness';
+import { useFuzzWorld } from './fuzz-world';
 
 /**
  * The order truth model as properties (docs/order-lifecycle.md): generated gateway behaviour — faults before and
@@ -14,19 +10,10 @@ import { useTimeSkippingServer } from '../workflows/order-harness';
  */
 const CASES = Number(process.env['FUZZ_CASES'] ?? 500);
 
-const server = useTimeSkippingServer();
-let env: TestWorkflowEnvironment;
-let ds: DataSource;
-let world: FuzzWorld;
-beforeAll(async () => {
-  env = server.env();
-  ds = server.ds();
-  world = await startFuzzWorld(env, ds, await bundleSimulationWorkflows());
-});
-afterAll(() => world?.stop());
+const world = useFuzzWorld();
 
 test(`${CASES} generated orders keep the truth model`, async () => {
   const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : undefined;
-  const report = await checkTruthModel(world, { cases: CASES, ...(seed !== undefined ? { seed } : {}) });
+  const report = await checkTruthModel(world(), { cases: CASES, ...(seed !== undefined ? { seed } : {}) });
   expect(report.cases).toBeGreaterThanOrEqual(CASES);
 }, 1_800_000);

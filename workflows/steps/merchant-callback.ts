@@ -12,7 +12,7 @@ import type { OrderContext } from './order-context';
  * Tells the merchant the final status at its callbackUrl: signed, with an event id that stays the same across
  * attempts, retried on durable timers for about 26 hours. Every attempt lands in the history.
  */
-export async function notifyMerchant(ctx: OrderContext): Promise<void> {
+export async function notifyMerchant(ctx: Pick<OrderContext, 'input' | 'state' | 'mark'>): Promise<void> {
   const url = ctx.input.callbackUrl;
   const status = ctx.state.status;
   if (!url || (status !== 'Success' && status !== 'Failed')) return;

@@ -1,15 +1,18 @@
 /**
  * FROZEN: the order workflow as it was before the order truth model (docs/order-lifecycle.md, "Versions"). Orders
  * started before that change have no `order-truth-model` patch marker and replay through this code, command for
- * command; nothing here may change. Delete this folder once no such execution is open (a visibility query for
- * open orders started before the release finds none) and retire the patch with deprecatePatch().
+ * command; nothing here may change. Steps that did not change are shared with the current code rather than
+ * copied. Delete this folder once no such execution is open (a visibility query for open orders started before
+ * the release finds none) and retire the patch with deprecatePatch().
  */
 import { CODES } from '../../domain/history-codes';
 import type { Direction } from '../../domain/order';
 import { operations } from '../activity-profiles';
 import type { OrderInput, OrderState } from '../definitions';
 import { cascade } from './steps/cascade';
-import { notifyMerchant } from './steps/merchant-callback';
+// The merchant callback did not change with the truth model: both versions run this one step, and the replay suite
+// (the v1 fixtures with merchant callback retries) fails if it ever stops issuing the commands v1 histories hold.
+import { notifyMerchant } from '../steps/merchant-callback';
 import { awaitPayform } from './steps/payform';
 import { createOrderContext, type OrderContext } from './steps/order-context';
 import { fundsOf, settle } from './steps/settlement';
