@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { OperatorEntity } from './operator.entity';
 
 /**
  * One admin change: who made it, to what, the row before and after (NULL before a create, NULL after a delete),
@@ -6,12 +7,16 @@ import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
  * Append-only: nothing in the engine updates or deletes these rows.
  */
 @Entity('audit_log')
+@Index('audit_log_entity', ['entityType', 'entityId', 'id'])
+@Index('audit_log_occurred_at', ['occurredAt', 'id'])
 export class AuditLogEntryEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
-  @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
+  @Column('timestamptz', { name: 'occurred_at', default: () => 'clock_timestamp()' }) occurredAt!: Date;
   /** The operator's name, or `admin-key` for the bootstrap key of the ADMIN_KEY setting. */
   @Column('text') actor!: string;
-  @Column('uuid', { name: 'operator_id', nullable: true }) operatorId!: string | null;
+  @ForeignKey(() => OperatorEntity, { name: 'audit_log_operator_id_fkey' })
+  @Column('uuid', { name: 'operator_id', nullable: true })
+  operatorId!: string | null;
   /** `create`, `update`, `delete`, `rotate`, `revoke`, `reorder`. */
   @Column('text') action!: string;
   @Column('text', { name: 'entity_type' }) entityType!: string;

@@ -1,6 +1,8 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { KeyMode } from '../domain/order';
 import { bigintAsNumber } from './columns';
+import { MerchantEntity } from './merchant.entity';
+import { OrderEntity } from './order.entity';
 
 /** Where a payout's hold is: still reserving balance, turned into ledger postings, or given back. */
 export type BalanceHoldStatus = 'held' | 'settled' | 'released';
@@ -11,10 +13,20 @@ export type BalanceHoldStatus = 'held' | 'settled' | 'released';
  */
 @Entity('balance_holds')
 @Unique('balance_holds_order', ['orderId'])
+@Index('balance_holds_held', ['merchantId', 'mode', 'currency'], { where: `status = 'held'` })
+@Check('balance_holds_amount_minor_check', `amount_minor > 0`)
+@Check('balance_holds_commission_minor_check', `commission_minor >= 0`)
+@Check('balance_holds_status_check', `status IN ('held', 'settled', 'released')`)
+@Check('balance_holds_resolution', `(status = 'held') = (resolved_at IS NULL)`)
+@Check('balance_holds_mode', `mode IN ('sandbox', 'live')`)
 export class BalanceHoldEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column('uuid', { name: 'order_id' }) orderId!: string;
-  @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
+  @ForeignKey(() => OrderEntity, { name: 'balance_holds_order_id_fkey' })
+  @Column('uuid', { name: 'order_id' })
+  orderId!: string;
+  @ForeignKey(() => MerchantEntity, { name: 'balance_holds_merchant_id_fkey' })
+  @Column('uuid', { name: 'merchant_id' })
+  merchantId!: string;
   /** The order's mode: a hold reserves money of that mode only. */
   @Column('text') mode!: KeyMode;
   @Column('char', { length: 3 }) currency!: string;

@@ -1,6 +1,17 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { Direction } from '../domain/order';
 import { bigintAsNumber } from './columns';
+import { MerchantEntity } from './merchant.entity';
+import { PipelineEntity } from './pipeline.entity';
 
 /**
  * A merchant's fee for one direction: `percent` of the amount (rounded half-up to a minor unit) plus `fixedMinor`.
@@ -8,10 +19,19 @@ import { bigintAsNumber } from './columns';
  * currency > neither).
  */
 @Entity('commissions')
+/** NULLS NOT DISTINCT in the migration: at most one row per specificity level. */
+@Unique('commissions_specificity', ['merchantId', 'direction', 'pipelineId', 'currency'])
+@Check('commissions_direction_check', `direction IN ('deposit', 'payout')`)
+@Check('commissions_percent_check', `percent >= 0 AND percent <= 100`)
+@Check('commissions_fixed_minor_check', `fixed_minor >= 0`)
 export class CommissionEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column('uuid', { name: 'merchant_id' }) merchantId!: string;
-  @Column('uuid', { name: 'pipeline_id', nullable: true }) pipelineId!: string | null;
+  @ForeignKey(() => MerchantEntity, { name: 'commissions_merchant_id_fkey' })
+  @Column('uuid', { name: 'merchant_id' })
+  merchantId!: string;
+  @ForeignKey(() => PipelineEntity, { name: 'commissions_pipeline_id_fkey' })
+  @Column('uuid', { name: 'pipeline_id', nullable: true })
+  pipelineId!: string | null;
   @Column('text') direction!: Direction;
   @Column('char', { length: 3, nullable: true }) currency!: string | null;
   /** A decimal string as PostgreSQL returns numeric (e.g. "2.5000"), so no binary rounding creeps in. */

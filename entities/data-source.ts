@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
+import { AuthFailureEntity } from './auth-failure.entity';
+import { CardVaultEntryEntity } from './card-vault-entry.entity';
 import { GatewayEntity } from './gateway.entity';
 import { LedgerPostingEntity } from './ledger-posting.entity';
 import { MerchantEntity } from './merchant.entity';
@@ -11,6 +13,7 @@ import { OrderWorkflowRequisites1764100000000 } from './migrations/1764100000000
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
+import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
@@ -20,16 +23,24 @@ import { HARDENING_MIGRATIONS } from './registry/hardening';
 import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
+import { UnauthenticatedTrafficEntity } from './unauthenticated-traffic.entity';
 
-/** Every entity, for the DataSource and for tests. */
+/**
+ * Every table, one entity each, exactly as the migrations build it (docs/schema.md; test/integration/schema-truth.test.ts
+ * proves it).
+ */
 export const ENTITIES = [
   MerchantEntity,
   ApiKeyEntity,
   GatewayEntity,
   OrderEntity,
   OrderHistoryEntity,
+  OrderGatewayRefEntity,
   LedgerPostingEntity,
   SandboxPaymentEntity,
+  CardVaultEntryEntity,
+  AuthFailureEntity,
+  UnauthenticatedTrafficEntity,
   ...OPERATIONS_ENTITIES,
   ...MERCHANT_CALLBACK_ENTITIES,
   ...GATEWAY_ENTITIES,

@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { KeyMode } from '../domain/order';
 
 /** A payment gateway account: which connector talks to it, with which settings. */
 @Entity('gateways')
+@Check('gateways_mode_check', `mode IN ('sandbox', 'live')`)
 export class GatewayEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('text', { unique: true }) code!: string;

@@ -1,5 +1,6 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { HistoryCode } from '../domain/history-codes';
+import { OrderEntity } from './order.entity';
 
 /**
  * One attempt to deliver a merchant callback. (event_id, attempt) is unique so that an activity retry of the same
@@ -7,9 +8,16 @@ import type { HistoryCode } from '../domain/history-codes';
  */
 @Entity('merchant_callback_deliveries')
 @Unique('merchant_callback_deliveries_event_attempt', ['eventId', 'attempt'])
+@Index('merchant_callback_deliveries_order', ['orderId', 'attemptedAt'])
+@Check('merchant_callback_deliveries_attempt_check', `attempt >= 1`)
+@Check('merchant_callback_deliveries_outcome_check', `outcome IN ('delivered', 'failed')`)
+@Check('merchant_callback_deliveries_duration_ms_check', `duration_ms >= 0`)
+@Check('merchant_callback_deliveries_failure_code', `(outcome = 'failed') = (code IS NOT NULL)`)
 export class MerchantCallbackDeliveryEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
-  @Column('uuid', { name: 'order_id' }) orderId!: string;
+  @ForeignKey(() => OrderEntity, { name: 'merchant_callback_deliveries_order_id_fkey' })
+  @Column('uuid', { name: 'order_id' })
+  orderId!: string;
   @Column('text', { name: 'event_id' }) eventId!: string;
   @Column('int') attempt!: number;
   @Column('text') url!: string;

@@ -1,5 +1,7 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { OrderStatus } from '../domain/order';
+import { GatewayEntity } from './gateway.entity';
+import { OrderEntity } from './order.entity';
 
 /**
  * The order's history as the workflow appends it. (order_id, seq) is unique so that a retried activity writes
@@ -7,9 +9,13 @@ import type { OrderStatus } from '../domain/order';
  */
 @Entity('order_history')
 @Unique('order_history_order_seq', ['orderId', 'seq'])
+/** Orders in reconciliation or flagged for review, for the operators' list (see the migration). */
+@Index('order_history_reconciliation', ['code', 'orderId'], { where: `code IN ('1.0.2.75', '1.0.3.78', '1.0.4.78')` })
 export class OrderHistoryEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
-  @Column('uuid', { name: 'order_id' }) orderId!: string;
+  @ForeignKey(() => OrderEntity, { name: 'order_history_order_id_fkey' })
+  @Column('uuid', { name: 'order_id' })
+  orderId!: string;
   @Column('int') seq!: number;
   @Column('text') code!: string;
   /** What the code itself says about the payment (its B digit). */
@@ -19,5 +25,7 @@ export class OrderHistoryEntity {
   @Column('timestamptz', { name: 'occurred_at' }) occurredAt!: Date;
   @Column('jsonb', { default: {} }) details!: Record<string, unknown>;
   /** The gateway the entry is about (an attempt, a status check, a callback); NULL for the engine's own steps. */
-  @Column('uuid', { name: 'gateway_id', nullable: true }) gatewayId!: string | null;
+  @ForeignKey(() => GatewayEntity, { name: 'order_history_gateway_id_fkey' })
+  @Column('uuid', { name: 'gateway_id', nullable: true })
+  gatewayId!: string | null;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, PrimaryColumn } from 'typeorm';
+import { GatewayEntity } from './gateway.entity';
 
 /**
  * How many creates the sandbox gateway has seen per idempotency key, whether or not a payment was stored, so a
@@ -6,7 +7,9 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
  */
 @Entity('sandbox_attempts')
 export class SandboxAttemptEntity {
-  @PrimaryColumn('uuid', { name: 'gateway_id' }) gatewayId!: string;
+  @ForeignKey(() => GatewayEntity, { name: 'sandbox_attempts_gateway_id_fkey' })
+  @PrimaryColumn('uuid', { name: 'gateway_id' })
+  gatewayId!: string;
   @PrimaryColumn('text', { name: 'idempotency_key' }) idempotencyKey!: string;
   @Column('int') creates!: number;
 }

@@ -1,5 +1,6 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { bigintAsNumber } from './columns';
+import { GatewayEntity } from './gateway.entity';
 
 /**
  * The sandbox gateway's own record of a payment, as a real PSP keeps one: the idempotency key (per gateway, as a
@@ -10,7 +11,9 @@ import { bigintAsNumber } from './columns';
 @Index('sandbox_payments_gateway_key', ['gatewayId', 'idempotencyKey'], { unique: true })
 export class SandboxPaymentEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column('uuid', { name: 'gateway_id' }) gatewayId!: string;
+  @ForeignKey(() => GatewayEntity, { name: 'sandbox_payments_gateway_id_fkey' })
+  @Column('uuid', { name: 'gateway_id' })
+  gatewayId!: string;
   @Column('text', { name: 'idempotency_key' }) idempotencyKey!: string;
   @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;
   @Column('char', { length: 3 }) currency!: string;

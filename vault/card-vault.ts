@@ -10,6 +10,8 @@ import {
   unwrapDataKey,
   type WrappedDataKey,
 } from '../infra/security/keyring';
+import type { CardVaultEntryEntity } from '../entities/card-vault-entry.entity';
+import type { RowOf } from '../entities/rows';
 
 /**
  * The card vault: the one place an order's card number (and the payer data its gateway needs) is kept, in the
@@ -28,14 +30,7 @@ export type VaultedData = Omit<GatewayRequisites, 'card' | 'cardFingerprint' | '
 /** The CVC is kept until the first authorization attempt, and never longer than this. */
 export const DEFAULT_CVC_TTL_MS = 30 * 60 * 1000;
 
-interface VaultRow {
-  id: string;
-  key_id: string;
-  wrapped_key: Buffer;
-  data: Buffer;
-  cvc: Buffer | null;
-  cvc_expires_at: Date | null;
-}
+type VaultRow = RowOf<CardVaultEntryEntity, 'id' | 'keyId' | 'wrappedKey' | 'data' | 'cvc' | 'cvcExpiresAt'>;
 
 /** The AAD of a row's ciphertexts: a ciphertext copied into another row (or column) does not open. */
 const aad = (rowId: string, column: 'data' | 'cvc') => Buffer.from(`card_vault:${rowId}:${column}`);

@@ -6,15 +6,14 @@ import type { FundsRequest, HoldResult, SettlementResult } from '../../domain/op
 import type { KeyMode } from '../../domain/order';
 import { commissionFor } from './commission';
 import { insertPosting, postCommission, type Queryable, toSafeInteger } from './sql';
+import type { BalanceHoldEntity } from '../../entities/balance-hold.entity';
+import type { RowOf } from '../../entities/rows';
 
-interface HoldRow {
-  merchant_id: string;
-  mode: KeyMode;
-  currency: string;
-  amount_minor: string;
-  commission_minor: string;
-  status: 'held' | 'settled' | 'released';
-}
+type HoldRow = RowOf<
+  BalanceHoldEntity,
+  'merchantId' | 'mode' | 'currency' | 'amountMinor' | 'commissionMinor' | 'status',
+  'amountMinor' | 'commissionMinor'
+>;
 
 /** Holds, settlement, release and deposit credits: each exactly once per order, however often it is retried. */
 export function fundsActivities(dataSource: DataSource) {

@@ -4,6 +4,8 @@ import type { PreCheckRequest, PreCheckResult } from '../../domain/operations-co
 import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
 import type { OrderRequisites, RequisiteType } from '../../domain/requisites';
 import { type Queryable, toSafeInteger } from './sql';
+import type { LimitEntity } from '../../entities/limit.entity';
+import type { RowOf } from '../../entities/rows';
 
 type Scope = 'merchant' | 'pipeline';
 
@@ -56,13 +58,11 @@ async function checkBlacklist(q: Queryable, req: PreCheckRequest): Promise<PreCh
   };
 }
 
-interface LimitRow {
-  scope: Scope;
-  min_amount_minor: string | null;
-  max_amount_minor: string | null;
-  daily_volume_minor: string | null;
-  daily_count: number | null;
-}
+type LimitRow = RowOf<
+  LimitEntity,
+  'scope' | 'minAmountMinor' | 'maxAmountMinor' | 'dailyVolumeMinor' | 'dailyCount',
+  'minAmountMinor' | 'maxAmountMinor' | 'dailyVolumeMinor'
+>;
 
 async function checkLimits(q: Queryable, req: PreCheckRequest): Promise<PreCheckResult | null> {
   const rows: LimitRow[] = await q.query(

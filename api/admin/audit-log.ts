@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { ApiDependencies } from '../app';
 import { adminRoute } from './admin-route';
 import { Page, pageOf, Timestamp, toPage } from './common-schemas';
+import type { AuditLogEntryEntity } from '../../entities/audit-log-entry.entity';
+import type { RowOf } from '../../entities/rows';
 
 /** The audit log, newest first, with filters. Read-only: no endpoint changes or deletes an entry. */
 
@@ -31,19 +33,20 @@ const Filters = Page.extend({
   to: Timestamp.optional().openapi({ description: 'Before' }),
 });
 
-interface AuditRow {
-  id: string;
-  occurred_at: Date;
-  actor: string;
-  operator_id: string | null;
-  action: string;
-  entity_type: string;
-  entity_id: string;
-  before: Record<string, unknown> | null;
-  after: Record<string, unknown> | null;
-  note: string | null;
-  request_id: string | null;
-}
+type AuditRow = RowOf<
+  AuditLogEntryEntity,
+  | 'id'
+  | 'occurredAt'
+  | 'actor'
+  | 'operatorId'
+  | 'action'
+  | 'entityType'
+  | 'entityId'
+  | 'before'
+  | 'after'
+  | 'note'
+  | 'requestId'
+>;
 
 export function auditLogRouter(deps: ApiDependencies): Router {
   const router = Router();

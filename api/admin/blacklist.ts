@@ -9,6 +9,8 @@ import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited, auditedDelete } from './audit';
 import { IdParams, Page, pageOf, scopeOwner, Timestamp, toPage, Uuid } from './common-schemas';
+import type { BlacklistEntryEntity } from '../../entities/blacklist-entry.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * The black list of seed 004: hard blocks on a card, email, IP, phone or PayeerIdentifier, By Merch (every pipeline
@@ -106,17 +108,13 @@ const DeleteQuery = z.object({
   reason: z.string().trim().min(1).max(500).optional().openapi({ description: 'Why the block is removed (audit log)' }),
 });
 
-interface EntryRow {
-  id: string;
-  scope: 'merchant' | 'pipeline';
+type EntryRow = RowOf<
+  BlacklistEntryEntity,
+  'id' | 'scope' | 'pipelineId' | 'type' | 'displayValue' | 'description' | 'createdAt' | 'updatedAt'
+> & {
+  /** The merchant the entry belongs to, through its pipeline for a pipeline entry. */
   owner_merchant_id: string;
-  pipeline_id: string | null;
-  type: RequisiteType;
-  display_value: string;
-  description: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+};
 
 const SELECT_ENTRIES = `
   SELECT b.id, b.scope, coalesce(b.merchant_id, p.merchant_id) AS owner_merchant_id, b.pipeline_id, b.type,

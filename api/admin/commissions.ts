@@ -6,6 +6,8 @@ import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited, auditedDelete } from './audit';
 import { Currency, Direction, IdParams, MinorAmount, trimPercent, Uuid } from './common-schemas';
+import type { CommissionEntity } from '../../entities/commission.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * A merchant's fees per direction: `percent` of the amount (half-up to a minor unit) plus `fixedMinor`, optionally
@@ -45,17 +47,11 @@ const CreateBody = z.strictObject({
 });
 const UpdateBody = z.strictObject({ percent: Percent.optional(), fixedMinor: MinorAmount.optional() });
 
-interface CommissionRow {
-  id: string;
-  merchant_id: string;
-  pipeline_id: string | null;
-  direction: 'deposit' | 'payout';
-  currency: string | null;
-  percent: string;
-  fixed_minor: string;
-  created_at: Date;
-  updated_at: Date;
-}
+type CommissionRow = RowOf<
+  CommissionEntity,
+  'id' | 'merchantId' | 'pipelineId' | 'direction' | 'currency' | 'percent' | 'fixedMinor' | 'createdAt' | 'updatedAt',
+  'fixedMinor'
+>;
 const view = (r: CommissionRow): Commission => ({
   id: r.id,
   merchantId: r.merchant_id,

@@ -9,6 +9,8 @@ import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { IdParams, KeyMode, Uuid } from './common-schemas';
+import type { GatewayEntity } from '../../entities/gateway.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * Gateway accounts: which connector talks to them, with which settings, sandbox or live, enabled or not. Credentials are
@@ -52,16 +54,10 @@ const UpdateBody = z.strictObject({
   }),
 });
 
-interface GatewayRow {
-  id: string;
-  code: string;
-  name: string;
-  connector: string;
-  mode: 'sandbox' | 'live';
-  enabled: boolean;
-  settings: Record<string, unknown>;
-  created_at: Date;
-}
+type GatewayRow = RowOf<
+  GatewayEntity,
+  'id' | 'code' | 'name' | 'connector' | 'mode' | 'enabled' | 'settings' | 'createdAt'
+>;
 const redact = (settings: Record<string, unknown>) =>
   Object.fromEntries(
     Object.entries(settings).map(([k, v]) => [

@@ -15,6 +15,8 @@ import {
   MinorAmount,
   Uuid,
 } from './common-schemas';
+import type { LimitEntity } from '../../entities/limit.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * Limits of a merchant (all its pipelines) or of one pipeline, per direction and currency: min and max amount,
@@ -68,20 +70,22 @@ const UpdateBody = z
   })
   .superRefine(amountRange);
 
-interface LimitRow {
-  id: string;
-  scope: 'merchant' | 'pipeline';
-  merchant_id: string | null;
-  pipeline_id: string | null;
-  direction: 'deposit' | 'payout';
-  currency: string;
-  min_amount_minor: string | null;
-  max_amount_minor: string | null;
-  daily_volume_minor: string | null;
-  daily_count: number | null;
-  created_at: Date;
-  updated_at: Date;
-}
+type LimitRow = RowOf<
+  LimitEntity,
+  | 'id'
+  | 'scope'
+  | 'merchantId'
+  | 'pipelineId'
+  | 'direction'
+  | 'currency'
+  | 'minAmountMinor'
+  | 'maxAmountMinor'
+  | 'dailyVolumeMinor'
+  | 'dailyCount'
+  | 'createdAt'
+  | 'updatedAt',
+  'minAmountMinor' | 'maxAmountMinor' | 'dailyVolumeMinor'
+>;
 const amount = (v: string | null) => (v === null ? null : Number(v));
 const view = (r: LimitRow): Limit => ({
   id: r.id,

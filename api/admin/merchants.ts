@@ -7,6 +7,8 @@ import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './common-schemas';
+import type { ApiKeyEntity } from '../../entities/api-key.entity';
+import type { RowOf } from '../../entities/rows';
 
 /** Merchants and their bearer keys. A key is shown once, when it is issued; afterwards only its prefix. */
 
@@ -52,18 +54,19 @@ const RotateBody = z.strictObject({
 });
 const MerchantKeyParams = z.object({ id: Uuid });
 
-interface KeyRow {
-  id: string;
-  merchant_id: string;
-  scope: 'deposit' | 'payout';
-  mode: 'sandbox' | 'live';
-  pipeline_id: string | null;
-  label: string | null;
-  key_prefix: string;
-  created_at: Date;
-  revoked_at: Date | null;
-  replaced_by: string | null;
-}
+type KeyRow = RowOf<
+  ApiKeyEntity,
+  | 'id'
+  | 'merchantId'
+  | 'scope'
+  | 'mode'
+  | 'pipelineId'
+  | 'label'
+  | 'keyPrefix'
+  | 'createdAt'
+  | 'revokedAt'
+  | 'replacedBy'
+>;
 const keyView = (r: KeyRow): ApiKey => ({
   id: r.id,
   merchantId: r.merchant_id,

@@ -7,6 +7,8 @@ import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { IdParams, Uuid } from './common-schemas';
+import type { OperatorEntity } from '../../entities/operator.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * Operators: the people (or tools) that use the admin API, each with a key of their own, so the audit log names
@@ -24,13 +26,7 @@ const Operator = z
   .openapi('Operator');
 type Operator = z.infer<typeof Operator>;
 
-interface OperatorRow {
-  id: string;
-  name: string;
-  key_prefix: string;
-  created_at: Date;
-  revoked_at: Date | null;
-}
+type OperatorRow = RowOf<OperatorEntity, 'id' | 'name' | 'keyPrefix' | 'createdAt' | 'revokedAt'>;
 const view = (r: OperatorRow): Operator => ({
   id: r.id,
   name: r.name,

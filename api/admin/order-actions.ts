@@ -5,6 +5,8 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { Router } from 'express';
+import type { OrderEntity } from '../../entities/order.entity';
+import type { RowOf } from '../../entities/rows';
 import { z } from 'zod';
 import {
   getOrderStateQuery,
@@ -67,11 +69,7 @@ const OrderActionResult = z
   })
   .openapi('OrderActionResult');
 
-interface OrderRow {
-  id: string;
-  workflow_id: string;
-  status: z.infer<typeof OrderActionResult>['status'];
-}
+type OrderRow = RowOf<OrderEntity, 'id' | 'workflowId' | 'status'>;
 
 const resultOf = (order: OrderRow, state: OrderState) => ({
   id: order.id,

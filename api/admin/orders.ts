@@ -6,6 +6,8 @@ import { HttpError } from '../errors';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { adminRoute } from './admin-route';
 import { Direction, IdParams, Page, pageOf, toPage, trimPercent, Uuid } from './common-schemas';
+import type { OrderEntity } from '../../entities/order.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * The operator's view of orders: what the merchant sees plus what the engine knows — pipeline, gateway, the fee it
@@ -62,25 +64,27 @@ const AdminOrder = OrderSummary.extend({
     }),
 }).openapi('AdminOrder');
 
-interface OrderRow {
-  id: string;
-  merchant_id: string;
-  pipeline_id: string | null;
-  direction: 'deposit' | 'payout';
-  external_transaction_id: string;
-  amount_minor: string;
-  currency: string;
-  status: z.infer<typeof Status>;
-  mode: string | null;
-  gateway_id: string | null;
-  workflow_id: string;
-  created_at: Date;
-  updated_at: Date;
-  method: string | null;
-  card_mask: string | null;
-  commission_percent: string | null;
-  commission_fixed_minor: string | null;
-}
+type OrderRow = RowOf<
+  OrderEntity,
+  | 'id'
+  | 'merchantId'
+  | 'pipelineId'
+  | 'direction'
+  | 'externalTransactionId'
+  | 'amountMinor'
+  | 'currency'
+  | 'status'
+  | 'mode'
+  | 'gatewayId'
+  | 'workflowId'
+  | 'createdAt'
+  | 'updatedAt'
+  | 'method'
+  | 'cardMask'
+  | 'commissionPercent'
+  | 'commissionFixedMinor',
+  'amountMinor' | 'commissionFixedMinor'
+>;
 const COLUMNS = `id, merchant_id, pipeline_id, direction, external_transaction_id, amount_minor::text AS amount_minor,
   currency, status, mode, gateway_id, workflow_id, created_at, updated_at, method, card_mask,
   commission_percent::text AS commission_percent, commission_fixed_minor::text AS commission_fixed_minor`;

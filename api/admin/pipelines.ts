@@ -7,6 +7,8 @@ import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { amountRange, assertAmountRange, Currency, Direction, IdParams, MinorAmount, Uuid } from './common-schemas';
+import type { PipelineEntity } from '../../entities/pipeline.entity';
+import type { RowOf } from '../../entities/rows';
 
 /**
  * Pipelines and their routing: the ordered gateways an order may try, each with conditions on currency, amount and
@@ -90,15 +92,10 @@ const RouteUpdateBody = z
   .superRefine(amountRange);
 const RouteParams = z.object({ id: Uuid, routeId: Uuid });
 
-interface PipelineRow {
-  id: string;
-  merchant_id: string;
-  direction: 'deposit' | 'payout';
-  name: string;
-  cascade_enabled: boolean;
-  max_gateways: number | null;
-  created_at: Date;
-}
+type PipelineRow = RowOf<
+  PipelineEntity,
+  'id' | 'merchantId' | 'direction' | 'name' | 'cascadeEnabled' | 'maxGateways' | 'createdAt'
+>;
 interface RouteRow {
   id: string;
   position: number;

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { OrderEntity } from '../../entities/order.entity';
+import type { RowOf } from '../../entities/rows';
 import type { Request } from 'express';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
@@ -167,11 +169,7 @@ export function requestHash({ vault: _vault, ...order }: NormalizedOrder, mode: 
     .digest('hex');
 }
 
-interface OrderRow extends OrderInputRow {
-  status: OrderStatus;
-  request_hash: string | null;
-  card_storage_token: string | null;
-}
+type OrderRow = OrderInputRow & RowOf<OrderEntity, 'status' | 'requestHash' | 'cardStorageToken'>;
 
 /**
  * Creates the order (or finds the one a previous request with the same externalTransactionId created) and makes

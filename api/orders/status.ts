@@ -2,27 +2,32 @@ import { isUuid } from '../../domain/ids';
 import type { DataSource } from 'typeorm';
 import { describeStoredCode } from '../../domain/history-codes';
 import { isCurrency, toMajorUnits } from '../../domain/money';
-import type { Direction, OrderStatus } from '../../domain/order';
+import type { Direction } from '../../domain/order';
 import { HttpError } from '../errors';
 import { OrderStatusResponse } from './schemas';
 import type { z } from 'zod';
+import type { OrderEntity } from '../../entities/order.entity';
+import type { RowOf } from '../../entities/rows';
 
 /** How the status endpoints find an order: by the engine's id or by the merchant's. */
 export type OrderLookup = { by: 'externalId'; value: string } | { by: 'externalTransactionId'; value: string };
 
-interface StatusRow {
-  id: string;
-  status: OrderStatus;
-  amount_minor: string;
-  currency: string;
-  external_transaction_id: string;
-  card_mask: string | null;
-  card_holder: string | null;
-  card_token: string | null;
-  card_storage_token: string | null;
+type StatusRow = RowOf<
+  OrderEntity,
+  | 'id'
+  | 'status'
+  | 'amountMinor'
+  | 'currency'
+  | 'externalTransactionId'
+  | 'cardMask'
+  | 'cardHolder'
+  | 'cardToken'
+  | 'cardStorageToken',
+  'amountMinor'
+> & {
   /** The order's history, oldest first (json_agg: times as ISO strings). */
   history: Array<{ code: string; occurred_at: string }>;
-}
+};
 
 /**
  * The seed 002 status answer, read from PostgreSQL only, so it works with no worker running and after the workflow

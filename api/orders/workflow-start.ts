@@ -1,7 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Direction, KeyMode } from '../../domain/order';
+import type { OrderEntity } from '../../entities/order.entity';
+import type { RowOf } from '../../entities/rows';
 import { orderWorkflowId } from '../../domain/order';
-import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
+import type { OrderRequisites } from '../../domain/requisites';
 import type { OrderInput } from '../../workflows/definitions';
 import { decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
 import type { Keyring } from '../../infra/security/keyring';
@@ -21,22 +22,23 @@ export const ORDER_INPUT_COLUMNS =
   'id, merchant_id, direction, external_transaction_id, amount_minor, currency, pipeline_id, mode, method, ' +
   'requisites, callback_url, flow';
 
-export interface OrderInputRow {
-  id: string;
-  merchant_id: string;
-  direction: Direction;
-  external_transaction_id: string;
-  /** bigint: a string from the driver. */
-  amount_minor: string | number;
-  currency: string;
-  pipeline_id: string | null;
-  mode: KeyMode | null;
-  method: PaymentMethod | null;
-  /** Sealed (secrets at rest) since the card vault; rows from before it hold the object in clear. */
-  requisites: OrderRequisites | string | null;
-  callback_url: string | null;
-  flow: 'h2h' | 'h2c' | null;
-}
+/** The order row's columns a workflow's input is rebuilt from (requisites sealed, or in clear from before the vault). */
+export type OrderInputRow = RowOf<
+  OrderEntity,
+  | 'id'
+  | 'merchantId'
+  | 'direction'
+  | 'externalTransactionId'
+  | 'amountMinor'
+  | 'currency'
+  | 'pipelineId'
+  | 'mode'
+  | 'method'
+  | 'requisites'
+  | 'callbackUrl'
+  | 'flow',
+  'amountMinor'
+>;
 
 const REQUISITES_CONTEXT = 'orders.requisites';
 
