@@ -44,6 +44,8 @@ module.exports = tseslint.config(
                 '**/activities/**',
                 '**/entities',
                 '**/entities/**',
+                '**/data',
+                '**/data/**',
                 '**/api',
                 '**/api/**',
                 '**/gateways',
@@ -65,6 +67,29 @@ module.exports = tseslint.config(
         },
       ],
     },
+  },
+  {
+    // The API and the activities share data/ (the table owners, docs/data-ownership.md), never each other's internals.
+    files: ['api/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities', '**/activities/**'],
+              message: 'The API uses data/ (the shared table owners), not activity internals.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A promise nobody awaits is a step that may run after the code that should wait for it (type-aware).
+    files: ['workflows/**/*.ts', 'activities/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error' },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

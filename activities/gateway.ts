@@ -1,26 +1,16 @@
-import { isUuid } from '../domain/ids';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
-import { CODES } from '../domain/history-codes';
-import type {
-  AmountUpdatePolicy,
-  CallbackVerification,
-  CreateOutcome,
-  GatewayPaymentRequest,
-  RawGatewayCallback,
-  StatusOutcome,
-} from '../domain/gateway-contract';
-import { GatewayEntity } from '../entities/gateway.entity';
+import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../domain/gateway-contract';
+import { loadGateway, UnknownGatewayError } from '../data/gateways';
+import type { GatewayEntity } from '../entities/gateway.entity';
 import {
   type GatewayCallContext,
   GatewayMisconfiguredError,
   type GatewayRegistry,
   type GatewayStatusQuery,
 } from '../gateways/connector';
-import { amountUpdatePolicyOf } from '../gateways/amount-updates';
 import type { Keyring } from '../infra/security/keyring';
-import { decryptSecretSettings } from '../infra/security/secrets-at-rest';
 import { CardVault } from '../vault/card-vault';
 
 /**
@@ -29,20 +19,6 @@ import { CardVault } from '../vault/card-vault';
  */
 function temporalNow(): Date {
   return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
-}
-
-/** A gateway id nobody configured; the HTTP layer answers 404, activities fail without retrying. */
-export class UnknownGatewayError extends Error {
-  override readonly name = 'UnknownGatewayError';
-}
-
-/** The gateway row, its credentials decrypted (secrets at rest) when a keyring is given. */
-async function loadGateway(dataSource: DataSource, gatewayId: string, keyring?: Keyring): Promise<GatewayEntity> {
-  // Ids come from URLs too: anything that is not a uuid is simply unknown, not a database error.
-  const gateway = isUuid(gatewayId) ? await dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId }) : null;
-  if (!gateway) throw new UnknownGatewayError(`gateway ${gatewayId}`);
-  if (keyring) gateway.settings = decryptSecretSettings(keyring, gateway.settings ?? {});
-  return gateway;
 }
 
 /** How long an activity keeps trying to read a gateway's configuration, and the pauses between tries. */
@@ -142,43 +118,4 @@ export function gatewayActivities(
       );
     },
   };
-}
-
-/**
- * Verifies a callback a gateway POSTed to the engine (signature, then payload) and maps it to a history code. Not
- * an activity: the HTTP layer calls it, then signals the order's workflow. The clock is the wall clock here.
- * Throws UnknownGatewayError for a gateway id that does not exist. The keyring decrypts the gateway's credentials.
- */
-export async function verifyGatewayCallback(
-  dataSource: DataSource,
-  registry: GatewayRegistry,
-  gatewayId: string,
-  raw: RawGatewayCallback,
-  keyring?: Keyring,
-): Promise<CallbackVerification> {
-  return (await verifyGatewayCallbackOf(dataSource, registry, gatewayId, raw, keyring)).verification;
-}
-
-/**
- * {@link verifyGatewayCallback}, with the amount-update policy of the gateway (its connector's, narrowed by its
- * settings) for checking the callback against the order. A live gateway row naming a sandbox-only connector
- * verifies nothing: its callbacks are refused as badly signed.
- */
-export async function verifyGatewayCallbackOf(
-  dataSource: DataSource,
-  registry: GatewayRegistry,
-  gatewayId: string,
-  raw: RawGatewayCallback,
-  keyring?: Keyring,
-): Promise<{ verification: CallbackVerification; amountUpdates: AmountUpdatePolicy | undefined }> {
-  const gateway = await loadGateway(dataSource, gatewayId, keyring);
-  let connector;
-  try {
-    connector = registry.forGateway(gateway);
-  } catch (err) {
-    if (!(err instanceof GatewayMisconfiguredError)) throw err;
-    return { verification: { valid: false, code: CODES.CALLBACK_INVALID_SIGNATURE }, amountUpdates: undefined };
-  }
-  const verification = await connector.verifyCallback(raw, { gateway, now: new Date() });
-  return { verification, amountUpdates: amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}) };
 }

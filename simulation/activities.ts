@@ -1,6 +1,6 @@
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { verifyGatewayCallback } from '../activities/gateway';
+import { verifyGatewayCallback } from '../gateways/callback-verification';
 import type { RawGatewayCallback } from '../domain/gateway-contract';
 import type { GatewayRegistry } from '../gateways/connector';
 import { gatewayCallbackSignal } from '../workflows/definitions';

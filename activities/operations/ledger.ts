@@ -4,8 +4,8 @@ import type { DataSource } from 'typeorm';
 import { CODES } from '../../domain/history-codes';
 import type { FundsRequest, HoldResult, SettlementResult } from '../../domain/operations-contract';
 import type { KeyMode } from '../../domain/order';
-import { commissionFor } from './commission';
-import { insertPosting, postCommission, type Queryable, toSafeInteger } from './sql';
+import { commissionFor } from '../../data/commissions';
+import { insertPosting, postCommission, type Queryable, toSafeInteger } from '../../data/ledger';
 import type { BalanceHoldEntity } from '../../entities/balance-hold.entity';
 import type { RowOf } from '../../entities/rows';
 

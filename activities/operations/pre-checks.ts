@@ -3,7 +3,7 @@ import { CODES } from '../../domain/history-codes';
 import type { PreCheckRequest, PreCheckResult } from '../../domain/operations-contract';
 import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
 import type { OrderRequisites, RequisiteType } from '../../domain/requisites';
-import { type Queryable, toSafeInteger } from './sql';
+import { type Queryable, toSafeInteger } from '../../data/ledger';
 import type { LimitEntity } from '../../entities/limit.entity';
 import type { RowOf } from '../../entities/rows';
 

@@ -15,7 +15,8 @@ import {
   type OrderState,
   type ResumeEvidence,
 } from '../../workflows/definitions';
-import { ORDER_INPUT_COLUMNS, type OrderInputRow, orderWorkflowInput } from '../orders/workflow-start';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow } from '../../data/order-store';
+import { orderWorkflowInput } from '../orders/workflow-start';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';

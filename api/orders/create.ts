@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { OrderEntity } from '../../entities/order.entity';
-import type { RowOf } from '../../entities/rows';
 import type { Request } from 'express';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { orderWorkflowId } from '../../domain/order';
@@ -14,12 +12,12 @@ import {
 import type { OrderRequisites, PaymentMethod } from '../../domain/requisites';
 import { toMinorUnits } from '../../domain/money';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
-import { mostSpecificCommissionSql } from '../../activities/operations/commission';
+import { findOrder, insertOrder, keepCardStorageToken, type StoredOrder } from '../../data/order-store';
 import { CardVault, type VaultedData } from '../../vault/card-vault';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { createOrderSchema, type CreateOrderBody } from './schemas';
-import { ORDER_INPUT_COLUMNS, type OrderInputRow, sealRequisites, startOrderWorkflow } from './workflow-start';
+import { sealRequisites, startOrderWorkflow } from './workflow-start';
 
 /** Host-to-host (the merchant collected the payer's data) or host-to-client (the payer is sent to a payment form). */
 export type OrderFlow = 'h2h' | 'h2c';
@@ -169,8 +167,6 @@ export function requestHash({ vault: _vault, ...order }: NormalizedOrder, mode: 
     .digest('hex');
 }
 
-type OrderRow = OrderInputRow & RowOf<OrderEntity, 'status' | 'requestHash' | 'cardStorageToken'>;
-
 /**
  * Creates the order (or finds the one a previous request with the same externalTransactionId created) and makes
  * sure its workflow runs. The row comes first, so the unique key decides races; the workflow start is repeated on
@@ -188,51 +184,34 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
   if (order.cardStorageToken && direction === 'deposit') await useSavedCard(deps, vault, merchantId, order);
   const hash = requestHash(order, mode);
   const id = randomUUID();
-  // One statement: the key's pipeline (or the merchant's oldest of the direction), and the commission in force now,
-  // which is the order's price (0 when none applies) — later changes do not reprice it.
-  const inserted: OrderRow[] = await deps.dataSource.query(
-    `INSERT INTO orders (id, merchant_id, direction, external_transaction_id, amount_minor, currency, status,
-                         workflow_id, pipeline_id, request_hash, method, flow, card_mask, card_holder, card_token,
-                         card_storage_token, callback_url, processing_redirect_url, failed_redirect_url,
-                         success_redirect_url, mode, commission_percent, commission_fixed_minor, requisites)
-     SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::bigint, $6::text, 'Created', $7::text, p.id, $8::text,
-            $9::text, $10::text, $11::text, $12::text, $13::text, $14::text, $15::text, $16::text, $17::text,
-            $18::text, $19::text, coalesce(c.percent, 0), coalesce(c.fixed_minor, 0), $21::jsonb
-       FROM (SELECT id FROM pipelines
-              WHERE merchant_id = $2::uuid AND direction = $3::text AND ($20::uuid IS NULL OR id = $20::uuid)
-              ORDER BY created_at, id LIMIT 1) p
-       LEFT JOIN LATERAL (${mostSpecificCommissionSql('$2::uuid', '$3::text', 'p.id', '$6::text')}) c ON true
-     ON CONFLICT (merchant_id, direction, external_transaction_id) DO NOTHING
-     RETURNING ${ORDER_INPUT_COLUMNS}, status, request_hash, card_storage_token`,
-    [
-      id,
-      merchantId,
-      direction,
-      order.externalTransactionId,
-      order.amountMinor,
-      order.currency,
-      orderWorkflowId(direction, id),
-      hash,
-      order.method,
-      order.flow,
-      order.requisites.cardMask ?? null,
-      order.cardHolder,
-      order.cardToken,
-      order.cardStorageToken,
-      order.callbackUrl,
-      order.processingRedirectUrl,
-      order.failedRedirectUrl,
-      order.successRedirectUrl,
-      mode,
-      req.merchant!.pipelineId,
-      // The payer's email, phone and IP are personal data: the row keeps them sealed, only the workflow sees them.
-      JSON.stringify(sealRequisites(deps.keyring, order.requisites)),
-    ],
-  );
-  const created = inserted.length > 0;
+  const inserted = await insertOrder(deps.dataSource, {
+    id,
+    merchantId,
+    direction,
+    externalTransactionId: order.externalTransactionId,
+    amountMinor: order.amountMinor,
+    currency: order.currency,
+    workflowId: orderWorkflowId(direction, id),
+    requestHash: hash,
+    method: order.method,
+    flow: order.flow,
+    cardMask: order.requisites.cardMask ?? null,
+    cardHolder: order.cardHolder,
+    cardToken: order.cardToken,
+    cardStorageToken: order.cardStorageToken,
+    callbackUrl: order.callbackUrl,
+    processingRedirectUrl: order.processingRedirectUrl,
+    failedRedirectUrl: order.failedRedirectUrl,
+    successRedirectUrl: order.successRedirectUrl,
+    mode,
+    keyPipelineId: req.merchant!.pipelineId,
+    // The payer's email, phone and IP are personal data: the row keeps them sealed, only the workflow sees them.
+    sealedRequisites: sealRequisites(deps.keyring, order.requisites),
+  });
+  const created = inserted !== undefined;
   // Nothing inserted: the externalTransactionId was used before (a retry, or a concurrent request that won the
   // insert: answer as a retry of it), or the merchant has no pipeline for the direction.
-  const row = inserted[0] ?? (await findOrder(deps, merchantId, direction, order.externalTransactionId));
+  const row = inserted ?? (await findOrder(deps.dataSource, merchantId, direction, order.externalTransactionId));
   if (!row) throw noPipeline(direction);
   if (row.request_hash !== hash) {
     throw new HttpError(
@@ -253,7 +232,7 @@ export async function createOrder(deps: ApiDependencies, req: Request, direction
   // Re-read: a sandbox payment paid in the create answer may already have moved the order on.
   const status = created
     ? row.status
-    : ((await findOrder(deps, merchantId, direction, order.externalTransactionId))?.status ?? row.status);
+    : ((await findOrder(deps.dataSource, merchantId, direction, order.externalTransactionId))?.status ?? row.status);
   return {
     externalId: row.id,
     orderStatus: status,
@@ -288,33 +267,14 @@ async function saveOrdersCard(
   deps: ApiDependencies,
   vault: CardVault,
   merchantId: string,
-  row: OrderRow,
+  row: StoredOrder,
   order: NormalizedOrder,
 ): Promise<string> {
   if (row.card_storage_token) return row.card_storage_token;
   const token = await vault.saveCard(merchantId, order.vault!.data.card!);
-  const [kept] = (await deps.dataSource.query(
-    `UPDATE orders SET card_storage_token = COALESCE(card_storage_token, $2) WHERE id = $1
-     RETURNING card_storage_token`,
-    [row.id, token],
-  )) as [Array<{ card_storage_token: string }>, number];
-  const winner = kept[0]?.card_storage_token ?? token;
+  const winner = await keepCardStorageToken(deps.dataSource, row.id, token);
   if (winner !== token) await vault.deleteSavedCard(merchantId, token);
   return winner;
-}
-
-async function findOrder(
-  deps: ApiDependencies,
-  merchantId: string,
-  direction: Direction,
-  externalTransactionId: string,
-): Promise<OrderRow | undefined> {
-  const rows: OrderRow[] = await deps.dataSource.query(
-    `SELECT ${ORDER_INPUT_COLUMNS}, status, request_hash, card_storage_token FROM orders
-     WHERE merchant_id = $1 AND direction = $2 AND external_transaction_id = $3`,
-    [merchantId, direction, externalTransactionId],
-  );
-  return rows[0];
 }
 
 /** The merchant has no pipeline of the direction (the insert picks the oldest one when there are several). */

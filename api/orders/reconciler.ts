@@ -1,5 +1,6 @@
 import type { ApiDependencies } from '../app';
-import { ORDER_INPUT_COLUMNS, type OrderInputRow, startOrderWorkflow } from './workflow-start';
+import { ORDER_INPUT_COLUMNS, type OrderInputRow } from '../../data/order-store';
+import { startOrderWorkflow } from './workflow-start';
 
 /**
  * Orders whose workflow never started: the API inserts the row, then starts the workflow; if it dies in between and

@@ -1,6 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { OrderEntity } from '../../entities/order.entity';
-import type { RowOf } from '../../entities/rows';
+import type { OrderInputRow } from '../../data/order-store';
 import { orderWorkflowId } from '../../domain/order';
 import type { OrderRequisites } from '../../domain/requisites';
 import type { OrderInput } from '../../workflows/definitions';
@@ -18,28 +17,6 @@ import type { ApiDependencies } from '../app';
  * The order row's columns a workflow's input is built from, for SELECT and RETURNING lists: the create and the
  * reconciler (api/orders/reconciler.ts) build it the same way, from the row, through orderWorkflowInput.
  */
-export const ORDER_INPUT_COLUMNS =
-  'id, merchant_id, direction, external_transaction_id, amount_minor, currency, pipeline_id, mode, method, ' +
-  'requisites, callback_url, flow';
-
-/** The order row's columns a workflow's input is rebuilt from (requisites sealed, or in clear from before the vault). */
-export type OrderInputRow = RowOf<
-  OrderEntity,
-  | 'id'
-  | 'merchantId'
-  | 'direction'
-  | 'externalTransactionId'
-  | 'amountMinor'
-  | 'currency'
-  | 'pipelineId'
-  | 'mode'
-  | 'method'
-  | 'requisites'
-  | 'callbackUrl'
-  | 'flow',
-  'amountMinor'
->;
-
 const REQUISITES_CONTEXT = 'orders.requisites';
 
 /** The payer's requisites as the order row keeps them: sealed under the keyring. */

@@ -1,7 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import express, { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
-import { UnknownGatewayError, verifyGatewayCallbackOf } from '../../activities/gateway';
+import { UnknownGatewayError } from '../../data/gateways';
+import { verifyGatewayCallbackOf } from '../../gateways/callback-verification';
 import type { CallbackVerification } from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
 import { createGatewayRegistry } from '../../gateways';

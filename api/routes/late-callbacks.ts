@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { recordLateGatewayCallback } from '../../activities/order-history';
+import { recordLateGatewayCallback } from '../../data/order-store';
 import type { CallbackVerification } from '../../domain/gateway-contract';
 import type { DataSource } from 'typeorm';
 

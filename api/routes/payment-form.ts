@@ -7,6 +7,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { isUuid } from '../../domain/ids';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { recordFirstCard } from '../../data/order-store';
 import { CardVault } from '../../vault/card-vault';
 import {
   payformSignal,
@@ -133,21 +134,14 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     order: FormOrder,
     submission: PayformSubmission,
   ): Promise<'accepted' | 'refused'> {
-    return deps.dataSource.transaction(async (tx) => {
-      const [row]: Array<{ card_mask: string | null }> = await tx.query(
-        `SELECT card_mask FROM orders WHERE id = $1 FOR UPDATE`,
-        [order.id],
-      );
-      if (!row || row.card_mask) return 'refused';
-      const { cardFingerprint: fingerprint, cardMask } = submission;
-      await tell(order, { type: 'submitted', cardFingerprint: fingerprint, cardMask });
-      await tx.query(`UPDATE orders SET card_mask = $2, card_holder = COALESCE($3, card_holder) WHERE id = $1`, [
-        order.id,
-        cardMask,
-        submission.cardHolder ?? null,
-      ]);
-      return 'accepted';
-    });
+    const { cardFingerprint: fingerprint, cardMask } = submission;
+    const recorded = await recordFirstCard(
+      deps.dataSource,
+      order.id,
+      { cardMask, cardHolder: submission.cardHolder ?? null },
+      () => tell(order, { type: 'submitted', cardFingerprint: fingerprint, cardMask }),
+    );
+    return recorded ? 'accepted' : 'refused';
   }
 
   router.get('/pay/:externalId', async (req, res) => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { verifyGatewayCallback } from '../../activities/gateway';
+import { verifyGatewayCallback } from '../../gateways/callback-verification';
 import type { GatewayPaymentRequest, RawGatewayCallback } from '../../domain/gateway-contract';
 import { GatewayEntity } from '../../entities/gateway.entity';
 import { freePort } from '../../infra/net';

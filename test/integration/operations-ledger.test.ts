@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { operationsActivities } from '../../activities/operations';
-import { computeCommission } from '../../activities/operations/commission';
+import { computeCommission } from '../../data/commissions';
 import { CODES } from '../../domain/history-codes';
 import type { Direction } from '../../domain/order';
 import type { FundsRequest } from '../../domain/operations-contract';

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { verifyGatewayCallback } from '../../activities/gateway';
+import { verifyGatewayCallback } from '../../gateways/callback-verification';
 import { loadCallbackSecret } from '../../activities/merchant-callbacks/secret';
 import { createGatewayRegistry } from '../../gateways';
 import { signCallbackBody } from '../../gateways/sandbox/callbacks';

@@ -2,8 +2,11 @@ import path from 'node:path';
 import { ESLint } from 'eslint';
 import { PROJECT_ROOT } from '../../infra/paths';
 
-/** The determinism guard is a lint rule; these tests make sure it really bites. */
-async function lintWorkflowSource(code: string): Promise<string[]> {
+/**
+ * The determinism guard, the data/ boundary and no-floating-promises are lint rules; these tests make sure they really
+ * bite. Sources are linted as if they were an existing file's text (type-aware rules need a file of the project).
+ */
+async function lintWorkflowSource(code: string, file = path.join('workflows', 'order.ts')): Promise<string[]> {
   // The project's own config, passed in: ESLint would load the file with import(), which jest's VM refuses.
   const eslint = new ESLint({
     cwd: PROJECT_ROOT,
@@ -12,7 +15,7 @@ async function lintWorkflowSource(code: string): Promise<string[]> {
       (await import(path.join(PROJECT_ROOT, 'eslint.config.js'))) as { default: ESLint.Options['overrideConfig'] }
     ).default,
   });
-  const [result] = await eslint.lintText(code, { filePath: path.join(PROJECT_ROOT, 'workflows', 'example.ts') });
+  const [result] = await eslint.lintText(code, { filePath: path.join(PROJECT_ROOT, file) });
   return (result?.messages ?? []).map((m) => `${m.ruleId}: ${m.message}`);
 }
 
@@ -21,6 +24,7 @@ describe('lint keeps workflows deterministic', () => {
     ["import { createActivities } from '../activities';", 'value import of activities'],
     ["import { OrderEntity } from '../entities/order.entity';", 'entities'],
     ["import { createApp } from '../api/app';", 'api code'],
+    ["import { insertOrder } from '../data/order-store';", 'the table owners of data/'],
     ["import { readFileSync } from 'node:fs';", 'a Node built-in'],
     ["import crypto from 'crypto';", 'a Node built-in without the node: prefix'],
     ["import { DataSource } from 'typeorm';", 'an I/O library'],
@@ -41,5 +45,41 @@ describe('lint keeps workflows deterministic', () => {
   test('refuses process.env in workflow code', async () => {
     const messages = await lintWorkflowSource('export const url = process.env.GATEWAY_URL;\n');
     expect(messages.some((m) => m.startsWith('no-restricted-globals'))).toBe(true);
+  });
+});
+
+describe('lint keeps promises awaited in workflows and activities (type-aware)', () => {
+  const floating = 'async function step(): Promise<void> {}\nexport function run(): void {\n  step();\n}\n';
+
+  test.each([path.join('workflows', 'order.ts'), path.join('activities', 'index.ts')])(
+    'refuses a floating promise in %s',
+    async (file) => {
+      const messages = await lintWorkflowSource(floating, file);
+      expect(messages.some((m) => m.startsWith('@typescript-eslint/no-floating-promises'))).toBe(true);
+    },
+  );
+
+  test('accepts the same promise awaited', async () => {
+    const awaited =
+      'async function step(): Promise<void> {}\nexport async function run(): Promise<void> {\n  await step();\n}\n';
+    expect(await lintWorkflowSource(awaited, path.join('activities', 'index.ts'))).toEqual([]);
+  });
+});
+
+describe('lint keeps the API on the shared data/ boundary', () => {
+  test('refuses an API import of activity internals', async () => {
+    const messages = await lintWorkflowSource(
+      "import { gatewayActivities } from '../../activities/gateway';\nexport const g = gatewayActivities;\n",
+      path.join('api', 'routes', 'example.ts'),
+    );
+    expect(messages.some((m) => m.startsWith('@typescript-eslint/no-restricted-imports'))).toBe(true);
+  });
+
+  test('allows the API to use data/', async () => {
+    const messages = await lintWorkflowSource(
+      "import { insertOrder } from '../../data/order-store';\nexport const i = insertOrder;\n",
+      path.join('api', 'routes', 'example.ts'),
+    );
+    expect(messages).toEqual([]);
   });
 });

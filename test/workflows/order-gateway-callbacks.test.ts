@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
-import { verifyGatewayCallback } from '../../activities/gateway';
+import { verifyGatewayCallback } from '../../gateways/callback-verification';
 import { createGatewayRegistry } from '../../gateways';
 import { SandboxConnector } from '../../gateways/sandbox/sandbox-connector';
 import { createOrderSetup, postingsOf } from '../../simulation/order-setup';

@@ -1,5 +1,5 @@
-import type { Direction } from '../../domain/order';
-import { type Queryable, toSafeInteger } from './sql';
+import type { Direction } from '../domain/order';
+import { type Queryable, toSafeInteger } from './ledger';
 
 const PERCENT_SCALE = 10_000n; // numeric(7,4): four decimal places
 

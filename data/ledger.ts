@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { KeyMode } from '../../domain/order';
+import type { KeyMode } from '../domain/order';
 
 /** A DataSource or a transaction's EntityManager: anything that runs raw SQL. */
 export type Queryable = Pick<EntityManager, 'query'>;
