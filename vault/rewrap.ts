@@ -1,4 +1,6 @@
 import type { DataSource } from 'typeorm';
+import { resealGatewaySettings } from '../data/gateways';
+import { resealCallbackSecret } from '../data/merchants';
 import type { Keyring } from '../infra/security/keyring';
 import {
   CALLBACK_SECRET_CONTEXT,
@@ -46,11 +48,7 @@ export async function rewrapEverything(
       CALLBACK_SECRET_CONTEXT,
     );
     // Only if nobody changed it meanwhile: a concurrent change wins, the next run picks it up.
-    await dataSource.query(`UPDATE merchants SET callback_secret = $3 WHERE id = $1 AND callback_secret = $2`, [
-      m.id,
-      m.callback_secret,
-      next,
-    ]);
+    await resealCallbackSecret(dataSource, m.id, m.callback_secret, next);
     secrets += 1;
   }
 
@@ -64,11 +62,7 @@ export async function rewrapEverything(
   for (const g of gateways) {
     const next = reencryptSecretSettings(keyring, g.settings ?? {});
     if (!next) continue;
-    await dataSource.query(`UPDATE gateways SET settings = $3 WHERE id = $1 AND settings = $2::jsonb`, [
-      g.id,
-      JSON.stringify(g.settings),
-      JSON.stringify(next),
-    ]);
+    await resealGatewaySettings(dataSource, g.id, g.settings, next);
     secrets += 1;
   }
 

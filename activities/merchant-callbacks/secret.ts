@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
+import { keepCallbackSecret } from '../../data/merchants';
 import type { Keyring } from '../../infra/security/keyring';
 import { CALLBACK_SECRET_CONTEXT, decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
 
@@ -44,14 +45,11 @@ export async function loadCallbackSecret(
   if (row.callback_secret) return { secret: opened(row.callback_secret), generated: false };
 
   const fresh = randomBytes(32).toString('hex');
-  // Wrapped in a SELECT so the driver returns plain rows (a bare UPDATE comes back as [rows, count]).
-  const updated: Array<{ callback_secret: string }> = await ds.query(
-    `WITH u AS (
-       UPDATE merchants SET callback_secret = COALESCE(callback_secret, $2) WHERE id = $1 RETURNING callback_secret
-     ) SELECT callback_secret FROM u`,
-    [merchantId, keyring ? encryptSecret(keyring, fresh, CALLBACK_SECRET_CONTEXT) : fresh],
+  const stored = await keepCallbackSecret(
+    ds,
+    merchantId,
+    keyring ? encryptSecret(keyring, fresh, CALLBACK_SECRET_CONTEXT) : fresh,
   );
-  const stored = updated[0]?.callback_secret;
   if (!stored) throw new Error(`merchant ${merchantId} vanished while its callback secret was being created`);
   return { secret: opened(stored), generated: true };
 }

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { insertGateway, updateGateway } from '../../data/gateways';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { GatewayMisconfiguredError } from '../../gateways/connector';
@@ -136,19 +137,11 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
     async ({ body, req }) => {
       checkConnector(body.connector, body.settings, body.mode);
       return audited(ds, req, async (tx) => {
-        const [row]: Array<{ id: string }> = await tx.query(
-          `INSERT INTO gateways (code, name, connector, mode, enabled, settings)
-           VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-          [
-            body.code,
-            body.name,
-            body.connector,
-            body.mode,
-            body.enabled,
-            JSON.stringify(encryptSecretSettings(deps.keyring, body.settings)),
-          ],
-        );
-        const after = view(await findGatewayRow(tx, row!.id));
+        const id = await insertGateway(tx, {
+          ...body,
+          settings: encryptSecretSettings(deps.keyring, body.settings),
+        });
+        const after = view(await findGatewayRow(tx, id));
         return {
           result: after,
           changes: [{ action: 'create', entityType: 'gateway', entityId: after.id, before: null, after }],
@@ -202,12 +195,11 @@ export function gatewaysRouter(deps: ApiDependencies): Router {
         }
         // Credentials already stored stay encrypted; the connector's check needs only their presence.
         if (body.settings) checkConnector(current.connector, settings, current.mode);
-        await tx.query(`UPDATE gateways SET name = $2, enabled = $3, settings = $4 WHERE id = $1`, [
-          params.id,
-          body.name ?? current.name,
-          body.enabled ?? current.enabled,
-          JSON.stringify(encryptSecretSettings(deps.keyring, settings)),
-        ]);
+        await updateGateway(tx, params.id, {
+          name: body.name ?? current.name,
+          enabled: body.enabled ?? current.enabled,
+          settings: encryptSecretSettings(deps.keyring, settings),
+        });
         const after = view(await findGatewayRow(tx, params.id));
         const changedSettings = Object.keys(body.settings ?? {});
         return {

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { insertMerchant, renameMerchant } from '../../data/merchants';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { generateApiKey, hashApiKey, keyPrefix } from '../../infra/security/api-keys';
@@ -142,10 +143,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
     },
     async ({ body, req }) =>
       audited(ds, req, async (tx) => {
-        const [row]: Array<{ id: string }> = await tx.query(`INSERT INTO merchants (name) VALUES ($1) RETURNING id`, [
-          body.name,
-        ]);
-        const after = await findMerchant(tx, row!.id);
+        const after = await findMerchant(tx, await insertMerchant(tx, body.name));
         return {
           result: after,
           changes: [{ action: 'create', entityType: 'merchant', entityId: after.id, before: null, after }],
@@ -195,7 +193,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
     async ({ params, body, req }) =>
       audited(ds, req, async (tx) => {
         const before = await findMerchant(tx, params.id);
-        await tx.query(`UPDATE merchants SET name = $2 WHERE id = $1`, [params.id, body.name]);
+        await renameMerchant(tx, params.id, body.name);
         const after = await findMerchant(tx, params.id);
         return {
           result: after,
