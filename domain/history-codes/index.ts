@@ -43,7 +43,10 @@ export {
   type Legacy002Decision,
 } from './legacy';
 
-/** The codes the workflows append most, by name; per-reason codes are found with `findHistoryCode`. */
+/**
+ * Every code workflow code appends, by name: workflows name codes only through this object (no literals, no
+ * `findHistoryCode` lookups; test/unit/history-codes.test.ts checks). `satisfies` keeps each one in the catalog.
+ */
 export const CODES = {
   CREATED: '1.1.1.00',
   PRECHECK_BALANCE: '1.2.4.31',
@@ -71,10 +74,18 @@ export const CODES = {
   GATEWAY_DECLINED: '2.2.4.00',
   GATEWAY_AMBIGUOUS_TIMEOUT: '2.0.2.11',
   GATEWAY_AMBIGUOUS_RESPONSE: '2.0.2.14',
+  GATEWAY_TIMEOUT_RULED_OUT: '2.2.4.11',
+  GATEWAY_INVALID_RESPONSE_RULED_OUT: '2.2.4.14',
+  GATEWAY_INVALID_REQUEST: '2.2.4.15',
+  PAYFORM_CREATED: '3.1.1.00',
+  PAYFORM_VISITED: '3.0.1.51',
+  PAYFORM_SUBMITTED: '3.1.1.55',
+  PAYFORM_CANCELLED: '3.0.4.54',
   CHECK_SUCCESS: '4.1.3.00',
   CHECK_FAILED: '4.1.4.00',
   CHECK_PENDING: '4.0.2.00',
   CHECK_NOT_FOUND: '4.1.1.00',
+  CHECK_INVALID_RESPONSE: '4.2.2.14',
   CALLBACK_SUCCESS: '5.1.3.00',
   CALLBACK_AMOUNT_UPDATED: '5.1.3.35',
   CALLBACK_FAILED: '5.1.4.00',
@@ -85,6 +96,8 @@ export const CODES = {
   MERCHANT_CALLBACK_DELIVERED_FAILED: '6.1.4.00',
   MERCHANT_CALLBACK_GIVEN_UP_SUCCESS: '6.2.3.74',
   MERCHANT_CALLBACK_GIVEN_UP_FAILED: '6.2.4.74',
+  MERCHANT_CALLBACK_INVALID_RESPONSE_SUCCESS: '6.2.3.14',
+  MERCHANT_CALLBACK_INVALID_RESPONSE_FAILED: '6.2.4.14',
 } as const satisfies Record<string, HistoryCode>;
 
 /** What identifies a code in the grammar; the reason is null for RR 00. */

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   CODES,
   EXTENSION_ACTION_Z,
@@ -13,6 +14,7 @@ import {
   type HistoryCode,
 } from '../../domain/history-codes';
 import { HISTORY_DOCS_PATH, renderHistoryDocs } from '../../scripts/generate-history-docs';
+import { PROJECT_ROOT } from '../../infra/paths';
 
 // The grammar of ARCHITECTURE.md ("History codes"), restated so the catalog is checked against it, not against itself.
 const ACTOR_DIGIT: Record<string, number> = {
@@ -401,5 +403,28 @@ describe('history code API', () => {
 describe('docs/history-codes.md', () => {
   test('is what the generator renders', () => {
     expect(readFileSync(HISTORY_DOCS_PATH, 'utf8')).toBe(renderHistoryDocs());
+  });
+});
+
+describe('workflow code names history codes one way: through CODES', () => {
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    );
+  const workflowFiles = sources(path.join(PROJECT_ROOT, 'workflows'));
+
+  test('no catalog lookups (findHistoryCode) and no code literals in workflows/', () => {
+    const found = workflowFiles.flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .map((line, i) => ({ where: `${path.relative(PROJECT_ROOT, file)}:${i + 1}`, line }))
+        .filter(({ line }) => /findHistoryCode\(|['"`]\d\.\d\.\d\.\d\d['"`]/.test(line))
+        .map(({ where, line }) => `${where}: ${line.trim()}`),
+    );
+    expect(found).toEqual([]);
+  });
+
+  test('every CODES entry is a catalog code', () => {
+    for (const code of Object.values(CODES)) expect(isHistoryCode(code)).toBe(true);
   });
 });

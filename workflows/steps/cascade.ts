@@ -10,8 +10,8 @@ import { resolvePayment, STATUS_CHECK_DELAYS_MS, type Resolution } from './resol
 
 /** An unknown create (2.0.2.RR) that a status check found never reached the gateway becomes a failed one (2.2.4.RR). */
 const CREATE_RULED_OUT: Partial<Record<HistoryCode, HistoryCode>> = {
-  [CODES.GATEWAY_AMBIGUOUS_TIMEOUT]: '2.2.4.11',
-  [CODES.GATEWAY_AMBIGUOUS_RESPONSE]: '2.2.4.14',
+  [CODES.GATEWAY_AMBIGUOUS_TIMEOUT]: CODES.GATEWAY_TIMEOUT_RULED_OUT,
+  [CODES.GATEWAY_AMBIGUOUS_RESPONSE]: CODES.GATEWAY_INVALID_RESPONSE_RULED_OUT,
 };
 
 /** While our own infrastructure cannot reach a gateway's configuration, the create waits this long and tries again. */

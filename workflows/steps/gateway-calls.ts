@@ -1,12 +1,9 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
-import { CODES, type HistoryCode } from '../../domain/history-codes';
+import { CODES } from '../../domain/history-codes';
 import { gateway } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
-
-const CREATE_REFUSED_INVALID_REQUEST: HistoryCode = '2.2.4.15';
-const CHECK_FAILED_INVALID_RESPONSE: HistoryCode = '4.2.2.14';
 
 /** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
 const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
@@ -41,7 +38,7 @@ export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Pr
     const type = err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '';
     if (type === INFRASTRUCTURE_FAILURE) return { kind: 'unsent' };
     outcome = NOT_SENT_FAILURES.includes(type)
-      ? { kind: 'declined', code: CREATE_REFUSED_INVALID_REQUEST }
+      ? { kind: 'declined', code: CODES.GATEWAY_INVALID_REQUEST }
       : { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };
   }
   attempt.creates += 1;
@@ -63,7 +60,7 @@ export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Pro
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    outcome = { kind: 'error', code: CHECK_FAILED_INVALID_RESPONSE };
+    outcome = { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE };
   }
   if ((outcome.kind === 'success' || outcome.kind === 'failed') && outcome.gatewayRef) {
     attempt.gatewayRef = outcome.gatewayRef;

@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import { CODES, findHistoryCode, type HistoryCode } from '../../domain/history-codes';
+import { CODES, type HistoryCode } from '../../domain/history-codes';
 import {
   MERCHANT_CALLBACK_RETRY_DELAYS_MS,
   type MerchantCallbackResult,
@@ -63,10 +63,5 @@ export async function notifyMerchant(ctx: Pick<OrderContext, 'input' | 'state' |
 }
 
 function invalidResponseCode(success: boolean): HistoryCode {
-  return findHistoryCode({
-    actor: 'MERCHANT_CALLBACK',
-    class: 'failure',
-    status: success ? 'success' : 'failed',
-    reason: 'TECH.INVALID_RESPONSE',
-  })!.code as HistoryCode;
+  return success ? CODES.MERCHANT_CALLBACK_INVALID_RESPONSE_SUCCESS : CODES.MERCHANT_CALLBACK_INVALID_RESPONSE_FAILED;
 }

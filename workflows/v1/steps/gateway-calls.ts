@@ -1,26 +1,12 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { CreateOutcome, StatusOutcome } from '../../../domain/gateway-contract';
-import { CODES, findHistoryCode, type HistoryCode } from '../../../domain/history-codes';
+import { CODES } from '../../../domain/history-codes';
 import { gateway } from '../../activity-profiles';
 import type { GatewayAttempt } from '../../definitions';
 import type { OrderContext } from './order-context';
 
-const createRefusedInvalidRequest = findHistoryCode({
-  actor: 'GATEWAY_CREATE',
-  class: 'failure',
-  status: 'failed',
-  reason: 'TECH.INVALID_REQUEST',
-})!.code as HistoryCode;
-
 /** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
 const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
-
-const checkFailedInvalidResponse = findHistoryCode({
-  actor: 'STATUS_CHECK',
-  class: 'failure',
-  status: 'processing',
-  reason: 'TECH.INVALID_RESPONSE',
-})!.code as HistoryCode;
 
 /**
  * Sends the attempt's create. When even the activity's own retries fail, nobody knows whether the request reached
@@ -43,7 +29,7 @@ export async function createAtGateway(ctx: OrderContext, attempt: GatewayAttempt
     if (!(err instanceof ActivityFailure)) throw err;
     const notSent = err.cause instanceof ApplicationFailure && NOT_SENT_FAILURES.includes(err.cause.type ?? '');
     outcome = notSent
-      ? { kind: 'declined', code: createRefusedInvalidRequest }
+      ? { kind: 'declined', code: CODES.GATEWAY_INVALID_REQUEST }
       : { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };
   }
   attempt.lastCode = outcome.code;
@@ -68,7 +54,7 @@ export async function checkAtGateway(ctx: OrderContext, attempt: GatewayAttempt)
     });
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    outcome = { kind: 'error', code: checkFailedInvalidResponse };
+    outcome = { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE };
   }
   if ((outcome.kind === 'success' || outcome.kind === 'failed') && outcome.gatewayRef) {
     attempt.gatewayRef = outcome.gatewayRef;

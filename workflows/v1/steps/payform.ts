@@ -1,14 +1,9 @@
 import * as wf from '@temporalio/workflow';
-import { CODES, type HistoryCode } from '../../../domain/history-codes';
+import { CODES } from '../../../domain/history-codes';
 import type { OrderContext } from './order-context';
 
 /** How long a payer has to fill in the hosted payment form. */
 export const PAYFORM_TIMEOUT_MS = 30 * 60 * 1000;
-
-const PAYFORM_CREATED: HistoryCode = '3.1.1.00';
-const PAYFORM_VISITED: HistoryCode = '3.0.1.51';
-const PAYFORM_SUBMITTED: HistoryCode = '3.1.1.55';
-const PAYFORM_CANCELLED: HistoryCode = '3.0.4.54';
 
 /**
  * Host-to-client: the order waits for the payer on the hosted payment form before anything else. A submission
@@ -16,7 +11,7 @@ const PAYFORM_CANCELLED: HistoryCode = '3.0.4.54';
  * submission within {@link PAYFORM_TIMEOUT_MS}, fails the order.
  */
 export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'failed'> {
-  await ctx.mark(PAYFORM_CREATED);
+  await ctx.mark(CODES.PAYFORM_CREATED);
   const deadline = Date.now() + PAYFORM_TIMEOUT_MS;
   let visited = false;
   for (;;) {
@@ -28,14 +23,14 @@ export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'fa
     const event = ctx.payformEvents.shift()!;
     if (event.type === 'visited' && !visited) {
       visited = true;
-      await ctx.mark(PAYFORM_VISITED);
+      await ctx.mark(CODES.PAYFORM_VISITED);
     } else if (event.type === 'submitted') {
       ctx.requisites.cardFingerprint = event.cardFingerprint;
       ctx.requisites.cardMask = event.cardMask;
-      await ctx.mark(PAYFORM_SUBMITTED);
+      await ctx.mark(CODES.PAYFORM_SUBMITTED);
       return 'submitted';
     } else if (event.type === 'cancelled') {
-      await ctx.mark(PAYFORM_CANCELLED);
+      await ctx.mark(CODES.PAYFORM_CANCELLED);
       return 'failed';
     }
   }
