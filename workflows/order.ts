@@ -22,9 +22,9 @@ export const ORDER_DEADLINE_MS = 24 * 60 * 60 * 1000;
 export const TRUTH_MODEL_PATCH = 'order-truth-model';
 
 /**
- * The path every order takes (ARCHITECTURE.md): created; pre-checks (black list, limits); for payouts a hold on
- * the balance; routing; cascading gateway attempts; waiting for the result (reconciliation when it is still unknown
- * at the deadline); ledger; merchant callback.
+ * The path every order takes (docs/order-lifecycle.md, "The path"): created; pre-checks (black list, limits); for
+ * payouts a hold on the balance; routing; cascading gateway attempts; waiting for the result (reconciliation when it is
+ * still unknown at the deadline); ledger; merchant callback.
  *
  * A cancellation request (Temporal UI, CLI) means "stop trying, then settle truthfully": the body runs in a
  * non-cancellable scope and reads the request as a flag, so no new gateway payment starts, a payment in flight is

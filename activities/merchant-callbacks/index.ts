@@ -13,14 +13,14 @@ import { serializePayload, validateRequest } from './request';
 import { loadCallbackSecret } from './secret';
 import { postOnce, type TransportOutcome } from './transport';
 
-/** Options of the merchant callback activities; the defaults are production's, except allowPrivateNetworks. */
+/** Options of the merchant callback activities; the defaults are production's. */
 export interface MerchantCallbackOptions {
   /** Limit of one attempt: connecting, sending, the status line and the little body read (default 10 s). */
   timeoutMs?: number;
   /**
-   * SSRF guard, off for now (true): sandbox merchants and tests call back to loopback. Production must pass false
-   * so that callbacks to loopback, private and link-local addresses are refused — the follow-up in
-   * docs/merchant-callbacks.md, to be wired through config/.
+   * Turns the SSRF guard off (docs/merchant-callbacks.md, "SSRF guard"): true lets callbacks reach loopback and
+   * private addresses, for localhost demos and tests. Default false, as the worker's
+   * MERCHANT_CALLBACKS_ALLOW_PRIVATE_NETWORKS (config/env.ts; `npm start` sets it true for its demo merchants).
    */
   allowPrivateNetworks?: boolean;
   /** The User-Agent header merchants see. */
@@ -40,7 +40,7 @@ export const MERCHANT_CALLBACK_USER_AGENT = 'PayStar-Callbacks/1.0';
 export function merchantCallbackActivities(dataSource: DataSource, options: MerchantCallbackOptions = {}) {
   const {
     timeoutMs = 10_000,
-    allowPrivateNetworks = true,
+    allowPrivateNetworks = false,
     userAgent = MERCHANT_CALLBACK_USER_AGENT,
     now = Date.now,
   } = options;

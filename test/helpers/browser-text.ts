@@ -1,5 +1,5 @@
 /**
- * Opens a page in headless Chromium (the `@sparticuz/chromium` route of ARCHITECTURE.md, driven by playwright-core)
+ * Opens a page in headless Chromium (`@sparticuz/chromium`, driven by playwright-core)
  * and waits until its text contains a string. Run as a child process (`node --import tsx`): both packages are ES
  * modules, which Jest's CommonJS tests cannot load. Usage: browser-text.ts <url> <text> <timeout ms>; prints
  * `{"found":true|false}` and exits 0, or prints the error and exits 1.

@@ -80,7 +80,8 @@ async function startSink() {
 let ds: DataSource;
 let sink: Awaited<ReturnType<typeof startSink>>;
 let merchantId: string;
-const activities = () => merchantCallbackActivities(ds, { timeoutMs: TIMEOUT_MS });
+// The sink listens on loopback: these activities let callbacks reach it (the guard's own tests turn it on).
+const activities = () => merchantCallbackActivities(ds, { timeoutMs: TIMEOUT_MS, allowPrivateNetworks: true });
 
 beforeAll(async () => {
   ds = await testDataSource();
@@ -331,6 +332,13 @@ describe('deliverMerchantCallback', () => {
     expect(sink.requests).toHaveLength(0);
   });
 
+  test('the guard is on by default: activities built without options refuse a loopback destination', async () => {
+    const req = await callbackRequest(`${sink.base}/ok`);
+    const unconfigured = merchantCallbackActivities(ds, { timeoutMs: TIMEOUT_MS });
+    await expect(unconfigured.deliverMerchantCallback(req)).resolves.toEqual({ delivered: false, code: '6.2.3.14' });
+    expect(sink.requests).toHaveLength(0);
+  });
+
   test('resolves the host once and connects to that address, with the URL host in Host (no DNS rebinding)', async () => {
     // `.invalid` never resolves (RFC 6761): only the checked answer can take the request anywhere. A second
     // lookup, the rebinding window, would fail, or answer differently.
@@ -338,6 +346,7 @@ describe('deliverMerchantCallback', () => {
     const answers = [['127.0.0.1'], ['127.0.0.2']];
     const pinned = merchantCallbackActivities(ds, {
       timeoutMs: TIMEOUT_MS,
+      allowPrivateNetworks: true,
       resolveHost: async (host) => {
         lookups.push(host);
         return answers[lookups.length - 1] ?? [];

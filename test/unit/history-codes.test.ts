@@ -16,7 +16,7 @@ import {
 import { HISTORY_DOCS_PATH, renderHistoryDocs } from '../../scripts/generate-history-docs';
 import { PROJECT_ROOT } from '../../infra/paths';
 
-// The grammar of ARCHITECTURE.md ("History codes"), restated so the catalog is checked against it, not against itself.
+// The grammar of docs/history-codes.md ("Grammar"), restated so the catalog is checked against it, not against itself.
 const ACTOR_DIGIT: Record<string, number> = {
   PS: 1,
   GATEWAY_CREATE: 2,

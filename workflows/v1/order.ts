@@ -20,8 +20,9 @@ import { fundsOf, settle } from './steps/settlement';
 const ORDER_DEADLINE_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The path every order takes (ARCHITECTURE.md): created; pre-checks (black list, limits); for payouts a hold on
- * the balance; routing; cascading gateway attempts; waiting for the result; ledger; merchant callback.
+ * The path every order takes (docs/order-lifecycle.md, "The path"): created; pre-checks (black list, limits); for
+ * payouts a hold on the balance; routing; cascading gateway attempts; waiting for the result; ledger; merchant
+ * callback.
  */
 export async function runOrderV1(direction: Direction, input: OrderInput): Promise<OrderState> {
   const ctx = createOrderContext(direction, input);
