@@ -25,6 +25,9 @@ const masterKeys = config.MASTER_KEYS ?? DEV_MASTER_KEYS;
 const dataDir = path.resolve(config.DATA_DIR ?? DEFAULT_DATA_DIR);
 const say = (line: string) => console.log(`[start] ${line}`);
 
+/** The one host name the start-up output uses: every server here listens on this machine's loopback. */
+const HOST = 'localhost';
+
 /** The supervised parts in start order; shutdown stops them backwards. */
 const parts: Supervised[] = [];
 let shutdownDone: Promise<void> | undefined;
@@ -120,13 +123,13 @@ async function main(): Promise<void> {
     });
     await pg!.ensureDatabase('paystar');
     databaseUrl = pg!.url('paystar');
-    say(`PostgreSQL (embedded) on 127.0.0.1:${config.EMBEDDED_PG_PORT}, data in ${pg!.dataDir}`);
+    say(`PostgreSQL (embedded) on ${HOST}:${config.EMBEDDED_PG_PORT}, data in ${pg!.dataDir}`);
   }
 
   let temporalAddress = config.TEMPORAL_ADDRESS;
   let temporalUi: string | undefined;
   // The Web UI has no login here: the codec endpoint's credential is a token in its path (api/routes/codec-server.ts).
-  const codecEndpoint = `http://localhost:${config.PORT}/codec/t/${credentials.codecToken}`;
+  const codecEndpoint = `http://${HOST}:${config.PORT}/codec/t/${credentials.codecToken}`;
   if (!temporalAddress) {
     let dev: Awaited<ReturnType<typeof startTemporalDevServer>> | undefined;
     await supervise('Temporal dev server', async () => {
@@ -142,8 +145,8 @@ async function main(): Promise<void> {
       return dev;
     });
     temporalAddress = dev!.address;
-    temporalUi = dev!.uiUrl;
-    say(`Temporal dev server on ${dev!.address} (${dev!.provisioning.route})`);
+    temporalUi = dev!.uiUrl && `http://${HOST}:${config.TEMPORAL_UI_PORT}`;
+    say(`Temporal dev server on ${HOST}:${config.TEMPORAL_PORT} (${dev!.provisioning.route})`);
   }
 
   const dataSource = await createDataSource(databaseUrl, {
@@ -189,7 +192,7 @@ async function main(): Promise<void> {
       return { exited: child.exited, stop: () => child.stop(graceMs) };
     });
   }
-  const apiUrl = `http://localhost:${config.PORT}`;
+  const apiUrl = `http://${HOST}:${config.PORT}`;
   await Promise.all([
     waitForHealth(`${apiUrl}/health`),
     waitForWorker(temporalAddress, config.TEMPORAL_NAMESPACE, config.TASK_QUEUE),
@@ -200,6 +203,7 @@ async function main(): Promise<void> {
       '',
       `PayStar orchestration engine is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
       `  API             ${apiUrl}`,
+      `  API docs        ${apiUrl}/docs`,
       `  OpenAPI         ${apiUrl}/openapi.json`,
       `  Health          ${apiUrl}/health`,
       `  Temporal UI     ${temporalUi ?? `(external Temporal at ${temporalAddress})`}`,

@@ -1,8 +1,8 @@
 /** `npm run worker`: a worker process for TEMPORAL_ADDRESS and DATABASE_URL. Stops cleanly on SIGINT/SIGTERM. */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { loadConfigOrExit, WorkerEnv } from '../config/env';
 import { createDataSource } from '../entities/data-source';
-import { createLogger } from '../infra/logging/logger';
+import { createLogger, temporalLogger } from '../infra/logging/logger';
 import { Keyring } from '../infra/security/keyring';
 import { createWorker } from './create-worker';
 
@@ -10,8 +10,12 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit(WorkerEnv);
   const log = createLogger('worker', config.LOG_LEVEL);
   // The SDK logs its workflow bundling at INFO, dozens of lines per start; its warnings are what operators need.
+  // Its native core's warnings are forwarded to the same logger instead of going to the console on their own.
   const verbose = config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace';
-  Runtime.install({ logger: new DefaultLogger(verbose ? 'DEBUG' : 'WARN') });
+  Runtime.install({
+    logger: temporalLogger(log, verbose ? 'DEBUG' : 'WARN'),
+    telemetryOptions: { logging: { filter: { core: verbose ? 'DEBUG' : 'WARN', other: 'ERROR' }, forward: {} } },
+  });
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-worker' }).initialize();
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   try {

@@ -84,7 +84,9 @@ async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
   const out = output();
   const banner = Object.fromEntries(
     [
-      ...out.matchAll(/^ {2}(API|OpenAPI|Health|Temporal UI|Codec endpoint|Deposit key|Payout key|Admin key) +(\S+)/gm),
+      ...out.matchAll(
+        /^ {2}(API docs|API|OpenAPI|Health|Temporal UI|Codec endpoint|Deposit key|Payout key|Admin key) +(\S+)/gm,
+      ),
     ].map((m) => [m[1]!, m[2]!]),
   );
   return { child, output, banner };
@@ -135,6 +137,15 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   expect((await decode(codec)).status).toBe(200);
   expect((await decode(`${api}/codec`)).status).toBe(401);
   expect((await fetch(first.banner.OpenAPI!)).status).toBe(200);
+  expect(first.banner['API docs']).toBe(`${api}/docs`);
+  expect((await fetch(first.banner['API docs']!)).status).toBe(200);
+  // One host name in what start-up prints for people: its own lines and the banner.
+  const printed = first
+    .output()
+    .split('\n')
+    .filter((line) => line.startsWith('[start]') || line.startsWith('  '));
+  expect(printed.filter((line) => /\b127\.0\.0\.1\b|\[::1\]/.test(line))).toEqual([]);
+  expect(first.banner['Temporal UI']).toBe(`http://localhost:${ports.ui}`);
   const balance = await fetch(`${api}/api/v1/integration/balance`, {
     headers: { authorization: `Bearer ${payoutKey}` },
   });
