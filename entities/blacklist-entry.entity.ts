@@ -10,6 +10,7 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 import type { RequisiteType } from '../domain/requisites';
+import { ONE_OWNER_BY_SCOPE } from './columns';
 import { MerchantEntity } from './merchant.entity';
 import { PipelineEntity } from './pipeline.entity';
 
@@ -28,10 +29,7 @@ export type OperationsScope = 'merchant' | 'pipeline';
 @Unique('blacklist_entries_one_per_owner', ['type', 'value', 'scope', 'merchantId', 'pipelineId'])
 @Check('blacklist_entries_type_check', `type IN ('card', 'email', 'ip', 'phone', 'payeerIdentifier')`)
 @Check('blacklist_entries_scope_check', `scope IN ('merchant', 'pipeline')`)
-@Check(
-  'blacklist_entries_scope',
-  `(scope = 'merchant' AND merchant_id IS NOT NULL AND pipeline_id IS NULL) OR (scope = 'pipeline' AND pipeline_id IS NOT NULL AND merchant_id IS NULL)`,
-)
+@Check('blacklist_entries_scope', ONE_OWNER_BY_SCOPE)
 @Check('blacklist_entries_card_fingerprint', `type <> 'card' OR value ~ '^[0-9a-f]{64}$'`)
 export class BlacklistEntryEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;

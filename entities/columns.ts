@@ -13,3 +13,6 @@ export const bigintAsNumber: ValueTransformer = {
     return n;
   },
 };
+
+/** A black-list or limit row belongs to exactly one owner, the one its `scope` names (the `*_scope` checks). */
+export const ONE_OWNER_BY_SCOPE = `(scope = 'merchant' AND merchant_id IS NOT NULL AND pipeline_id IS NULL) OR (scope = 'pipeline' AND pipeline_id IS NOT NULL AND merchant_id IS NULL)`;

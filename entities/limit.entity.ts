@@ -10,7 +10,7 @@ import {
 } from 'typeorm';
 import type { Direction } from '../domain/order';
 import type { OperationsScope } from './blacklist-entry.entity';
-import { bigintAsNumber } from './columns';
+import { bigintAsNumber, ONE_OWNER_BY_SCOPE } from './columns';
 import { MerchantEntity } from './merchant.entity';
 import { PipelineEntity } from './pipeline.entity';
 
@@ -28,10 +28,7 @@ import { PipelineEntity } from './pipeline.entity';
 @Check('limits_max_amount_minor_check', `max_amount_minor >= 0`)
 @Check('limits_daily_volume_minor_check', `daily_volume_minor >= 0`)
 @Check('limits_daily_count_check', `daily_count >= 0`)
-@Check(
-  'limits_scope',
-  `(scope = 'merchant' AND merchant_id IS NOT NULL AND pipeline_id IS NULL) OR (scope = 'pipeline' AND pipeline_id IS NOT NULL AND merchant_id IS NULL)`,
-)
+@Check('limits_scope', ONE_OWNER_BY_SCOPE)
 @Check('limits_amount_range', `min_amount_minor <= max_amount_minor`)
 export class LimitEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;

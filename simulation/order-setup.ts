@@ -5,6 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Direction } from '../domain/order';
+import { GatewayEntity } from '../entities/gateway.entity';
+import { LedgerPostingEntity } from '../entities/ledger-posting.entity';
+import { MerchantEntity } from '../entities/merchant.entity';
+import { PipelineEntity } from '../entities/pipeline.entity';
+import { RouteEntity } from '../entities/route.entity';
 import type { OrderRequisites } from '../domain/requisites';
 import type { OrderInput } from '../workflows/definitions';
 
@@ -31,35 +36,34 @@ export async function createOrderSetup(
   opts: { direction: Direction; gateways?: GatewaySpec[]; balanceMinor?: number; currency?: string },
 ): Promise<OrderSetup> {
   const currency = opts.currency ?? 'USD';
-  const [merchant] = (await ds.query(`INSERT INTO merchants (name) VALUES ($1) RETURNING id`, [
-    `merchant ${randomUUID()}`,
-  ])) as Array<{ id: string }>;
-  const merchantId = merchant!.id;
-  const [pipeline] = (await ds.query(
-    `INSERT INTO pipelines (merchant_id, direction, name) VALUES ($1, $2, 'main') RETURNING id`,
-    [merchantId, opts.direction],
-  )) as Array<{ id: string }>;
-  const pipelineId = pipeline!.id;
+  // Saved through the entities, like the tests' merchant fixtures (test/helpers/merchants.ts).
+  const merchantId = (await ds.getRepository(MerchantEntity).save({ name: `merchant ${randomUUID()}` })).id;
+  const pipelineId = (
+    await ds.getRepository(PipelineEntity).save({ merchantId, direction: opts.direction, name: 'main' })
+  ).id;
   const gatewayIds: string[] = [];
   for (const [position, spec] of (opts.gateways ?? [{}]).entries()) {
-    const [gateway] = (await ds.query(
-      `INSERT INTO gateways (code, name, connector, mode, settings) VALUES ($1, $2, 'sandbox', 'sandbox', $3) RETURNING id`,
-      [`sandbox-${randomUUID()}`, `Sandbox ${position + 1}`, JSON.stringify(spec.settings ?? {})],
-    )) as Array<{ id: string }>;
-    gatewayIds.push(gateway!.id);
-    await ds.query(`INSERT INTO routes (pipeline_id, gateway_id, position, enabled) VALUES ($1, $2, $3, $4)`, [
-      pipelineId,
-      gateway!.id,
-      position + 1,
-      spec.enabled ?? true,
-    ]);
+    const gateway = await ds.getRepository(GatewayEntity).save({
+      code: `sandbox-${randomUUID()}`,
+      name: `Sandbox ${position + 1}`,
+      connector: 'sandbox',
+      mode: 'sandbox',
+      settings: spec.settings ?? {},
+    });
+    gatewayIds.push(gateway.id);
+    await ds
+      .getRepository(RouteEntity)
+      .save({ pipelineId, gatewayId: gateway.id, position: position + 1, enabled: spec.enabled ?? true });
   }
   if (opts.balanceMinor) {
-    await ds.query(
-      `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
-       VALUES ($1, $2, $3, 'test_opening_balance', $4)`,
-      [merchantId, currency, opts.balanceMinor, `opening:${merchantId}:${currency}`],
-    );
+    await ds.getRepository(LedgerPostingEntity).save({
+      merchantId,
+      currency,
+      amountMinor: opts.balanceMinor,
+      kind: 'test_opening_balance',
+      orderId: null,
+      idempotencyKey: `opening:${merchantId}:${currency}`,
+    });
   }
   return {
     merchantId,

@@ -2,36 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { Direction, KeyMode, OrderStatus } from '../../domain/order';
 
-/** A fresh merchant, so operations tests never see each other's rows. */
-export async function createMerchant(ds: DataSource): Promise<string> {
-  const [row]: Array<{ id: string }> = await ds.query(`INSERT INTO merchants (name) VALUES ($1) RETURNING id`, [
-    `ops test merchant ${randomUUID()}`,
-  ]);
-  return row!.id;
-}
-
-/** A pipeline of the merchant for one direction. */
-export async function createPipeline(ds: DataSource, merchantId: string, direction: Direction): Promise<string> {
-  const [row]: Array<{ id: string }> = await ds.query(
-    `INSERT INTO pipelines (merchant_id, direction, name) VALUES ($1, $2, $3) RETURNING id`,
-    [merchantId, direction, `pipeline ${randomUUID()}`],
-  );
-  return row!.id;
-}
-
-/** A gateway (gateways are global, so the code is unique per call); live ones use a connector allowed for live. */
-export async function createGateway(
-  ds: DataSource,
-  mode: KeyMode,
-  name = `gw ${randomUUID()}`,
-  connector = mode === 'live' ? 'http-sim' : 'sandbox',
-): Promise<string> {
-  const [row]: Array<{ id: string }> = await ds.query(
-    `INSERT INTO gateways (code, name, connector, mode) VALUES ($1, $2, $3, $4) RETURNING id`,
-    [`test-${randomUUID()}`, name, connector, mode],
-  );
-  return row!.id;
-}
+export { createGateway, createMerchant, createPipeline } from './merchants';
 
 /** An order row as the order-recording activity would write it, with an explicit creation time if given. */
 export async function insertOrder(
