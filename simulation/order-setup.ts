@@ -1,6 +1,7 @@
 /**
- * Fixtures for orders outside the API: a merchant with a pipeline routed over sandbox gateways, and what the
- * ledger and history hold for an order. Used by the workflow tests; simulations read the ledger with these too.
+ * Worlds for orders outside the API: a merchant with a pipeline routed over sandbox gateways, and what the ledger
+ * holds for an order. Shared by the simulator, the fuzz run and the workflow tests (test-only helpers live in
+ * test/helpers/).
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -101,12 +102,4 @@ export async function postingsOf(ds: DataSource, orderId: string): Promise<Array
     [orderId],
   )) as Array<{ kind: string; amount: string }>;
   return rows.map((r) => [r.kind, Number(r.amount)]);
-}
-
-/** The order's history as persisted in PostgreSQL: [seq, code, status]. */
-export async function persistedHistory(ds: DataSource, orderId: string): Promise<Array<[number, string, string]>> {
-  const rows = (await ds.query(`SELECT seq, code, status FROM order_history WHERE order_id = $1 ORDER BY seq`, [
-    orderId,
-  ])) as Array<{ seq: number; code: string; status: string }>;
-  return rows.map((r) => [r.seq, r.code, r.status]);
 }

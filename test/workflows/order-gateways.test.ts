@@ -1,7 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
 import { CASCADE_POLICY } from '../../domain/cascade-policy';
-import { createOrderSetup, persistedHistory, postingsOf } from '../../simulation/order-setup';
+import { createOrderSetup, postingsOf } from '../../simulation/order-setup';
+import { persistedHistory } from '../helpers/orders';
 import {
   codesOf,
   resolveInReconciliation,

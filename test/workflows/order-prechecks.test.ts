@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
-import { balanceOf, createOrderSetup, persistedHistory } from '../../simulation/order-setup';
+import { balanceOf, createOrderSetup } from '../../simulation/order-setup';
+import { persistedHistory } from '../helpers/orders';
 import { codesOf, runOrderToEnd, sandboxPaymentsAt, useTimeSkippingServer } from './order-harness';
 
 const server = useTimeSkippingServer();
