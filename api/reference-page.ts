@@ -48,7 +48,7 @@ const PAGE = `<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>PayStar orchestrator — API reference</title>
+<title>PayStar orchestration engine — API reference</title>
 <style>body{margin:0}</style>
 </head>
 <body>
