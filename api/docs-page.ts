@@ -253,8 +253,8 @@ ${schemas}
 }
 
 /**
- * `GET /docs`, and the interactive reference beside it (reference-page.ts). The page is rendered on first request, not at mount time, so it includes every path registered by
- * routers created after this one.
+ * `GET /docs`, and the interactive reference beside it (reference-page.ts). The page is rendered on first request,
+ * not at mount time, so it includes every path registered by routers created after this one.
  */
 export function docsRouter(): Router {
   const router = Router();

@@ -34,7 +34,8 @@ export const REDOC_BUNDLE_PATH = `/docs/assets/redoc-${REDOC_VERSION}/redoc.stan
  * What Redoc needs beyond the base policy, and nothing more: its bundle (script-src 'self': no inline script, no
  * eval; Redoc starts itself from the `<redoc spec-url>` element), the document (connect-src 'self'), the styles that
  * styled-components inserts (style-src 'unsafe-inline', already in the base policy), the icons it draws as data:
- * images (nothing else: no image of ours, no font), and its search index, which runs in a Web Worker Redoc creates from a blob: URL.
+ * images (nothing else: no image of ours, no font), and its search index, which runs in a Web Worker Redoc creates
+ * from a blob: URL.
  */
 const REFERENCE_POLICY = pagePolicy({
   scriptSrc: ["'self'"],
