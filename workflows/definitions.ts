@@ -149,11 +149,18 @@ export interface GatewayCallbackSignal {
   verification: CallbackVerification;
 }
 
-/** What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), or cancelled. */
+/**
+ * What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), cancelled, or
+ * typed card details the form refused (which field only: nothing of the card itself).
+ */
 export type PayformEvent =
   | { type: 'visited' }
   | { type: 'submitted'; cardFingerprint: string; cardMask: string; cardHolder?: string }
-  | { type: 'cancelled' };
+  | { type: 'cancelled' }
+  | { type: 'refused'; fields: PayformRefusedField[] };
+
+/** The field of the payment form whose value the form refused. */
+export type PayformRefusedField = 'cardNumber' | 'cardExpiry' | 'cardCvc';
 
 /** The card the payer entered on the hosted form: only its fingerprint and mask, and the holder's name. */
 export interface PayformSubmission {

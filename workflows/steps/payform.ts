@@ -11,6 +11,12 @@ const PAYFORM_SUBMITTED: HistoryCode = '3.1.1.55';
 const PAYFORM_CANCELLED: HistoryCode = '3.0.4.54';
 
 /**
+ * Marks executions that record card details the form refused (3.2.1.59). A workflow of the previous release ignores
+ * the event; a recorded history holds none, and one that does replays through this branch only with the marker.
+ */
+export const PAYFORM_REFUSAL_PATCH = 'payform-card-refused';
+
+/**
  * Host-to-client: the order waits for the payer on the hosted payment form before anything else. A submission
  * brings the card (fingerprint and mask only) that pre-checks and gateways then see; a cancellation, or no
  * submission within {@link PAYFORM_TIMEOUT_MS}, fails the order.
@@ -40,6 +46,9 @@ export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'fa
       const card = { cardMask: event.cardMask, ...(event.cardHolder ? { cardHolder: event.cardHolder } : {}) };
       await ctx.mark(PAYFORM_SUBMITTED, { row: card });
       return 'submitted';
+    } else if (event.type === 'refused' && wf.patched(PAYFORM_REFUSAL_PATCH)) {
+      // The payer is still on the form: the order keeps waiting for a card.
+      await ctx.mark(CODES.PAYFORM_CARD_REFUSED, { details: { fields: event.fields.join(',') } });
     } else if (event.type === 'cancelled') {
       ctx.awaitingPayform = false;
       await ctx.mark(PAYFORM_CANCELLED, { orderStatus: 'Failed' });
