@@ -45,7 +45,8 @@ const en = {
   cancelled: 'You cancelled the payment. No money was taken.',
   backToShop: 'Back to the shop',
   closePage: 'You can close this page now.',
-  redirecting: 'Taking you back to the shop…',
+  crossSiteTitle: 'Not sent',
+  crossSite: 'This form was sent from another site, so it was not accepted. Open the payment page again from the shop.',
 };
 
 export type Messages = typeof en;
@@ -89,7 +90,8 @@ const ru: Messages = {
   cancelled: 'Вы отменили платёж. Деньги не списаны.',
   backToShop: 'Вернуться в магазин',
   closePage: 'Эту страницу можно закрыть.',
-  redirecting: 'Возвращаем вас в магазин…',
+  crossSiteTitle: 'Не отправлено',
+  crossSite: 'Эта форма отправлена с другого сайта и не принята. Откройте страницу оплаты снова из магазина.',
 };
 
 export const MESSAGES: Record<Locale, Messages> = { en, ru };

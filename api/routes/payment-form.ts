@@ -3,7 +3,7 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { resolveRoute } from '../../activities/operations/routing';
 import { isUuid } from '../../domain/ids';
 import type { OrderStatus } from '../../domain/order';
@@ -19,6 +19,7 @@ import {
   type PayformSubmission,
 } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
+import { HttpError } from '../errors';
 import { CARD_CVC, CARD_EXPIRY, passesLuhn } from '../orders/schemas';
 import { refuseControlCharacters } from '../http-hygiene';
 import { formatAmount } from '../payform/amount';
@@ -359,33 +360,26 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   /** Where the payment is, for the page's script: no personal data, only the state and the merchant's page. */
   router.get('/pay/:externalId/status', async (req, res) => {
     const order = await findOrder(req);
-    res.set('Cache-Control', 'no-store');
-    if (!order) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no payment form at this address' } });
-      return;
-    }
-    res.json(statusOf(order));
+    if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
+    res.set('Cache-Control', 'no-store').json(statusOf(order));
   });
 
   /** The page's script refused card details before sending them: which fields is recorded, never their values. */
-  router.post('/pay/:externalId/refused', async (req, res) => {
+  router.post('/pay/:externalId/refused', sameOrigin, async (req, res) => {
+    const { fields } = (req.body ?? {}) as { fields?: unknown };
+    if (!Array.isArray(fields) || fields.length === 0 || fields.length > 3 || !fields.every(isRefusedField)) {
+      throw new HttpError(400, 'VALIDATION_FAILED', `fields must list 1 to 3 of ${REFUSED_FIELDS.join(', ')}`, [
+        { field: 'fields', message: `1 to 3 of ${REFUSED_FIELDS.join(', ')}` },
+      ]);
+    }
     const order = await findOrder(req);
-    const body = (req.body ?? {}) as { fields?: unknown };
-    const fields = Array.isArray(body.fields) ? body.fields : [];
-    if (!fields.every(isRefusedField) || fields.length === 0 || fields.length > REFUSED_FIELDS.length) {
-      res.status(400).json({ error: { code: 'VALIDATION_ERROR', message: `fields: a list of ${REFUSED_FIELDS}` } });
-      return;
-    }
-    if (!order) {
-      res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no payment form at this address' } });
-      return;
-    }
+    if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
     if (takesCard(order)) await recordRefusal(order, [...new Set(fields)]);
     res.status(204).end();
   });
 
   // Form fields get the same control-character rule as JSON ones (a NUL cannot be stored).
-  const formBody = [express.urlencoded({ extended: false, limit: '4kb' }), refuseControlCharacters];
+  const formBody = [express.urlencoded({ extended: false, limit: '4kb' }), refuseControlCharacters, sameOrigin];
   router.post('/pay/:externalId', ...formBody, async (req, res) => {
     const order = await findOrder(req);
     if (!order) return notFound(req, res);
@@ -467,6 +461,25 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     resultPage(req, res, { ...order, card_mask: submission.cardMask }, 202);
   });
   return router;
+}
+
+/**
+ * CSRF protection of the page's POSTs: a browser says where a request comes from (`Sec-Fetch-Site`), and a form
+ * posted from another site (or a sibling subdomain) is refused. A request without the header (not a browser, or
+ * one too old to send it) is let through: the form holds no session or cookie that another site could ride on.
+ */
+function sameOrigin(req: Request, res: Response, next: NextFunction): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return next();
+  const locale = pickLocale(req.query.lang, req.headers['accept-language']);
+  const m = MESSAGES[locale];
+  const frame: PageFrame = { locale, title: m.crossSiteTitle, merchantName: null, path: req.path };
+  res
+    .status(403)
+    .set('Cache-Control', 'no-store')
+    .set('Content-Security-Policy', contentSecurityPolicy())
+    .type('html')
+    .send(messagePage(frame, { paragraphs: [m.crossSite], link: null }));
 }
 
 const REFUSED_FIELDS: readonly PayformRefusedField[] = ['cardNumber', 'cardExpiry', 'cardCvc'];

@@ -217,3 +217,39 @@ test('an order of the previous release (no submit Update) gets the card by signa
     await connection.close();
   }
 });
+
+test('issue 15: a form posted from another site is refused; the status and refusal endpoints carry no card data', async () => {
+  const order = await hostToClientDeposit(16.09);
+  const crossSite = await fetch(order.paymentFormUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+    body: new URLSearchParams({ action: 'cancel' }).toString(),
+  });
+  expect(crossSite.status).toBe(403);
+  const sameSite = await fetch(order.paymentFormUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    body: new URLSearchParams({ action: 'pay', cardNumber: 'not a card' }).toString(),
+  });
+  expect(sameSite.status).toBe(400);
+
+  const status = await fetch(`${order.paymentFormUrl}/status`);
+  expect(await status.json()).toEqual({ status: 'awaiting-card', final: false, redirectUrl: null });
+  const report = (body: unknown) =>
+    fetch(`${order.paymentFormUrl}/refused`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect((await report({ fields: ['cardNumber', 'cardCvc'] })).status).toBe(204);
+  expect((await report({ fields: ['4111111111111111'] })).status).toBe(400);
+  expect((await report({ fields: [] })).status).toBe(400);
+  const final = await waitFor(
+    order.externalId,
+    order.key,
+    (s) => s.orderHistory.filter((h) => h.code === '3.2.1.59').length === 2,
+  );
+  // Nothing was cancelled by the cross-site post.
+  expect(final.orderStatus).toBe('Created');
+  expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead/status`)).status).toBe(404);
+});
