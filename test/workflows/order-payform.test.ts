@@ -68,6 +68,29 @@ describe('host-to-client deposits wait for the hosted payment form', () => {
     expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
   });
 
+  test('card details the form refused are recorded (3.2.1.59) and the order keeps waiting for a card', async () => {
+    const { result } = await hostToClient([
+      { type: 'refused', fields: ['cardNumber'] },
+      { type: 'refused', fields: ['cardExpiry', 'cardCvc'] },
+      { type: 'submitted', ...CARD },
+    ]);
+    expect(codesOf(result)).toEqual([
+      '1.1.1.00',
+      '3.1.1.00',
+      '3.2.1.59',
+      '3.2.1.59',
+      '3.1.1.55',
+      '2.1.2.00',
+      '4.1.3.00',
+      '1.1.3.84',
+    ]);
+    expect(result.history.filter((h) => h.code === '3.2.1.59').map((h) => h.details)).toEqual([
+      { fields: 'cardNumber' },
+      { fields: 'cardExpiry,cardCvc' },
+    ]);
+    expect(result.status).toBe('Success');
+  });
+
   test('a cancelled form fails the order before any gateway is called', async () => {
     const { result, setup } = await hostToClient([{ type: 'cancelled' }]);
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.0.4.54']);
