@@ -313,7 +313,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
         autocomplete: 'cc-exp',
         inputmode: 'numeric',
         maxlength: 5,
-        placeholder: 'MM/YY',
+        placeholder: m.expiryPlaceholder,
         required: true,
         value: refused?.expiry ?? '',
         error: errors.cardExpiry ? m.invalidExpiry : '',

@@ -20,7 +20,13 @@ type Step =
   | { do: 'url'; as: string }
   | { do: 'boxes'; as: string; selector: string }
   | { do: 'metrics'; as: string }
-  | { do: 'screenshot'; path: string };
+  | { do: 'screenshot'; path: string }
+  // Several tabs of one browser: `page` switches to tab `index` (opening it); the `All` steps act on every tab.
+  | { do: 'page'; index: number }
+  | { do: 'clickAll'; selector: string }
+  | { do: 'waitAll'; urlPrefix: string; orText: string; timeout?: number }
+  | { do: 'urls'; as: string }
+  | { do: 'readAll'; as: string; selector: string };
 
 interface Script {
   viewport: { width: number; height: number };
@@ -44,11 +50,25 @@ async function main(): Promise<void> {
       hasTouch: script.isMobile ?? false,
       ...(script.acceptLanguage ? { extraHTTPHeaders: { 'accept-language': script.acceptLanguage } } : {}),
     });
-    const page = await context.newPage();
     const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
-    });
+    const open = async () => {
+      const tab = await context.newPage();
+      tab.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      return tab;
+    };
+    const pages = [await open()];
+    let page = pages[0]!;
+    const textOf = (tab: typeof page, selector: string) =>
+      tab
+        .locator(selector)
+        .first()
+        .innerText({ timeout: 1_000 })
+        .then(
+          (t) => t.trim(),
+          () => null,
+        );
     for (const step of script.steps) {
       switch (step.do) {
         case 'goto':
@@ -102,6 +122,29 @@ async function main(): Promise<void> {
           break;
         case 'screenshot':
           await page.screenshot({ path: step.path, fullPage: true });
+          break;
+        case 'page':
+          while (pages.length <= step.index) pages.push(await open());
+          page = pages[step.index]!;
+          break;
+        case 'clickAll':
+          await Promise.all(pages.map((tab) => tab.locator(step.selector).click()));
+          break;
+        case 'waitAll': {
+          const deadline = Date.now() + (step.timeout ?? 30_000);
+          const done = async (tab: typeof page) =>
+            tab.url().startsWith(step.urlPrefix) || ((await textOf(tab, 'h1')) ?? '').includes(step.orText);
+          while (!(await Promise.all(pages.map(done))).every(Boolean)) {
+            if (Date.now() > deadline) throw new Error('waitAll: not every tab got there');
+            await new Promise((resolve) => setTimeout(resolve, 250));
+          }
+          break;
+        }
+        case 'urls':
+          out[step.as] = pages.map((tab) => tab.url());
+          break;
+        case 'readAll':
+          out[step.as] = await Promise.all(pages.map((tab) => textOf(tab, step.selector)));
           break;
       }
     }

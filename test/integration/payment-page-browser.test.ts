@@ -327,3 +327,32 @@ test('a live order that no gateway can route does not ask for a card', async () 
   expect(posted.status).toBe(409);
   expect(await ds.query(`SELECT id FROM card_vault WHERE order_id = $1`, [order.externalId])).toEqual([]);
 }, 60_000);
+
+test('two tabs paying with different cards at once: one is charged, the other is told, and the status shows the one', async () => {
+  const order = await deposit({ amount: 12.09, redirects: true });
+  const seen = await browse(
+    DESKTOP,
+    [
+      { do: 'goto', url: order.paymentFormUrl },
+      ...typeCard('4111111111111111'),
+      { do: 'page', index: 1 },
+      { do: 'goto', url: order.paymentFormUrl },
+      ...typeCard('5555555555554444'),
+      { do: 'clickAll', selector: '#pay' },
+      { do: 'waitAll', urlPrefix: `${shopUrl}/success`, orText: 'Payment already submitted' },
+      { do: 'urls', as: 'urls' },
+      { do: 'readAll', as: 'titles', selector: 'h1' },
+    ],
+    { name: 'two-tabs' },
+  );
+  const urls = seen.urls as string[];
+  const winner = urls.findIndex((u) => u === `${shopUrl}/success`);
+  expect(urls.filter((u) => u === `${shopUrl}/success`)).toHaveLength(1);
+  expect((seen.titles as string[])[1 - winner]).toBe('Payment already submitted');
+  const res = await fetch(`${api.baseUrl}/api/v1/integration/deposit-order/${order.externalId}/status`, {
+    headers: { authorization: `Bearer ${order.key}` },
+  });
+  const status = (await res.json()) as { orderStatus: string; externalParams: { cardNumber: string } };
+  expect(status.orderStatus).toBe('Success');
+  expect(status.externalParams.cardNumber).toBe(winner === 0 ? '411111******1111' : '555555******4444');
+}, 150_000);
