@@ -79,6 +79,25 @@ eta.loadTemplate(
 `,
 );
 
+eta.loadTemplate(
+  '@challenge',
+  `<%~ include('@summary', it) %>
+<p><%= it.m.challenge %></p>
+<% if (it.hint) { %><p class="hint" id="challenge-hint"><%= it.hint %></p><% } %>
+<form method="post" action="<%= it.action %>" novalidate id="challenge-form">
+<div class="field">
+<label for="code"><%= it.m.challengeCode %></label>
+<input id="code" name="code" autocomplete="one-time-code" inputmode="numeric" maxlength="8" required aria-describedby="code-error"<% if (it.invalid) { %> aria-invalid="true"<% } %> spellcheck="false">
+<p class="field-error" id="code-error"<% if (!it.invalid) { %> hidden<% } %>><%= it.m.challengeInvalid %></p>
+</div>
+<div class="actions">
+<button type="submit" name="action" value="confirm" class="pay" id="confirm"><%= it.m.confirm %></button>
+<button type="submit" name="action" value="cancel" formnovalidate class="cancel" id="cancel"><%= it.m.cancel %></button>
+</div>
+</form>
+`,
+);
+
 /** One field of the card form. */
 export interface FieldView {
   name: 'cardNumber' | 'cardExpiry' | 'cardCvc' | 'cardHolder';
@@ -141,4 +160,13 @@ export function messagePage(
 ): string {
   const m: Messages = MESSAGES[frame.locale];
   return layout(frame, eta.render('@message', { ...view, m }));
+}
+
+/** The card's verification challenge: the code the bank sent, Confirm or Cancel. */
+export function challengePage(
+  frame: PageFrame,
+  view: OrderSummary & { action: string; hint: string | null; invalid: boolean },
+): string {
+  const m: Messages = MESSAGES[frame.locale];
+  return layout(frame, eta.render('@challenge', { ...view, m }));
 }

@@ -10,10 +10,13 @@ import type { OrderStatus } from '../../domain/order';
 import type { PaymentMethod } from '../../domain/requisites';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { SANDBOX_CHALLENGE_CARD, SANDBOX_CHALLENGE_CODE } from '../../gateways/sandbox/challenge';
 import { CardVault } from '../../vault/card-vault';
 import {
+  getOrderStateQuery,
   payformSignal,
   payformSubmitUpdate,
+  type PayformChallengeOutcome,
   type PayformEvent,
   type PayformRefusedField,
   type PayformSubmission,
@@ -25,7 +28,14 @@ import { refuseControlCharacters } from '../http-hygiene';
 import { formatAmount } from '../payform/amount';
 import { PAYFORM_SCRIPT, PAYFORM_STYLES } from '../payform/assets';
 import { MESSAGES, pickLocale, type Locale, type Messages } from '../payform/messages';
-import { formPage, messagePage, type FieldView, type OrderSummary, type PageFrame } from '../payform/views';
+import {
+  challengePage,
+  formPage,
+  messagePage,
+  type FieldView,
+  type OrderSummary,
+  type PageFrame,
+} from '../payform/views';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 
 interface FormOrder {
@@ -286,6 +296,29 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     });
   }
 
+  /** Anyone with the link can submit: past a few submissions the workflow hears no more of them (a 429 page). */
+  async function tooManyAttempts(req: Request, res: Response, order: FormOrder): Promise<boolean> {
+    if (await traffic.allow(order.id, 'payform-submit')) return false;
+    const { m, frame } = frameOf(req, order, (m) => m.tooManyTitle);
+    send(res, 429, messagePage(frame, { paragraphs: [m.tooMany], link: order.failed_redirect_url }), order);
+    return true;
+  }
+
+  /** Whether the order's workflow waits for the payer's answer to the card's verification challenge. */
+  async function challengePending(order: FormOrder): Promise<boolean> {
+    if (order.status !== 'Created' || !order.card_mask) return false;
+    const handle = deps.temporal.client.workflow.getHandle(order.workflow_id);
+    const state = await handle.query(getOrderStateQuery).catch(() => undefined);
+    return state?.challenge === 'pending';
+  }
+
+  function challengeView(req: Request, res: Response, order: FormOrder, status: number, invalid = false): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.challengeTitle);
+    const hint = order.mode === 'live' ? null : `${m.sandboxChallengeHint} ${SANDBOX_CHALLENGE_CODE}`;
+    const action = `/pay/${order.id}/challenge${req.query.lang ? `?lang=${locale}` : ''}`;
+    send(res, status, challengePage(frame, { ...summaryOf(order, locale), action, hint, invalid }), order);
+  }
+
   /** The card form; after a refused submit, with each error next to its field and the safe values kept. */
   function formView(req: Request, res: Response, order: FormOrder, status: number, refused?: RefusedForm): void {
     const { m, frame, locale } = frameOf(req, order, (m) => m.pageTitle, {
@@ -350,6 +383,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.get('/pay/:externalId', async (req, res) => {
     const order = await findOrder(req);
     if (!order) return notFound(req, res);
+    if (await challengePending(order)) return challengeView(req, res, order, 200);
     if (!takesCard(order)) return resultPage(req, res, order);
     if (await unroutable(order)) return unroutablePage(req, res, order);
     // A visit is informative only, and anyone with the link can make one: only a few reach the workflow.
@@ -384,13 +418,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = await findOrder(req);
     if (!order) return notFound(req, res);
     if (!takesCard(order)) return alreadySubmitted(req, res, order);
-    // Anyone with the link can submit: past a few submissions the workflow hears no more of them.
-    const tooMany = async () => {
-      if (await traffic.allow(order.id, 'payform-submit')) return false;
-      const { m, frame } = frameOf(req, order, (m) => m.tooManyTitle);
-      send(res, 429, messagePage(frame, { paragraphs: [m.tooMany], link: order.failed_redirect_url }), order);
-      return true;
-    };
+    const tooMany = () => tooManyAttempts(req, res, order);
     // No body, or not a form: nothing was submitted (req.body is undefined then).
     const form = (req.body ?? {}) as {
       action?: string;
@@ -433,6 +461,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       cardFingerprint: cardFingerprint(digits, deps.secretsKey),
       cardMask: maskCard(digits),
       ...(holder ? { cardHolder: holder } : {}),
+      // The sandbox's 3-D Secure test card asks for a challenge before the gateway (docs/sandbox.md).
+      ...(order.mode !== 'live' && digits === SANDBOX_CHALLENGE_CARD ? { challenge: true } : {}),
     };
     const vault = new CardVault(deps.dataSource, deps.keyring);
     // One submit of an order at a time, so the card the vault keeps (the first) is the one the workflow accepts. A
@@ -457,8 +487,27 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       return;
     }
     if (answer === 'refused') return alreadySubmitted(req, res, order);
+    if (submission.challenge) return challengeView(req, res, order, 202);
     // The live result: the page follows the order until it is final, then sends the payer to the merchant.
     resultPage(req, res, { ...order, card_mask: submission.cardMask }, 202);
+  });
+
+  /**
+   * The payer answers the card's verification challenge: the sandbox's code passes it, any other fails it, Cancel
+   * leaves it. The workflow records the outcome; the page then follows the order like after Pay.
+   */
+  router.post('/pay/:externalId/challenge', ...formBody, async (req, res) => {
+    const order = await findOrder(req);
+    if (!order) return notFound(req, res);
+    if (!(await challengePending(order))) return resultPage(req, res, order);
+    const form = (req.body ?? {}) as { action?: string; code?: string };
+    const code = form.code?.trim() ?? '';
+    if (form.action !== 'cancel' && !/^\d{1,8}$/.test(code)) return challengeView(req, res, order, 400, true);
+    if (await tooManyAttempts(req, res, order)) return;
+    const outcome: PayformChallengeOutcome =
+      form.action === 'cancel' ? 'left' : code === SANDBOX_CHALLENGE_CODE ? 'passed' : 'failed';
+    await tell(order, { type: 'challenge', outcome });
+    resultPage(req, res, order, 202);
   });
   return router;
 }

@@ -356,3 +356,38 @@ test('two tabs paying with different cards at once: one is charged, the other is
   expect(status.orderStatus).toBe('Success');
   expect(status.externalParams.cardNumber).toBe(winner === 0 ? '411111******1111' : '555555******4444');
 }, 150_000);
+
+test.each([
+  ['123456', 'success', []],
+  ['654321', 'failed', ['3.2.4.56']],
+])(
+  '3-D Secure: the sandbox challenge card asks for a code; %s lands on the %s URL',
+  async (code, outcome, codes) => {
+    const order = await deposit({ amount: 12.09, redirects: true });
+    const seen = await browse(
+      PHONE,
+      [
+        { do: 'goto', url: order.paymentFormUrl },
+        ...typeCard('4000000000003220'),
+        { do: 'click', selector: '#pay' },
+        { do: 'waitText', selector: 'h1', contains: 'Confirm the payment' },
+        { do: 'read', as: 'hint', selector: '#challenge-hint' },
+        { do: 'read', as: 'autocomplete', selector: '#code', attribute: 'autocomplete' },
+        { do: 'type', selector: '#code', text: code },
+        { do: 'click', selector: '#confirm' },
+        { do: 'waitUrl', startsWith: `${shopUrl}/${outcome}` },
+        { do: 'url', as: 'landed' },
+      ],
+      { name: `phone-3ds-${outcome}` },
+    );
+    expect(seen).toMatchObject({
+      hint: 'Sandbox: the code is 123456',
+      autocomplete: 'one-time-code',
+      landed: `${shopUrl}/${outcome}`,
+    });
+    const h = await historyOf(order);
+    expect(h.codes.filter((c) => c.startsWith('3.2.4.'))).toEqual(codes);
+    expect(h.orderStatus).toBe(outcome === 'success' ? 'Success' : 'Failed');
+  },
+  150_000,
+);
