@@ -63,7 +63,9 @@ openApiRegistry.registerPath({
   tags: ['payment page'],
   request: { params: PayParams },
   responses: {
-    200: html('The card form; once a card was submitted, the live result (or the outcome, when no URL was given)'),
+    200: html(
+      "The card form; once a card was submitted, the card's verification challenge, the live result, or the outcome when no URL was given",
+    ),
     303: {
       description: "The order is final: to the merchant's successRedirectUrl or failedRedirectUrl",
       headers: z.object({ Location: z.string() }),
@@ -71,6 +73,42 @@ openApiRegistry.registerPath({
     400: { description: 'The path does not decode', content: { 'application/json': { schema: ErrorBody } } },
     404: html('No host-to-client order with this id'),
     409: html('No gateway can take this order: no card is asked for'),
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/pay/{externalId}/challenge',
+  operationId: 'answerPaymentPageChallenge',
+  summary: "The payer answers the card's verification challenge (3-D Secure), or cancels it",
+  tags: ['payment page'],
+  request: {
+    params: PayParams,
+    body: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({
+            action: z.enum(['confirm', 'cancel']),
+            code: z.string().optional().openapi({ description: "The bank's code (sandbox: 123456)" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: html('No challenge is waiting: where the payment is'),
+    202: html('Answered: the page follows the order to its end'),
+    303: {
+      description: "No challenge is waiting and the order is final: to the merchant's page",
+      headers: z.object({ Location: z.string() }),
+    },
+    400: {
+      description: 'The code is not digits (HTML), or the path does not decode (JSON)',
+      content: { 'text/html': { schema: z.string() }, 'application/json': { schema: ErrorBody } },
+    },
+    403: html('The form was posted from another site'),
+    404: html('No host-to-client order with this id'),
+    429: html('Too many attempts for this payment'),
   },
 });
 openApiRegistry.registerPath({
@@ -156,7 +194,7 @@ openApiRegistry.registerPath({
   },
   responses: {
     200: html('Payment cancelled (no failedRedirectUrl)'),
-    202: html('Payment in progress: the page follows the order to its end'),
+    202: html("Payment in progress: the page follows the order to its end (or the card's verification challenge)"),
     303: {
       description: "Cancelled: to the merchant's failedRedirectUrl",
       headers: z.object({ Location: z.string() }),
