@@ -99,7 +99,7 @@ openApiRegistry.registerPath({
     200: html('No challenge is waiting: where the payment is'),
     202: html('Answered: the page follows the order to its end'),
     303: {
-      description: "No challenge is waiting and the order is final: to the merchant's page",
+      description: "No challenge is waiting: to the payment page, or to the merchant's page once the order is final",
       headers: z.object({ Location: z.string() }),
     },
     400: {

@@ -499,7 +499,11 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.post('/pay/:externalId/challenge', ...formBody, async (req, res) => {
     const order = await findOrder(req);
     if (!order) return notFound(req, res);
-    if (!(await challengePending(order))) return resultPage(req, res, order);
+    if (!(await challengePending(order))) {
+      // Nothing to answer: back to the page itself (the form, or where the payment is), or to the merchant's page.
+      if (takesCard(order)) return res.set('Cache-Control', 'no-store').redirect(303, `/pay/${order.id}`);
+      return resultPage(req, res, order);
+    }
     const form = (req.body ?? {}) as { action?: string; code?: string };
     const code = form.code?.trim() ?? '';
     if (form.action !== 'cancel' && !/^\d{1,8}$/.test(code)) return challengeView(req, res, order, 400, true);

@@ -252,4 +252,13 @@ test('issue 15: a form posted from another site is refused; the status and refus
   // Nothing was cancelled by the cross-site post.
   expect(final.orderStatus).toBe('Created');
   expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead/status`)).status).toBe(404);
+  // No challenge waits for this order: an answer to one goes back to the form.
+  const answer = await fetch(`${order.paymentFormUrl}/challenge`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ action: 'confirm', code: '123456' }).toString(),
+  });
+  expect(answer.status).toBe(303);
+  expect(answer.headers.get('location')).toBe(`/pay/${order.externalId}`);
 });
