@@ -10,7 +10,7 @@ import type {
 } from '../../domain/operations-contract';
 import { fundsActivities } from './ledger';
 import { runPreChecks } from './pre-checks';
-import { resolveRoute } from './routing';
+import { resolveRoute } from '../../data/routing';
 
 /** Pre-checks, routing and the ledger (see docs/operations.md). */
 export function operationsActivities(dataSource: DataSource) {

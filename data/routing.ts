@@ -1,6 +1,6 @@
-import type { RouteCandidate, RouteRequest } from '../../domain/operations-contract';
-import { SANDBOX_ONLY_CONNECTORS } from '../../gateways/connector-modes';
-import type { Queryable } from '../../data/ledger';
+import type { RouteCandidate, RouteRequest } from '../domain/operations-contract';
+import { SANDBOX_ONLY_CONNECTORS } from '../gateways/connector-modes';
+import type { Queryable } from './ledger';
 
 /**
  * The gateways of the order's pipeline that accept it, in cascade order: enabled routes to enabled gateways whose
