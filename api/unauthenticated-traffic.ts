@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
+import type { UnauthenticatedTrafficKind } from '../entities/unauthenticated-traffic.entity';
 import type { Logger } from '../infra/logging/logger';
 
-/** Kinds of requests anyone can make about an order, without a key or a valid signature. */
-export type UnauthenticatedKind = 'refused-callback' | 'payform-visit' | 'payform-submit' | 'payform-refused';
+/** Kinds of requests anyone can make about an order, without a key or a valid signature (the table's kinds). */
+export type UnauthenticatedKind = UnauthenticatedTrafficKind;
 
 /**
  * How many of each kind reach an order's workflow. Each signal adds about 6 events to its Temporal history, and

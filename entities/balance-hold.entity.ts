@@ -31,7 +31,8 @@ export class BalanceHoldEntity {
   @Column('text') mode!: KeyMode;
   @Column('char', { length: 3 }) currency!: string;
   @Column('bigint', { name: 'amount_minor', transformer: bigintAsNumber }) amountMinor!: number;
-  @Column('bigint', { name: 'commission_minor', default: 0, transformer: bigintAsNumber }) commissionMinor!: number;
+  @Column('bigint', { name: 'commission_minor', default: 0, transformer: bigintAsNumber })
+  commissionMinor!: number;
   @Column('text') status!: BalanceHoldStatus;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column('timestamptz', { name: 'resolved_at', nullable: true }) resolvedAt!: Date | null;

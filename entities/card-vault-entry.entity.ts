@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  ForeignKey,
+  Index,
+  PrimaryColumn,
+  Unique,
+  UpdateDateColumn,
+} from 'typeorm';
 import { MerchantEntity } from './merchant.entity';
 import { OrderEntity } from './order.entity';
 
@@ -8,6 +18,8 @@ import { OrderEntity } from './order.entity';
  * found by the SHA-256 of its storage token. See the migration 1764300000000-card-vault.ts.
  */
 @Entity('card_vault')
+@Unique('card_vault_order_id_key', ['orderId'])
+@Unique('card_vault_storage_token_hash_key', ['storageTokenHash'])
 @Index('card_vault_key_id', ['keyId'])
 @Index('card_vault_cvc_expiry', ['cvcExpiresAt'], { where: 'cvc IS NOT NULL' })
 @Check('card_vault_check', `(cvc IS NULL) = (cvc_expires_at IS NULL)`)
@@ -18,9 +30,9 @@ export class CardVaultEntryEntity {
   @Column('uuid', { name: 'merchant_id' })
   merchantId!: string;
   @ForeignKey(() => OrderEntity, { name: 'card_vault_order_id_fkey', onDelete: 'CASCADE' })
-  @Column('uuid', { name: 'order_id', nullable: true, unique: true })
+  @Column('uuid', { name: 'order_id', nullable: true })
   orderId!: string | null;
-  @Column('text', { name: 'storage_token_hash', nullable: true, unique: true }) storageTokenHash!: string | null;
+  @Column('text', { name: 'storage_token_hash', nullable: true }) storageTokenHash!: string | null;
   @Column('text', { name: 'key_id' }) keyId!: string;
   @Column('bytea', { name: 'wrapped_key' }) wrappedKey!: Buffer;
   @Column('bytea') data!: Buffer;

@@ -74,6 +74,8 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
+    // gen_random_uuid(), as the migrations' uuid defaults (core PostgreSQL since 13).
+    uuidExtension: 'pgcrypto',
     migrationsRun: false,
     migrationsTransactionMode: 'each',
     poolSize: options.poolSize ?? 10,

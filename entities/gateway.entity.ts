@@ -1,12 +1,13 @@
-import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { KeyMode } from '../domain/order';
 
 /** A payment gateway account: which connector talks to it, with which settings. */
 @Entity('gateways')
+@Unique('gateways_code_key', ['code'])
 @Check('gateways_mode_check', `mode IN ('sandbox', 'live')`)
 export class GatewayEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
-  @Column('text', { unique: true }) code!: string;
+  @Column('text') code!: string;
   @Column('text') name!: string;
   /** Key of the connector in the gateway registry. */
   @Column('text') connector!: string;
