@@ -55,7 +55,7 @@ async function describeSchema(ds: DataSource): Promise<string[]> {
       FROM pg_constraint k JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
      WHERE n.nspname = 'public' AND t.relname <> 'migrations' AND k.contype <> 'p'
     UNION ALL
-    SELECT format('index %s', regexp_replace(pg_get_indexdef(i.indexrelid), ' ON public\.', ' ON '))
+    SELECT format('index %s', regexp_replace(pg_get_indexdef(i.indexrelid), ' ON public[.]', ' ON '))
       FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace n ON n.oid = t.relnamespace
      WHERE n.nspname = 'public' AND t.relname <> 'migrations' AND NOT i.indisprimary
        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`);
