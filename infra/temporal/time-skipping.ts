@@ -15,10 +15,12 @@ export async function createTimeSkippingEnv(keyring: Keyring = devKeyring()): Pr
   const provisioning = await resolveTestServer();
   let env: TestWorkflowEnvironment;
   try {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: provisioning.value },
-      client: { dataConverter: encryptedDataConverter(keyring) },
-    });
+    env = await startWithRetries(() =>
+      TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: provisioning.value },
+        client: { dataConverter: encryptedDataConverter(keyring) },
+      }),
+    );
   } catch (err) {
     const outcome = err instanceof Error ? err.message : String(err);
     throw new ProvisioningError(
@@ -38,6 +40,22 @@ export async function createTimeSkippingEnv(keyring: Keyring = devKeyring()): Pr
   }
   return env;
 }
+
+/**
+ * The SDK gives the Java server a fixed 5 s to listen; on a loaded machine (a CI box running two test files and a
+ * webpack bundle at once) the JVM can take longer. A start that timed out is tried again on a new port.
+ */
+async function startWithRetries(start: () => Promise<TestWorkflowEnvironment>): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (err) {
+      const slowStart = err instanceof Error && /did not start within/.test(err.message);
+      if (!slowStart || attempt === START_ATTEMPTS) throw err;
+    }
+  }
+}
+const START_ATTEMPTS = 4;
 
 async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const byName = Object.fromEntries(

@@ -19,10 +19,9 @@ import { inMemoryActivities, type ScriptedGateway } from './in-memory-activities
 let env: TestWorkflowEnvironment;
 let workflowBundle: { code: string };
 beforeAll(async () => {
-  [env, workflowBundle] = await Promise.all([
-    createTimeSkippingEnv(),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent }),
-  ]);
+  // One after the other: the JVM of the test server gets 5 s to listen, which a concurrent webpack bundle can eat.
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: silent });
+  env = await createTimeSkippingEnv();
 });
 afterAll(() => cleanUp([async () => env?.teardown()]));
 
