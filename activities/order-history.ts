@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { CODES, type HistoryCode } from '../domain/history-codes';
 import { orderStatusOf } from '../domain/history-status';
 import type { OrderStatus } from '../domain/order';
+import { recordFailure } from './operations/routing-rules';
 import type { OrderHistoryEntry, OrderRowUpdate, OrderSnapshot } from '../workflows/definitions';
 
 /**
@@ -64,6 +65,8 @@ export function orderHistoryActivities(dataSource: DataSource) {
           row.settledAmountMinor ?? null,
         ],
       );
+      // A Failed order counts once per requisite for the routing rules of failed attempts (idempotent).
+      if (orderStatus === 'Failed') await recordFailure(dataSource, order.orderId, entry.at);
     },
   };
 }
