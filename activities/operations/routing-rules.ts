@@ -141,7 +141,9 @@ interface TriggeredRow {
 /**
  * The enabled rules of the order's merchant and pipeline, with one of `actions`, whose count exceeds the threshold,
  * pipeline rules first, then oldest first. The window is (at − window, at]. A failure rule counts the other orders'
- * failures; an attempt rule counts the attempts up to this order's own (recorded first by {@link recordAttempts}).
+ * failures in it; an attempt rule counts the attempts since `at` − window up to this order's own, in commit order
+ * (recorded first by {@link recordAttempts}): workflows' clocks of concurrent orders need not follow that order,
+ * and a retried evaluation must not see attempts that came after it.
  * A rule counts the events of its own scope: a merchant rule those of all the merchant's pipelines, a pipeline rule
  * those of its pipeline, and, when it names a direction, only that direction's.
  */
@@ -165,11 +167,10 @@ export async function triggeredRules(
             AND (r.scope = 'merchant' OR e.pipeline_id = r.pipeline_id)
             AND (r.direction IS NULL OR e.direction = r.direction)
             AND e.occurred_at > $5::timestamptz - make_interval(secs => r.window_seconds)
-            AND e.occurred_at <= $5::timestamptz
             AND CASE WHEN r.counts = 'attempts'
                   THEN e.seq <= (SELECT m.seq FROM routing_events m
                                   WHERE m.order_id = $6 AND m.kind = 'attempt' AND m.requisite = r.requisite)
-                  ELSE e.order_id <> $6 END
+                  ELSE e.occurred_at <= $5::timestamptz AND e.order_id <> $6 END
        ) c
       WHERE r.enabled AND r.action = ANY($8::text[])
         AND ((r.scope = 'merchant' AND r.merchant_id = $3) OR (r.scope = 'pipeline' AND r.pipeline_id = $4))
