@@ -105,7 +105,8 @@ type Targets = Pick<Rule, 'action' | 'targetGatewayId' | 'targetPipelineId'>;
 function targetProblem(t: Targets): { field: string; message: string } | null {
   const needsGateway = t.action === 'lower-gateway' || t.action === 'to-gateway';
   const needsPipeline = t.action === 'to-pipeline';
-  if (needsGateway && t.targetGatewayId === null) return { field: 'targetGatewayId', message: `required for ${t.action}` };
+  if (needsGateway && t.targetGatewayId === null)
+    return { field: 'targetGatewayId', message: `required for ${t.action}` };
   if (!needsGateway && t.targetGatewayId !== null) {
     return { field: 'targetGatewayId', message: `not allowed for ${t.action}` };
   }
