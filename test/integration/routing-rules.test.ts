@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { operationsActivities } from '../../activities/operations';
+import { recordAttempts } from '../../activities/operations/routing-rules';
 import { orderHistoryActivities } from '../../activities/order-history';
 import type { PreCheckRequest, RouteRequest } from '../../domain/operations-contract';
 import type { OrderRequisites } from '../../domain/requisites';
@@ -360,6 +361,36 @@ describe('counting under concurrency', () => {
       [w.merchantId],
     )) as [{ n: number }];
     expect(n).toBe(20);
+  });
+
+  test('an attempt of the same key whose transaction is still open is waited for, and counted', async () => {
+    const w = await world();
+    await addRule(w, { requisite: 'ip', counts: 'attempts', threshold: 2, windowSeconds: 3600, action: 'block' });
+    const ip = { ip: '192.0.2.77' };
+    expect(await codeOf(preCheck(w, ip, 0))).toBe('ok');
+    // Order A records its attempt on a connection that has not committed yet (a slow worker, a long GC pause) ...
+    const slow = ds.createQueryRunner();
+    await slow.connect();
+    await slow.startTransaction();
+    const a = preCheck(w, ip, 1000);
+    await recordAttempts(
+      { transaction: (async (fn: (tx: EntityManager) => Promise<void>) => fn(slow.manager)) as never },
+      a,
+    );
+    // ... while order B, later in line, is checked. B must wait for A and count it: 3 attempts, more than 2.
+    let settled = false;
+    const b = codeOf(preCheck(w, ip, 2000)).finally(() => (settled = true));
+    while (!settled) {
+      const [{ n }] = (await ds.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+      )) as [{ n: number }];
+      if (n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await slow.commitTransaction();
+    await slow.release();
+    expect(await b).toBe('1.2.4.43');
+    expect(await codeOf(a)).toBe('ok');
   });
 
   test('orders failing at once are each counted once, retries included', async () => {
