@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * SHA-256 digest of its normalised form (a card by its keyed fingerprint); no requisite is stored in clear.
  * `seq` orders the attempts of one key: the evaluator counts the attempts up to its own (docs/routing-rules.md).
  */
-export class RoutingRules1764500000000 implements MigrationInterface {
-  name = 'RoutingRules1764500000000';
+export class RoutingRules1764600000000 implements MigrationInterface {
+  name = 'RoutingRules1764600000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
