@@ -15,6 +15,9 @@ import type { OrderHistoryEntry, OrderRowUpdate, OrderSnapshot } from '../workfl
  * (docs/benchmarks.md). The order row is updated only when the entry is new, so a retried older entry never
  * moves the status back. A row this statement inserts already carries the entry's status and gateway: the UPDATE
  * sees the rows as they were before the statement, so it leaves that row alone.
+ *
+ * An entry of a Failed order also counts the order once as a failed attempt for the routing rules
+ * (activities/operations/routing-rules.ts): one more statement, for those entries only.
  */
 export function orderHistoryActivities(dataSource: DataSource) {
   return {
