@@ -23,7 +23,11 @@ export interface PreCheckRequest {
 export type PreCheckResult =
   { ok: true } | { ok: false; code: HistoryCode; details: Record<string, string | number | boolean | null> };
 
-/** What routing needs to choose gateways. Sandbox orders reach only sandbox gateways. */
+/**
+ * What routing needs to choose gateways. Sandbox orders reach only sandbox gateways. The optional fields identify
+ * the order for routing rules (docs/routing-rules.md); workflows started before they existed send none, and their
+ * orders are routed without rules.
+ */
 export interface RouteRequest {
   pipelineId: string;
   direction: Direction;
@@ -31,6 +35,11 @@ export interface RouteRequest {
   currency: string;
   method: PaymentMethod;
   mode: KeyMode;
+  orderId?: string;
+  merchantId?: string;
+  requisites?: OrderRequisites;
+  /** The workflow's time (ISO): the end of the rules' windows. */
+  at?: string;
 }
 
 /** One gateway to attempt, in cascade order. */

@@ -20,7 +20,7 @@ import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { HARDENING_MIGRATIONS } from './registry/hardening';
-import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
+import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS, ROUTING_RULE_MIGRATIONS } from './registry/operations';
 import { PAYFORM_MIGRATIONS } from './registry/payform';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
@@ -64,6 +64,7 @@ export const MIGRATIONS = [
   ...VAULT_MIGRATIONS,
   ...HARDENING_MIGRATIONS,
   ...PAYFORM_MIGRATIONS,
+  ...ROUTING_RULE_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

@@ -123,6 +123,11 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
     currency: input.currency,
     method: input.method,
     mode: input.mode,
+    // For routing rules. Only the activity's input grows: the commands stay the same, so histories replay.
+    orderId: input.orderId,
+    merchantId: input.merchantId,
+    requisites: ctx.requisites,
+    at: new Date().toISOString(),
   });
   if (ctx.state.route.length === 0) {
     ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };

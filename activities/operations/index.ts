@@ -11,14 +11,20 @@ import type {
 import { fundsActivities } from './ledger';
 import { runPreChecks } from './pre-checks';
 import { resolveRoute } from '../../data/routing';
+import { checkRoutingRuleBlock, recordAttempts } from '../../data/routing-rules';
 
 /** Pre-checks, routing and the ledger (see docs/operations.md). */
 export function operationsActivities(dataSource: DataSource) {
   const funds = fundsActivities(dataSource);
   return {
-    /** Black list, then limits: the first hit fails the order (1.2.4.42, 1.2.4.32). */
+    /**
+     * Black list, limits, then routing rules that block: the first hit fails the order (1.2.4.42, 1.2.4.32,
+     * 1.2.4.43). The order's attempt is recorded first, for the rules that count attempts.
+     */
     async runPreChecks(req: PreCheckRequest): Promise<PreCheckResult> {
-      return runPreChecks(dataSource, req);
+      await recordAttempts(dataSource, req);
+      const result = await runPreChecks(dataSource, req);
+      return result.ok ? checkRoutingRuleBlock(dataSource, req) : result;
     },
     /** The pipeline's gateways that accept the order, in cascade order; empty when none does. */
     async resolveRoute(req: RouteRequest): Promise<RouteCandidate[]> {

@@ -51,7 +51,7 @@ export function auditedDelete<T extends { id: string }>(
   dataSource: DataSource,
   req: Request,
   row: {
-    table: 'blacklist_entries' | 'limits' | 'commissions';
+    table: 'blacklist_entries' | 'limits' | 'commissions' | 'routing_rules';
     entityType: string;
     id: string;
     find: (tx: EntityManager, id: string) => Promise<T>;

@@ -13,10 +13,11 @@ import { limitsRouter } from './limits';
 import { merchantsRouter } from './merchants';
 import { operatorsRouter } from './operators';
 import { pipelinesRouter } from './pipelines';
+import { routingRulesRouter } from './routing-rules';
 
 /**
  * The admin API under /api/v1/admin (docs/admin-api.md): operators configure merchants and keys, gateways,
- * pipelines and routing, limits, commissions and the black list; every change goes to the audit log. Every change
+ * pipelines and routing, limits, commissions, the black list and routing rules; every change goes to the audit log. Every change
  * is read by the next order that starts; no process needs a restart.
  */
 export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefined }): Router {
@@ -30,6 +31,7 @@ export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefi
     limitsRouter,
     commissionsRouter,
     blacklistRouter,
+    routingRulesRouter,
     auditLogRouter,
     adminOrdersRouter,
     adminOrderActionsRouter,

@@ -117,6 +117,12 @@ export const REASONS = {
   },
   '41': { key: 'RISK.ANTIFRAUD_HARD', group: 'RISK', description: 'hard antifraud decline', extension: false },
   '42': { key: 'RISK.BLACKLIST', group: 'RISK', description: 'black-list entry matched', extension: true },
+  '43': {
+    key: 'RISK.TEMPORARY_RESTRICTION',
+    group: 'RISK',
+    description: 'routing rule threshold reached in its time window: blocked until the window ends',
+    extension: true,
+  },
   '51': { key: 'USER.PAGE_VISIT', group: 'USER', description: 'payer visited the page', extension: false },
   '52': { key: 'USER.PAGE_LEAVE', group: 'USER', description: 'payer left the page', extension: false },
   '53': {
@@ -252,6 +258,19 @@ const CATALOG = [
     action: '1.2.9.1',
     extension: true,
     note: 'A black-list entry (card, email, IP, phone, PayeerIdentifier; by merchant or pipeline) matched before routing. Permanent, so never cascaded.',
+  },
+  {
+    code: '1.2.4.43',
+    actor: 'PS',
+    stage: 'Pre-check',
+    class: 'failure',
+    status: 'failed',
+    reason: 'RISK.TEMPORARY_RESTRICTION',
+    description: 'PS | Pre-check — FAILURE [RISK.TEMPORARY_RESTRICTION] | Payment:failed',
+    legacy: [],
+    action: '1.2.9.7',
+    extension: true,
+    note: 'A routing rule with a time window (failed or all attempts by a card, email, phone or IP) blocks the order. Temporary: the same payer passes again once the count in the window is back at the threshold; the permanent black list is 1.2.4.42.',
   },
   {
     code: '1.1.1.81',
