@@ -13,6 +13,7 @@ import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-t
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
+import { ACCOUNTS_MIGRATIONS } from './registry/accounts';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   OrderReviewIndex1764200000020,
   ...VAULT_MIGRATIONS,
   ...HARDENING_MIGRATIONS,
+  ...ACCOUNTS_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

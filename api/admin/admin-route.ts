@@ -1,5 +1,6 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
+import { sessionCookie } from '../accounts/schemas';
 import { ErrorBody, openApiRegistry } from '../openapi';
 
 /** Bearer authentication with the ADMIN_KEY setting or an operator's key (never a merchant key). */
@@ -64,7 +65,7 @@ function registerPath(def: AdminRouteDefinition<z.ZodType, z.ZodType, z.ZodType>
     path,
     summary: def.summary,
     tags: ['admin'],
-    security: [{ [adminBearer.name]: [] }],
+    security: [{ [adminBearer.name]: [] }, { [sessionCookie.name]: [] }],
     request: {
       ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
       ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
@@ -74,6 +75,7 @@ function registerPath(def: AdminRouteDefinition<z.ZodType, z.ZodType, z.ZodType>
       [status]: { description: 'OK', content: json(def.response) },
       400: { description: 'Invalid request: every bad field is named', content: json(ErrorBody) },
       401: { description: 'Missing or invalid admin key', content: json(ErrorBody) },
+      403: { description: "The signed-in operator's role may not do this, or no CSRF token", content: json(ErrorBody) },
       // A change can break a rule of the schema (api/admin/index.ts, constraintErrors): a row it names is gone
       // (404) or it would duplicate one (409).
       ...(def.method === 'get'

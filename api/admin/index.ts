@@ -5,7 +5,7 @@ import { HttpError } from '../errors';
 import { adminOrderActionsRouter } from './order-actions';
 import { adminOrdersRouter } from './orders';
 import { auditLogRouter } from './audit-log';
-import { adminAuth } from './auth';
+import { adminAccess } from '../accounts/access';
 import { blacklistRouter } from './blacklist';
 import { commissionsRouter } from './commissions';
 import { gatewaysRouter } from './gateways';
@@ -21,7 +21,8 @@ import { pipelinesRouter } from './pipelines';
  */
 export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefined }): Router {
   const router = Router();
-  router.use('/api/v1/admin', adminAuth(deps.dataSource, deps.adminKey, deps.authFailureLimits));
+  // An operator key, or an operator's session with a role that allows the request (api/accounts/permissions.ts).
+  router.use('/api/v1/admin', adminAccess(deps));
   for (const child of [
     operatorsRouter,
     merchantsRouter,
