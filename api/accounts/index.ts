@@ -9,7 +9,7 @@ import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS } from '../auth-failures'
 import { HttpError, invalidField } from '../errors';
 import { authenticate, clearSessionCookies, setSessionCookies, type Caller } from './access';
 import { hashPassword, verifyPassword } from './passwords';
-import { allows, rolesOf, type UserKind } from './permissions';
+import { rolesOf, type UserKind } from './permissions';
 import { accountRoute, type Authenticator } from './route';
 import { AnyPassword, Email, NewPassword, OneTimeLink, PortalOrder, Role, Session, TotpCode, User } from './schemas';
 import * as store from './store';

@@ -11,6 +11,12 @@ import type { UserKind } from './permissions';
 
 type Db = Pick<EntityManager, 'query'>;
 
+/** The rows of an UPDATE … RETURNING: TypeORM answers those as [rows, affected count]. */
+async function updated<T>(db: Db, sql: string, params: unknown[]): Promise<T[]> {
+  const result: unknown = await db.query(sql, params);
+  return (Array.isArray(result) && Array.isArray(result[0]) ? result[0] : result) as T[];
+}
+
 /** A session lasts 12 hours at most, and ends after 2 hours without a request. */
 export const SESSION_MAX_HOURS = 12;
 export const SESSION_IDLE_MINUTES = 120;
@@ -157,7 +163,8 @@ export async function insertSession(db: Db, userId: string, userAgent: string | 
  * live until revoked, past its end, idle too long, or its user disabled.
  */
 export async function liveSession(db: Db, token: string) {
-  const [row]: Array<{ session_id: string; csrf_hash: string } & UserRow> = await db.query(
+  const [row] = await updated<{ session_id: string; csrf_hash: string } & UserRow>(
+    db,
     `UPDATE user_sessions s SET last_seen_at = now()
      FROM users u
      WHERE s.token_hash = $1 AND u.id = s.user_id AND s.revoked_at IS NULL AND s.expires_at > now()
@@ -180,7 +187,8 @@ export async function listSessions(db: Db, userId: string): Promise<SessionRow[]
 
 /** Revokes one of the user's live sessions; false when the user has no such live session. */
 export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
-  const rows: unknown[] = await db.query(
+  const rows = await updated<{ id: string }>(
+    db,
     `UPDATE user_sessions SET revoked_at = now() WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id`,
     [sessionId, userId],
   );
