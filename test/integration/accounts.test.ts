@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { generate } from 'otplib';
+import { DEMO_MERCHANT_USER_EMAIL, FIRST_OPERATOR_EMAIL, seedPeople } from '../../api/accounts/seed';
 import { expectStatus, useAdminApi } from '../helpers/admin-client';
 import { startApi } from '../helpers/http';
 import { invitedPerson, sessionClient, TEST_PASSWORD } from '../helpers/session-client';
@@ -299,5 +300,26 @@ describe('my account', () => {
       ]),
     );
     expect(entries.every((e) => e.actor === email)).toBe(true);
+  });
+});
+
+describe('npm start', () => {
+  test('creates the first operator and the demo merchant owner once; a second run changes nothing', async () => {
+    const merchantId = await newMerchant();
+    const first = { operatorPassword: `first-${randomUUID()}`, merchantUserPassword: `first-${randomUUID()}` };
+    await seedPeople(ctx.ds, { ...first, demoMerchantId: merchantId });
+    await seedPeople(ctx.ds, {
+      operatorPassword: `second-${randomUUID()}`,
+      merchantUserPassword: `second-${randomUUID()}`,
+      demoMerchantId: merchantId,
+    });
+    const operator = sessionClient(ctx.api.baseUrl);
+    const me = await expectStatus(operator.signIn(FIRST_OPERATOR_EMAIL, first.operatorPassword), 200);
+    expect(me.user).toMatchObject({ kind: 'operator', role: 'admin' });
+    const owner = await expectStatus(
+      sessionClient(ctx.api.baseUrl).signIn(DEMO_MERCHANT_USER_EMAIL, first.merchantUserPassword),
+      200,
+    );
+    expect(owner.user).toMatchObject({ kind: 'merchant', role: 'owner', merchantId });
   });
 });
