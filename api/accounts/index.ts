@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Page, pageOf, toPage } from '../admin/common-schemas';
 import { audited } from '../admin/audit';
 import { adminAuth } from '../admin/auth';
+import { constraintErrors } from '../admin';
 import type { ApiDependencies } from '../app';
 import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS } from '../auth-failures';
 import { HttpError, invalidField } from '../errors';
@@ -182,6 +183,8 @@ export function accountsRouter(deps: ApiDependencies): Router {
   myAccountRoutes(router, auth, deps);
   teamRoutes(router, auth, deps);
   portalRoutes(router, auth, deps);
+  // A duplicate email is 409, an unknown merchant 404, a value the schema refuses 400 (as in the admin API).
+  router.use(['/api/v1/auth', '/api/v1/account', '/api/v1/team', '/api/v1/portal'], constraintErrors);
   return router;
 }
 

@@ -45,7 +45,7 @@ export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefi
  * PostgreSQL's verdicts on a change, as answers an operator can act on: a duplicate is 409, a reference to a row
  * that does not exist is 404, a broken rule of the schema is 400. The constraint's name says which rule.
  */
-const constraintErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+export const constraintErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
   if (!(err instanceof QueryFailedError)) return next(err);
   const pg = err.driverError as { code?: string; constraint?: string; detail?: string };
   const rule = pg.constraint ?? 'a schema rule';

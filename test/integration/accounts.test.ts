@@ -323,3 +323,22 @@ describe('npm start', () => {
     expect(owner.user).toMatchObject({ kind: 'merchant', role: 'owner', merchantId });
   });
 });
+
+describe('bad input', () => {
+  test('a duplicate email is 409, an unknown merchant 404, a role of the other kind 400; never a 500', async () => {
+    const email = `dup-${randomUUID()}@example.test`;
+    await expectStatus(ctx.admin.post('/api/v1/team/invites', { email, role: 'support' }), 201);
+    expect((await ctx.admin.post('/api/v1/team/invites', { email: email.toUpperCase(), role: 'admin' })).status).toBe(
+      409,
+    );
+    const stranger = { email: `x-${randomUUID()}@example.test`, role: 'owner', merchantId: randomUUID() };
+    expect((await ctx.admin.post('/api/v1/team/invites', stranger)).status).toBe(404);
+    expect(
+      (await ctx.admin.post('/api/v1/team/invites', { email: `y-${randomUUID()}@example.test`, role: 'owner' })).status,
+    ).toBe(400);
+    expect((await ctx.admin.patch(`/api/v1/team/users/${randomUUID()}`, { role: 'admin' })).status).toBe(404);
+    expect((await ctx.admin.patch(`/api/v1/team/users/${randomUUID()}`, {})).status).toBe(400);
+    expect((await sessionClient(ctx.api.baseUrl).signIn('not-an-email', TEST_PASSWORD)).status).toBe(400);
+    expect((await ctx.admin.get('/api/v1/account')).status).toBe(401);
+  });
+});
