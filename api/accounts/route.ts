@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import { z } from 'zod';
-import { adminBearer } from '../admin/admin-route';
+import { adminBearer, json, openApiRequest } from '../admin/admin-route';
 import { ErrorBody, openApiRegistry } from '../openapi';
 import { forbidden, type Caller } from './access';
 import { allows } from './permissions';
@@ -29,7 +29,6 @@ export interface AccountRouteDefinition<P extends z.ZodType, Q extends z.ZodType
 
 const Empty = z.object({});
 type Empty = typeof Empty;
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
 const registered = new Set<string>();
 
 export type Authenticator = (req: Request, res: Response, sessionOnly: boolean) => Promise<Caller>;
@@ -83,11 +82,7 @@ function register(def: AccountRouteDefinition<z.ZodType, z.ZodType, z.ZodType>, 
     summary: def.summary,
     tags: ['accounts'],
     security,
-    request: {
-      ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
-      ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
-      ...(def.body ? { body: { content: json(def.body), required: true } } : {}),
-    },
+    request: openApiRequest(def),
     responses: {
       [status]: { description: 'OK', content: json(def.response) },
       400: { description: 'Invalid request: every bad field is named', content: json(ErrorBody) },

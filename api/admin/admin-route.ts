@@ -29,7 +29,14 @@ export interface AdminRouteDefinition<P extends z.ZodType, Q extends z.ZodType, 
   errors?: Partial<Record<404 | 409 | 422 | 503, string>>;
 }
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+
+/** The request part of an OpenAPI operation, from a route's zod schemas (also used by api/accounts/route.ts). */
+export const openApiRequest = (def: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }) => ({
+  ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+  ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
+  ...(def.body ? { body: { content: json(def.body), required: true } } : {}),
+});
 
 /**
  * Declares an admin endpoint once: it is mounted on the router and registered in the OpenAPI document from the same
@@ -66,11 +73,7 @@ function registerPath(def: AdminRouteDefinition<z.ZodType, z.ZodType, z.ZodType>
     summary: def.summary,
     tags: ['admin'],
     security: [{ [adminBearer.name]: [] }, { [sessionCookie.name]: [] }],
-    request: {
-      ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
-      ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
-      ...(def.body ? { body: { content: json(def.body), required: true } } : {}),
-    },
+    request: openApiRequest(def),
     responses: {
       [status]: { description: 'OK', content: json(def.response) },
       400: { description: 'Invalid request: every bad field is named', content: json(ErrorBody) },
