@@ -38,7 +38,8 @@ export async function checkTotp(
   const secret = decryptSecret(keyring, user.totpSecret, context(user.id));
   const result = await verify({ secret, token: code, epochTolerance: TOLERANCE_SECONDS });
   if (!result.valid) return null;
-  // The start of the matched 30-second step (the union type of HOTP and TOTP results does not carry it).
-  const epoch = (Math.floor(Date.now() / 1000 / 30) + result.delta) * 30;
+  // The start of the matched 30-second step: TOTP results carry it (the union type with HOTP results does not say so).
+  const epoch = 'epoch' in result && typeof result.epoch === 'number' ? result.epoch : null;
+  if (epoch === null) return null;
   return lastEpoch !== null && epoch <= lastEpoch ? null : epoch;
 }
