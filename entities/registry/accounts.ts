@@ -1,5 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
-import { Accounts1764500000000 } from '../migrations/1764500000000-accounts';
+import { Accounts1764600000000 } from '../migrations/1764600000000-accounts';
 
 /** Issue 16's migrations: users, their sessions and one-time links (owned by api/accounts/store.ts). */
-export const ACCOUNTS_MIGRATIONS: Array<new () => MigrationInterface> = [Accounts1764500000000];
+export const ACCOUNTS_MIGRATIONS: Array<new () => MigrationInterface> = [Accounts1764600000000];

@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * sessions and links are stored only as SHA-256 digests; passwords as scrypt hashes; TOTP secrets encrypted at rest.
  * The audit log names the person who made a change (user_id) beside the actor's name.
  */
-export class Accounts1764500000000 implements MigrationInterface {
-  name = 'Accounts1764500000000';
+export class Accounts1764600000000 implements MigrationInterface {
+  name = 'Accounts1764600000000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
