@@ -19,7 +19,10 @@ const shared = {
         module: { type: 'commonjs' },
       },
     ],
+    // otplib's crypto and base32 dependencies ship as ES modules only: compiled to CommonJS for Jest.
+    '/node_modules/@(scure|noble)/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!@(scure|noble)/)'],
 };
 const FAST = ['<rootDir>/test/unit/', '<rootDir>/test/fast/'];
 

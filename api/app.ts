@@ -18,6 +18,7 @@ import {
 import { buildOpenApiDocument } from './openapi';
 import { securityHeaders } from './security-headers';
 import './openapi-extra-paths';
+import { accountsRouter } from './accounts';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
 import { codecServerRouter, redactCodecToken } from './routes/codec-server';
@@ -98,6 +99,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(paymentFormRouter(deps));
   app.use(savedCardsRouter(deps));
   app.use(historyCodesRouter());
+  app.use(accountsRouter(deps));
   app.use(adminRouter(deps));
 
   app.use(notFound);

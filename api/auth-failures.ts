@@ -43,7 +43,13 @@ const clientOf = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAdd
  * processes), per client address and per key prefix. `check` runs before a key is looked up and answers 429 while
  * either counter is over its limit, whatever key is presented; `failed` counts a 401.
  */
-export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admin', limits: AuthFailureLimits) {
+export function authFailureGuard(
+  dataSource: DataSource,
+  api: 'merchant' | 'admin' | 'sign-in',
+  limits: AuthFailureLimits,
+  /** What a guess aims at, counted against perKeyPrefix (sign-in: the account); by default the key prefix. */
+  targetOf: (req: Request) => string | undefined = targetedPrefix,
+) {
   const namespace = `${limits.namespace ?? ''}${api}:`;
   const clientStore = new PostgresRateLimitStore(dataSource, `${namespace}client:`);
   const prefixStore = new PostgresRateLimitStore(dataSource, `${namespace}prefix:`);
@@ -67,7 +73,7 @@ export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admi
       validate: { singleCount: false },
     });
   const byClient: RateLimitRequestHandler = limiter(clientStore, limits.perClient, clientOf);
-  const byPrefix: RateLimitRequestHandler = limiter(prefixStore, limits.perKeyPrefix, (req) => targetedPrefix(req)!);
+  const byPrefix: RateLimitRequestHandler = limiter(prefixStore, limits.perKeyPrefix, (req) => targetOf(req)!);
   const run = (handler: RateLimitRequestHandler, req: Request, res: Response) =>
     new Promise<void>((resolve, reject) => {
       void handler(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
@@ -76,7 +82,7 @@ export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admi
   return {
     /** Throws a 429 while the client or the key prefix is over its limit. One round trip per store. */
     async check(req: Request): Promise<void> {
-      const prefix = targetedPrefix(req);
+      const prefix = targetOf(req);
       const [client, target] = await Promise.all([
         clientStore.get(clientOf(req)),
         prefix ? prefixStore.get(prefix) : undefined,
@@ -87,7 +93,7 @@ export function authFailureGuard(dataSource: DataSource, api: 'merchant' | 'admi
     /** Counts a failed authentication and throws its 401 (or the 429 it crossed into). */
     async refuse(req: Request, res: Response, message: string): Promise<never> {
       await run(byClient, req, res);
-      if (targetedPrefix(req)) await run(byPrefix, req, res);
+      if (targetOf(req)) await run(byPrefix, req, res);
       throw new HttpError(401, 'UNAUTHORIZED', message);
     },
     /** The presented bearer key, once the limits allow trying it; no key at all is a refusal with `missing`. */

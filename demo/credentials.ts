@@ -16,6 +16,9 @@ const LocalCredentials = z.object({
   secretsKey: z.string().min(32),
   /** The credential in the path of the codec endpoint the dev server's Web UI decodes payloads with. */
   codecToken: z.string().min(16),
+  /** The first passwords of the people `npm start` creates (api/accounts/seed.ts); they may change them later. */
+  operatorPassword: z.string().min(16),
+  merchantUserPassword: z.string().min(16),
 });
 export type LocalCredentials = z.infer<typeof LocalCredentials>;
 
@@ -38,6 +41,8 @@ export async function loadLocalCredentials(
     adminKey: fixed.ADMIN_KEY ?? stored.adminKey ?? `ps_admin_${randomSecret(32)}`,
     secretsKey: fixed.SECRETS_KEY ?? stored.secretsKey ?? randomSecret(32),
     codecToken: stored.codecToken ?? randomSecret(32),
+    operatorPassword: stored.operatorPassword ?? randomSecret(18),
+    merchantUserPassword: stored.merchantUserPassword ?? randomSecret(18),
   };
   // Nobody else may list it when we create it, but the `postgres` user may pass through to its cluster (as root);
   // the files in it are private (credentials 0600, temporal.db 0600, the cluster 0700).

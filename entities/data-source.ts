@@ -16,6 +16,7 @@ import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
+import { ACCOUNTS_MIGRATIONS } from './registry/accounts';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
@@ -65,6 +66,7 @@ export const MIGRATIONS = [
   ...HARDENING_MIGRATIONS,
   ...PAYFORM_MIGRATIONS,
   ...ROUTING_RULE_MIGRATIONS,
+  ...ACCOUNTS_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

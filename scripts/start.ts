@@ -7,6 +7,7 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { DEMO_MERCHANT_USER_EMAIL, FIRST_OPERATOR_EMAIL, seedPeople } from '../api/accounts/seed';
 import { loadConfigOrExit, StartEnv } from '../config/env';
 import { loadLocalCredentials } from '../demo/credentials';
 import { DEMO_MERCHANT_ID, seedDemoMerchant } from '../demo/seed-demo-merchant';
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     const applied = await runMigrations(dataSource);
     if (applied.length) say(`migrations applied: ${applied.join(', ')}`);
     await seedDemoMerchant(dataSource, credentials);
+    await seedPeople(dataSource, { ...credentials, demoMerchantId: DEMO_MERCHANT_ID });
     // Secrets a data folder from before secrets at rest holds in clear, or under an older key, are encrypted now.
     const { rewrapped, secrets } = await rewrapEverything(dataSource, Keyring.parse(masterKeys));
     if (rewrapped + secrets > 0) say(`re-encrypted under master key ${Keyring.parse(masterKeys).activeId}`);
@@ -213,6 +215,9 @@ async function main(): Promise<void> {
       `  Deposit key     ${credentials.depositKey}   (sandbox)`,
       `  Payout key      ${credentials.payoutKey}   (sandbox)`,
       `  Admin key       ${credentials.adminKey}   (admin API: ${apiUrl}/api/v1/admin, docs/admin-api.md)`,
+      `  Operator        ${FIRST_OPERATOR_EMAIL} / ${credentials.operatorPassword}   (role admin; docs/accounts.md)`,
+      `  Merchant user   ${DEMO_MERCHANT_USER_EMAIL} / ${credentials.merchantUserPassword}   (demo merchant owner)`,
+      `  Sign in         curl -c cookies -H 'content-type: application/json' -d '{"email":"${FIRST_OPERATOR_EMAIL}","password":"…"}' ${apiUrl}/api/v1/auth/sign-in`,
       `  Try it          curl -H "Authorization: Bearer ${credentials.depositKey}" ${apiUrl}/api/v1/integration/balance`,
       '',
     ].join('\n'),

@@ -1,5 +1,6 @@
 import type { Request, Router } from 'express';
 import { z } from 'zod';
+import { sessionCookie } from '../accounts/schemas';
 import { ErrorBody, openApiRegistry } from '../openapi';
 
 /** Bearer authentication with the ADMIN_KEY setting or an operator's key (never a merchant key). */
@@ -28,7 +29,14 @@ export interface AdminRouteDefinition<P extends z.ZodType, Q extends z.ZodType, 
   errors?: Partial<Record<404 | 409 | 422 | 503, string>>;
 }
 
-const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+export const json = (schema: z.ZodType) => ({ 'application/json': { schema } });
+
+/** The request part of an OpenAPI operation, from a route's zod schemas (also used by api/accounts/route.ts). */
+export const openApiRequest = (def: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType }) => ({
+  ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
+  ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
+  ...(def.body ? { body: { content: json(def.body), required: true } } : {}),
+});
 
 /**
  * Declares an admin endpoint once: it is mounted on the router and registered in the OpenAPI document from the same
@@ -64,16 +72,13 @@ function registerPath(def: AdminRouteDefinition<z.ZodType, z.ZodType, z.ZodType>
     path,
     summary: def.summary,
     tags: ['admin'],
-    security: [{ [adminBearer.name]: [] }],
-    request: {
-      ...(def.params ? { params: def.params as unknown as z.ZodObject } : {}),
-      ...(def.query ? { query: def.query as unknown as z.ZodObject } : {}),
-      ...(def.body ? { body: { content: json(def.body), required: true } } : {}),
-    },
+    security: [{ [adminBearer.name]: [] }, { [sessionCookie.name]: [] }],
+    request: openApiRequest(def),
     responses: {
       [status]: { description: 'OK', content: json(def.response) },
       400: { description: 'Invalid request: every bad field is named', content: json(ErrorBody) },
       401: { description: 'Missing or invalid admin key', content: json(ErrorBody) },
+      403: { description: "The signed-in operator's role may not do this, or no CSRF token", content: json(ErrorBody) },
       // A change can break a rule of the schema (api/admin/index.ts, constraintErrors): a row it names is gone
       // (404) or it would duplicate one (409).
       ...(def.method === 'get'

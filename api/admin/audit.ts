@@ -27,11 +27,13 @@ export async function audited<T>(
     const { result, changes } = await change(tx);
     for (const c of changes) {
       await tx.query(
-        `INSERT INTO audit_log (actor, operator_id, action, entity_type, entity_id, before, after, note, request_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        `INSERT INTO audit_log
+           (actor, operator_id, action, entity_type, entity_id, before, after, note, request_id, user_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
         [
-          req.admin!.actor,
-          req.admin!.operatorId,
+          // A signed-in person (api/accounts) is named by email and user id; a key by its operator's name.
+          req.admin?.actor ?? req.person!.email,
+          req.admin?.operatorId ?? null,
           c.action,
           c.entityType,
           c.entityId,
@@ -39,6 +41,7 @@ export async function audited<T>(
           c.after === null ? null : JSON.stringify(c.after),
           c.note ?? null,
           typeof req.id === 'string' ? req.id : null,
+          req.person?.userId ?? null,
         ],
       );
     }

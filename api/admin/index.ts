@@ -5,7 +5,7 @@ import { HttpError } from '../errors';
 import { adminOrderActionsRouter } from './order-actions';
 import { adminOrdersRouter } from './orders';
 import { auditLogRouter } from './audit-log';
-import { adminAuth } from './auth';
+import { adminAccess } from '../accounts/access';
 import { blacklistRouter } from './blacklist';
 import { commissionsRouter } from './commissions';
 import { gatewaysRouter } from './gateways';
@@ -22,7 +22,8 @@ import { routingRulesRouter } from './routing-rules';
  */
 export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefined }): Router {
   const router = Router();
-  router.use('/api/v1/admin', adminAuth(deps.dataSource, deps.adminKey, deps.authFailureLimits));
+  // An operator key, or an operator's session with a role that allows the request (api/accounts/permissions.ts).
+  router.use('/api/v1/admin', adminAccess(deps));
   for (const child of [
     operatorsRouter,
     merchantsRouter,
@@ -46,7 +47,7 @@ export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefi
  * PostgreSQL's verdicts on a change, as answers an operator can act on: a duplicate is 409, a reference to a row
  * that does not exist is 404, a broken rule of the schema is 400. The constraint's name says which rule.
  */
-const constraintErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
+export const constraintErrors: ErrorRequestHandler = (err: unknown, _req, _res, next) => {
   if (!(err instanceof QueryFailedError)) return next(err);
   const pg = err.driverError as { code?: string; constraint?: string; detail?: string };
   const rule = pg.constraint ?? 'a schema rule';

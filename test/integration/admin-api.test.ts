@@ -322,6 +322,6 @@ test('the OpenAPI document lists the admin paths with the admin key scheme', asy
   ]) {
     expect(doc.paths[path]).toBeDefined();
   }
-  expect(doc.paths['/api/v1/admin/blacklist'].post.security).toEqual([{ adminKey: [] }]);
+  expect(doc.paths['/api/v1/admin/blacklist'].post.security).toEqual([{ adminKey: [] }, { session: [] }]);
   expect(doc.components.securitySchemes.adminKey).toMatchObject({ type: 'http', scheme: 'bearer' });
 });
