@@ -5,6 +5,7 @@ import type { DataSource } from 'typeorm';
 import { orderIdOfWorkflow } from '../domain/order';
 import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../domain/gateway-contract';
 import { loadGateway, UnknownGatewayError } from '../data/gateways';
+import { findOrderMoney } from '../data/order-store';
 import type { GatewayEntity } from '../entities/gateway.entity';
 import {
   type GatewayCallContext,
@@ -29,19 +30,7 @@ function temporalNow(): Date {
 async function orderMoneyOf(dataSource: DataSource): Promise<CallbackOrder | undefined> {
   const orderId = orderIdOfWorkflow(Context.current().info.workflowExecution?.workflowId ?? '');
   if (!orderId || !isUuid(orderId)) return undefined;
-  const rows = (await dataSource.query(
-    `SELECT direction, amount_minor::text AS amount, currency, method FROM orders WHERE id = $1`,
-    [orderId],
-  )) as Array<{
-    direction: CallbackOrder['direction'];
-    amount: string;
-    currency: string;
-    method: CallbackOrder['method'];
-  }>;
-  const row = rows[0];
-  return (
-    row && { direction: row.direction, amountMinor: Number(row.amount), currency: row.currency, method: row.method }
-  );
+  return (await findOrderMoney(dataSource, orderId))?.money;
 }
 
 /** How long an activity keeps trying to read a gateway's configuration, and the pauses between tries. */

@@ -3,6 +3,7 @@ import { CODES, type HistoryCode } from '../domain/history-codes';
 import { orderStatusOf } from '../domain/history-status';
 import type { Direction, KeyMode, OrderStatus } from '../domain/order';
 import type { PaymentMethod } from '../domain/requisites';
+import type { CallbackOrder } from '../gateways/amount-claims';
 import type { OrderHistoryEntry, OrderRowUpdate, OrderSnapshot } from '../workflows/definitions';
 import type { OrderEntity } from '../entities/order.entity';
 import type { RowOf } from '../entities/rows';
@@ -115,6 +116,54 @@ export async function insertOrder(db: Queryable, o: NewOrder): Promise<StoredOrd
     ],
   );
   return inserted[0];
+}
+
+type OrderMoneyRow = RowOf<
+  OrderEntity,
+  'id' | 'workflowId' | 'direction' | 'amountMinor' | 'currency' | 'method',
+  'amountMinor'
+>;
+const ORDER_MONEY_COLUMNS = 'o.id, o.workflow_id, o.direction, o.amount_minor, o.currency, o.method';
+
+/** An order's money, which what a gateway says about it is checked against (gateways/amount-claims.ts). */
+export interface OrderMoney {
+  orderId: string;
+  workflowId: string;
+  money: CallbackOrder;
+}
+
+const orderMoneyOf = (row: OrderMoneyRow | undefined): OrderMoney | undefined =>
+  row && {
+    orderId: row.id,
+    workflowId: row.workflow_id,
+    money: {
+      direction: row.direction,
+      amountMinor: Number(row.amount_minor),
+      currency: row.currency,
+      method: row.method,
+    },
+  };
+
+/** The money of an order by its id. */
+export async function findOrderMoney(db: Queryable, orderId: string): Promise<OrderMoney | undefined> {
+  const rows: OrderMoneyRow[] = await db.query(`SELECT ${ORDER_MONEY_COLUMNS} FROM orders o WHERE o.id = $1`, [
+    orderId,
+  ]);
+  return orderMoneyOf(rows[0]);
+}
+
+/** The money of the order a gateway knows by this reference. */
+export async function findOrderMoneyByGatewayRef(
+  db: Queryable,
+  gatewayId: string,
+  gatewayRef: string,
+): Promise<OrderMoney | undefined> {
+  const rows: OrderMoneyRow[] = await db.query(
+    `SELECT ${ORDER_MONEY_COLUMNS} FROM order_gateway_refs r JOIN orders o ON o.id = r.order_id
+      WHERE r.gateway_id = $1 AND r.gateway_ref = $2`,
+    [gatewayId, gatewayRef],
+  );
+  return orderMoneyOf(rows[0]);
 }
 
 /** The merchant's order of this direction and externalTransactionId, if there is one. */

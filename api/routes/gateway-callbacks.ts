@@ -11,7 +11,8 @@ import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { ErrorBody, openApiRegistry } from '../openapi';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
-import { type CallbackOrder, checkCallbackAgainstOrder } from '../../gateways/amount-claims';
+import { checkCallbackAgainstOrder } from '../../gateways/amount-claims';
+import { findOrderMoneyByGatewayRef } from '../../data/order-store';
 import { answerLateCallback, CallbackAnswer } from './late-callbacks';
 
 /** How long a callback may wait for Temporal before the gateway is told to come back later. */
@@ -124,29 +125,7 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
   const traffic = unauthenticatedTraffic(deps.dataSource, deps.logger);
 
   async function findOrder(gatewayId: string, gatewayRef: string | undefined) {
-    if (!gatewayRef) return undefined;
-    const rows: Array<{
-      order_id: string;
-      workflow_id: string;
-      direction: CallbackOrder['direction'];
-      amount_minor: string;
-      currency: string;
-      method: CallbackOrder['method'];
-    }> = await deps.dataSource.query(
-      `SELECT o.id AS order_id, o.workflow_id, o.direction, o.amount_minor::text, o.currency, o.method
-         FROM order_gateway_refs r
-         JOIN orders o ON o.id = r.order_id WHERE r.gateway_id = $1 AND r.gateway_ref = $2`,
-      [gatewayId, gatewayRef],
-    );
-    const row = rows[0];
-    if (!row) return undefined;
-    const money: CallbackOrder = {
-      direction: row.direction,
-      amountMinor: Number(row.amount_minor),
-      currency: row.currency,
-      method: row.method,
-    };
-    return { order_id: row.order_id, workflow_id: row.workflow_id, money };
+    return gatewayRef ? findOrderMoneyByGatewayRef(deps.dataSource, gatewayId, gatewayRef) : undefined;
   }
 
   /** False when the workflow is gone (closed and past retention): nothing is left to tell. */
@@ -201,10 +180,10 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       // that does not verify cannot succeed.
       // Only a few refusals per order reach its workflow (api/unauthenticated-traffic.ts): anyone can send them.
       const recorded =
-        order && (await traffic.allow(order.order_id, 'refused-callback'))
-          ? await signal(order.workflow_id, gatewayId, verification).catch(() => false)
+        order && (await traffic.allow(order.orderId, 'refused-callback'))
+          ? await signal(order.workflowId, gatewayId, verification).catch(() => false)
           : false;
-      req.log.warn({ ...log, orderId: order?.order_id, recorded }, 'gateway callback refused');
+      req.log.warn({ ...log, orderId: order?.orderId, recorded }, 'gateway callback refused');
       const message = checked.refusal
         ? `the payload does not agree with the order (${checked.refusal})`
         : refusal.message;
@@ -218,12 +197,12 @@ export function gatewayCallbacksRouter(deps: ApiDependencies): Router {
       req.log.warn(log, 'gateway callback for an unknown payment reference');
       throw new HttpError(404, 'UNKNOWN_PAYMENT', 'no order has this payment reference');
     }
-    const delivered = await signal(order.workflow_id, gatewayId, verification);
+    const delivered = await signal(order.workflowId, gatewayId, verification);
     if (!delivered) {
-      await answerLateCallback(req, res, deps.dataSource, { orderId: order.order_id, gatewayId, verification });
+      await answerLateCallback(req, res, deps.dataSource, { orderId: order.orderId, gatewayId, verification });
       return;
     }
-    req.log.info({ ...log, orderId: order.order_id, delivered }, 'gateway callback received');
+    req.log.info({ ...log, orderId: order.orderId, delivered }, 'gateway callback received');
     res.json(CallbackReceived.parse({ received: true }));
   });
   return router;
