@@ -5,12 +5,14 @@ import type { PreCheckResult } from '../domain/operations-contract';
 import type { Direction } from '../domain/order';
 import type { OrderRequisites, RequisiteType } from '../domain/requisites';
 import { blacklistKeys } from '../activities/operations/pre-checks';
+import type { RoutingRuleAction, RoutingRuleCounts, RoutingRuleEntity } from '../entities/routing-rule.entity';
+import type { RowOf } from '../entities/rows';
 import type { Queryable } from './ledger';
 
 /**
  * Routing rules with time windows (seed 004 §7, docs/routing-rules.md): "more than `threshold` failed orders (or
  * attempts) by this card / email / phone / IP / PayeerIdentifier in the last `windowSeconds`", and what to do then.
- * This module owns the tables `routing_rules` and `routing_events`.
+ * This module owns the table `routing_events` and reads `routing_rules` (written by api/admin/routing-rules.ts).
  *
  * Counting is by rows in the window, never by a counter that must be reset: a rule lifts by itself as soon as enough
  * of its events are older than the window, with no job to run. Each order records one attempt event per requisite
@@ -19,9 +21,9 @@ import type { Queryable } from './ledger';
  */
 
 /** What a rule counts: orders that ended Failed, or every order that reached its pre-checks. */
-export type RuleCounts = 'failed' | 'attempts';
+export type RuleCounts = RoutingRuleCounts;
 /** Block the order (1.2.4.43), move a gateway to the end of the route, or route to another pipeline or gateway. */
-export type RuleAction = 'block' | 'lower-gateway' | 'to-pipeline' | 'to-gateway';
+export type RuleAction = RoutingRuleAction;
 export const RULE_ACTIONS: readonly RuleAction[] = ['block', 'lower-gateway', 'to-pipeline', 'to-gateway'];
 export const SOFT_ACTIONS: readonly RuleAction[] = ['lower-gateway', 'to-pipeline', 'to-gateway'];
 
@@ -125,18 +127,21 @@ export async function recordFailure(q: Queryable, orderId: string, at: string): 
   );
 }
 
-interface TriggeredRow {
-  id: string;
-  scope: 'merchant' | 'pipeline';
-  requisite: RequisiteType;
-  counts: RuleCounts;
-  threshold: number;
-  window_seconds: number;
-  action: RuleAction;
-  target_gateway_id: string | null;
-  target_pipeline_id: string | null;
+type TriggeredRow = RowOf<
+  RoutingRuleEntity,
+  | 'id'
+  | 'scope'
+  | 'requisite'
+  | 'counts'
+  | 'threshold'
+  | 'windowSeconds'
+  | 'action'
+  | 'targetGatewayId'
+  | 'targetPipelineId'
+> & {
+  /** The rule's count of the order's events in its window. */
   n: number;
-}
+};
 
 /**
  * The enabled rules of the order's merchant and pipeline, with one of `actions`, whose count exceeds the threshold,

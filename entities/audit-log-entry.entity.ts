@@ -1,5 +1,6 @@
 import { Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { OperatorEntity } from './operator.entity';
+import { UserEntity } from './user.entity';
 
 /**
  * One admin change: who made it, to what, the row before and after (NULL before a create, NULL after a delete),
@@ -17,6 +18,10 @@ export class AuditLogEntryEntity {
   @ForeignKey(() => OperatorEntity, { name: 'audit_log_operator_id_fkey' })
   @Column('uuid', { name: 'operator_id', nullable: true })
   operatorId!: string | null;
+  /** The signed-in person who made the change (issue 16); NULL for a change made with an operator key. */
+  @ForeignKey(() => UserEntity, { name: 'audit_log_user_id_fkey' })
+  @Column('uuid', { name: 'user_id', nullable: true })
+  userId!: string | null;
   /** `create`, `update`, `delete`, `rotate`, `revoke`, `reorder`. */
   @Column('text') action!: string;
   @Column('text', { name: 'entity_type' }) entityType!: string;

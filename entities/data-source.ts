@@ -16,12 +16,17 @@ import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
-import { ACCOUNTS_MIGRATIONS } from './registry/accounts';
+import { ACCOUNTS_ENTITIES, ACCOUNTS_MIGRATIONS } from './registry/accounts';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { HARDENING_MIGRATIONS } from './registry/hardening';
-import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS, ROUTING_RULE_MIGRATIONS } from './registry/operations';
+import {
+  OPERATIONS_ENTITIES,
+  OPERATIONS_MIGRATIONS,
+  ROUTING_RULE_ENTITIES,
+  ROUTING_RULE_MIGRATIONS,
+} from './registry/operations';
 import { PAYFORM_MIGRATIONS } from './registry/payform';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
@@ -47,6 +52,8 @@ export const ENTITIES = [
   ...MERCHANT_CALLBACK_ENTITIES,
   ...GATEWAY_ENTITIES,
   ...ADMIN_ENTITIES,
+  ...ROUTING_RULE_ENTITIES,
+  ...ACCOUNTS_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */

@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { RowOf } from '../../entities/rows';
+import type { UserLinkEntity } from '../../entities/user-link.entity';
+import type { UserSessionEntity } from '../../entities/user-session.entity';
+import type { UserEntity } from '../../entities/user.entity';
 import { HttpError } from '../errors';
 import type { UserKind } from './permissions';
 
@@ -26,20 +30,8 @@ export const LINK_HOURS = 72;
 export const newToken = () => randomBytes(32).toString('base64url');
 export const digest = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
-export interface UserRow {
-  id: string;
-  email: string;
-  kind: UserKind;
-  merchant_id: string | null;
-  role: string;
-  password_hash: string | null;
-  password_changed_at: Date | null;
-  totp_secret: string | null;
-  totp_enabled: boolean;
-  totp_last_epoch: string | null;
-  disabled_at: Date | null;
-  created_at: Date;
-}
+/** A whole user row as USER_COLUMNS reads it (`totp_last_epoch` as text). */
+export type UserRow = RowOf<UserEntity, keyof UserEntity>;
 
 /** A user as the API shows it: never a hash or a secret. */
 export interface UserView {
@@ -137,14 +129,10 @@ export async function updateUser(
   return userById(db, id);
 }
 
-export interface SessionRow {
-  id: string;
-  user_id: string;
-  user_agent: string | null;
-  created_at: Date;
-  last_seen_at: Date;
-  expires_at: Date;
-}
+export type SessionRow = RowOf<
+  UserSessionEntity,
+  'id' | 'userId' | 'userAgent' | 'createdAt' | 'lastSeenAt' | 'expiresAt'
+>;
 
 /** Opens a session; its token and CSRF token are in this answer only. */
 export async function insertSession(db: Db, userId: string, userAgent: string | undefined) {
@@ -163,7 +151,7 @@ export async function insertSession(db: Db, userId: string, userAgent: string | 
  * live until revoked, past its end, idle too long, or its user disabled.
  */
 export async function liveSession(db: Db, token: string) {
-  const [row] = await updated<{ session_id: string; csrf_hash: string } & UserRow>(
+  const [row] = await updated<{ session_id: string } & RowOf<UserSessionEntity, 'csrfHash'> & UserRow>(
     db,
     `UPDATE user_sessions s SET last_seen_at = now()
      FROM users u
@@ -211,7 +199,7 @@ export async function insertLink(db: Db, userId: string, purpose: 'invite' | 're
     [userId, purpose],
   );
   const token = newToken();
-  const [row]: Array<{ expires_at: Date }> = await db.query(
+  const [row]: Array<RowOf<UserLinkEntity, 'expiresAt'>> = await db.query(
     `INSERT INTO user_links (user_id, purpose, token_hash, expires_at)
      VALUES ($1, $2, $3, now() + $4 * interval '1 hour') RETURNING expires_at`,
     [userId, purpose, digest(token), LINK_HOURS],
@@ -221,7 +209,7 @@ export async function insertLink(db: Db, userId: string, purpose: 'invite' | 're
 
 /** Uses a link: 404 for a token nobody issued, 410 for one used or expired. Locks the link until commit. */
 export async function useLink(db: Db, token: string): Promise<{ userId: string; purpose: 'invite' | 'reset' }> {
-  const [link]: Array<{ id: string; user_id: string; purpose: 'invite' | 'reset'; usable: boolean }> = await db.query(
+  const [link]: Array<RowOf<UserLinkEntity, 'id' | 'userId' | 'purpose'> & { usable: boolean }> = await db.query(
     `SELECT id, user_id, purpose, used_at IS NULL AND expires_at > now() AS usable FROM user_links
      WHERE token_hash = $1 FOR UPDATE`,
     [digest(token)],

@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
+import type { RoutingRuleEntity } from '../../entities/routing-rule.entity';
+import type { RowOf } from '../../entities/rows';
 import type { ApiDependencies } from '../app';
 import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
@@ -119,24 +121,8 @@ function targetProblem(t: Targets): { field: string; message: string } | null {
   return null;
 }
 
-interface RuleRow {
-  id: string;
-  scope: 'merchant' | 'pipeline';
-  merchant_id: string | null;
-  pipeline_id: string | null;
-  direction: 'deposit' | 'payout' | null;
-  requisite: Rule['requisite'];
-  counts: Rule['counts'];
-  threshold: number;
-  window_seconds: number;
-  action: Rule['action'];
-  target_gateway_id: string | null;
-  target_pipeline_id: string | null;
-  enabled: boolean;
-  description: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
+/** A whole row (`SELECT *`). */
+type RuleRow = RowOf<RoutingRuleEntity, keyof RoutingRuleEntity>;
 
 const view = (r: RuleRow): Rule => ({
   id: r.id,

@@ -44,8 +44,10 @@ afterAll(async () => {
 /** The schema as PostgreSQL describes it: columns, constraints and indexes, each in PostgreSQL's own words. */
 async function describeSchema(ds: DataSource): Promise<string[]> {
   const rows: Array<{ line: string }> = await ds.query(`
-    SELECT format('column %s.%s %s%s%s', c.table_name, c.column_name, c.data_type,
+    SELECT format('column %s.%s %s%s%s%s', c.table_name, c.column_name, c.data_type,
                   CASE WHEN c.is_nullable = 'NO' THEN ' not null' ELSE '' END,
+                  -- GENERATED ALWAYS or BY DEFAULT AS IDENTITY: no default to read, and TypeORM does not compare it.
+                  coalesce(' identity ' || lower(c.identity_generation), ''),
                   -- A number default reads 0 or '0'::bigint depending on how it was written: the same value.
                   coalesce(' default ' || regexp_replace(c.column_default, '^''(-?[0-9.]+)''::[a-z ]+$', '\\1'), ''))
              AS line
