@@ -46,6 +46,7 @@ export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Pr
   }
   attempt.creates += 1;
   attempt.lastCode = outcome.code;
+  ctx.notePsp(attempt.gatewayId, outcome.code, outcome.psp);
   if (outcome.kind === 'accepted' || (outcome.kind === 'declined' && outcome.gatewayRef)) {
     attempt.gatewayRef = outcome.gatewayRef ?? attempt.gatewayRef;
   }
@@ -65,6 +66,7 @@ export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Pro
     if (!(err instanceof ActivityFailure)) throw err;
     outcome = { kind: 'error', code: CHECK_FAILED_INVALID_RESPONSE };
   }
+  ctx.notePsp(attempt.gatewayId, outcome.code, outcome.psp);
   if ((outcome.kind === 'success' || outcome.kind === 'failed') && outcome.gatewayRef) {
     attempt.gatewayRef = outcome.gatewayRef;
   }
