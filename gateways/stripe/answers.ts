@@ -109,14 +109,14 @@ export function pspAnswer(code: string, message?: string | null): PspAnswer {
 
 /** The most specific code of an error: decline code, else error code, else its type or HTTP status. */
 function errorPsp(err: StripeErrorView): PspAnswer {
-  const code = err.decline_code ?? err.code ?? err.type ?? (err.statusCode ? `http_${err.statusCode}` : 'unknown');
+  const code = err.decline_code || err.code || err.type || (err.statusCode ? `http_${err.statusCode}` : 'unknown');
   return pspAnswer(code, err.message);
 }
 
 /** The PSP's words of a payment object: its status, with the failure's code when it has one. */
 function objectPsp(view: StripeObjectView): PspAnswer {
   const error = view.last_payment_error;
-  const failure = error?.decline_code ?? error?.code ?? view.failure_code;
+  const failure = error?.decline_code || error?.code || view.failure_code;
   const action = view.status === 'requires_action' && view.next_action?.type ? `:${view.next_action.type}` : '';
   return pspAnswer(
     failure ? `${view.status}:${failure}` : `${view.status}${action}`,
@@ -128,7 +128,7 @@ function objectPsp(view: StripeObjectView): PspAnswer {
 function failureReason(view: StripeObjectView): ReasonKey | null {
   if (view.object === 'payout') return stripeReasonOf(view.failure_code, 'payout');
   const error = view.last_payment_error;
-  return stripeReasonOf(error?.decline_code ?? error?.code);
+  return stripeReasonOf(error?.decline_code || error?.code);
 }
 
 const is3dsFailure = (view: StripeObjectView) => view.last_payment_error?.code === STRIPE_3DS_FAILURE;
@@ -223,7 +223,7 @@ export function createOutcomeOfError(err: StripeErrorView): CreateOutcome {
     const code =
       err.code === STRIPE_3DS_FAILURE
         ? THREE_DS_FAILED
-        : createDeclinedCode(stripeReasonOf(err.decline_code ?? err.code));
+        : createDeclinedCode(stripeReasonOf(err.decline_code || err.code));
     return { kind: 'declined', code, ...ref, psp };
   }
   const status = err.statusCode ?? 0;
