@@ -11,7 +11,11 @@ test('the Stripe mapping table in docs/connectors.md says what the connector doe
   const documented = Object.entries(STRIPE_DECLINE_REASONS).map(([code, reason]) => {
     const row = rowOf(code) ?? '';
     const create = createDeclinedCode(reason);
-    return [code, row.includes(`\`${create}\``), new RegExp(`\\|\\s*${cascadeDecision(create)}\\s*\\|$`).test(row.trimEnd())];
+    return [
+      code,
+      row.includes(`\`${create}\``),
+      new RegExp(`\\|\\s*${cascadeDecision(create)}\\s*\\|$`).test(row.trimEnd()),
+    ];
   });
   expect(documented).toEqual(Object.keys(STRIPE_DECLINE_REASONS).map((code) => [code, true, true]));
 });

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ProvisioningError, resolveByRoutes } from '../../infra/provisioning/routes';
 import { CLI_ADVICE, resolveTemporalCli, temporalCliRoutes } from '../../infra/provisioning/temporal-cli';
+import type * as StripeMockProvisioning from '../../infra/provisioning/stripe-mock';
 import { resolveStripeMock, stripeMockRoutes } from '../../infra/provisioning/stripe-mock';
 import { resolveTestServer, testServerRoutes } from '../../infra/provisioning/test-server';
 
@@ -87,7 +88,7 @@ describe('stripe-mock provisioning', () => {
     const previous = process.env.PAYSTAR_CACHE_DIR;
     process.env.PAYSTAR_CACHE_DIR = emptyCache;
     try {
-      let provisioning!: typeof import('../../infra/provisioning/stripe-mock');
+      let provisioning!: typeof StripeMockProvisioning;
       jest.isolateModules(() => {
         provisioning = jest.requireActual('../../infra/provisioning/stripe-mock');
       });
