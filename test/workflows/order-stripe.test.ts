@@ -7,9 +7,12 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
 import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { verifyGatewayCallback } from '../../activities/gateway';
 import { orderWorkflowId } from '../../domain/order';
+import { createGatewayRegistry } from '../../gateways';
 import { devKeyring } from '../../infra/security/keyring';
-import type { OrderInput } from '../../workflows/definitions';
+import { gatewayCallbackSignal, type OrderInput } from '../../workflows/definitions';
 import { createOrderSetup, type OrderSetup } from '../../simulation/order-setup';
 import { CardVault, type VaultedData } from '../../vault/card-vault';
 import {
@@ -26,6 +29,7 @@ const server = useTimeSkippingServer();
 const mock = useStripeMock();
 let env: TestWorkflowEnvironment;
 let ds: DataSource;
+const WEBHOOK_SECRET = 'whsec_workflow_test';
 let stripe: Awaited<ReturnType<typeof startStripeFixtureServer>>;
 
 /** Stripe's lifecycle for one payment of each kind: created pending, found settled by the first status check. */
@@ -34,6 +38,13 @@ function lifecycle(req: StripeFixtureRequest): StripeFixtureAnswer {
   const metadata = { paystar_idempotency_key: req.params['metadata[paystar_idempotency_key]'] };
   if (req.method === 'POST' && req.path === '/v1/payment_methods') {
     return { status: 200, body: { id: 'pm_wf', object: 'payment_method', type: 'card' } };
+  }
+  // An amount ending in 01: the payment stays processing until a webhook says what became of it.
+  if (req.method === 'POST' && req.path === '/v1/payment_intents' && amount % 100 === 1) {
+    return { status: 200, body: paymentIntent('pi_cb', 'processing', { amount, metadata }) };
+  }
+  if (req.method === 'GET' && req.path === '/v1/payment_intents/pi_cb') {
+    return { status: 200, body: paymentIntent('pi_cb', 'processing', { amount: 100_01 }) };
   }
   if (req.method === 'POST' && req.path === '/v1/payment_intents') {
     return { status: 200, body: paymentIntent('pi_wf', 'processing', { amount, metadata }) };
@@ -62,7 +73,12 @@ afterAll(() => stripe?.stop());
 async function onStripe(setup: OrderSetup): Promise<void> {
   await ds.query(`UPDATE gateways SET connector = 'stripe', settings = $2 WHERE id = $1`, [
     setup.gatewayIds[0],
-    JSON.stringify({ apiKey: 'sk_test_workflow', baseUrl: stripe.baseUrl, paymentMethod: 'pm_card_visa' }),
+    JSON.stringify({
+      apiKey: 'sk_test_workflow',
+      baseUrl: stripe.baseUrl,
+      paymentMethod: 'pm_card_visa',
+      webhookSecret: WEBHOOK_SECRET,
+    }),
   ]);
 }
 
@@ -150,4 +166,55 @@ test('a payout: held, sent as a Stripe payout (in transit), settled when the che
     (r) => r.path === '/v1/payouts' && r.params['metadata[paystar_order_id]'] === input.orderId,
   );
   expect(sent?.params).toMatchObject({ amount: '10000', currency: 'usd', destination: 'ba_1Payee' });
+});
+
+test('a webhook (payment_intent.payment_failed) through the connector ends the order; its Stripe code is in the details', async () => {
+  const setup = await createOrderSetup(ds, { direction: 'deposit' });
+  await onStripe(setup);
+  const gatewayId = setup.gatewayIds[0]!;
+  const { result } = await runOrderToEnd(
+    env,
+    ds,
+    setup,
+    { amountMinor: 100_01 },
+    {
+      during: async (workflowId) => {
+        const handle = env.client.workflow.getHandle(workflowId);
+        await env.sleep('10 minutes');
+        const body = JSON.stringify({
+          id: 'evt_wf',
+          object: 'event',
+          type: 'payment_intent.payment_failed',
+          data: {
+            object: paymentIntent('pi_cb', 'requires_payment_method', {
+              amount: 100_01,
+              last_payment_error: {
+                code: 'card_declined',
+                decline_code: 'insufficient_funds',
+                message: 'Your card has insufficient funds.',
+              },
+            }),
+          },
+        });
+        const header = new Stripe('sk_test_workflow').webhooks.generateTestHeaderString({
+          payload: body,
+          secret: WEBHOOK_SECRET,
+        });
+        const raw = { body, headers: { 'stripe-signature': header } };
+        const verification = await verifyGatewayCallback(ds, createGatewayRegistry(ds), gatewayId, raw, devKeyring());
+        await handle.signal(gatewayCallbackSignal, { gatewayId, verification });
+      },
+    },
+  );
+  expect(result.status).toBe('Failed');
+  const last = result.history.at(-1)!;
+  expect([last.code, last.gatewayRef, last.details]).toEqual([
+    '5.1.4.63',
+    'pi_cb',
+    {
+      previousAnswerRepeated: expect.any(Number), // the checks that kept finding it processing
+      pspCode: 'payment_intent.payment_failed:requires_payment_method:insufficient_funds',
+      pspMessage: 'Your card has insufficient funds.',
+    },
+  ]);
 });
