@@ -19,6 +19,7 @@ import {
   type GatewayStatusQuery,
 } from '../gateways/connector';
 import { amountUpdatePolicyOf } from '../gateways/amount-updates';
+import { overrideCallback, overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { decryptSecretSettings } from '../infra/security/secrets-at-rest';
 import { CardVault } from '../vault/card-vault';
@@ -112,7 +113,8 @@ async function withGateway<T>(
 /**
  * Gateway calls through the connector registry. With the keyring, gateway credentials are decrypted for the
  * connector, and a create hands the connector the order's vaulted data (the full card, bankName, every requisite)
- * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome.
+ * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome. A
+ * negative answer is then read through the operators' answer overrides (gateways/answer-overrides.ts).
  */
 export function gatewayActivities(
   dataSource: DataSource,
@@ -126,20 +128,25 @@ export function gatewayActivities(
       return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
         const target = registry.forGateway(gateway);
         const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
-        if (!vaulted) return target.create(request, ctx);
-        try {
-          return await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
-        } finally {
-          if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+        let outcome: CreateOutcome;
+        if (!vaulted) outcome = await target.create(request, ctx);
+        else {
+          try {
+            outcome = await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
+          } finally {
+            if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+          }
         }
+        return overrideCreate(dataSource, target.name, outcome);
       });
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, keyring, gatewayId, configRead, (ctx, gateway) =>
-        registry.forGateway(gateway).status(query, ctx),
-      );
+      return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
+        const target = registry.forGateway(gateway);
+        return overrideCheck(dataSource, target.name, await target.status(query, ctx));
+      });
     },
   };
 }
@@ -179,6 +186,10 @@ export async function verifyGatewayCallbackOf(
     if (!(err instanceof GatewayMisconfiguredError)) throw err;
     return { verification: { valid: false, code: CODES.CALLBACK_INVALID_SIGNATURE }, amountUpdates: undefined };
   }
-  const verification = await connector.verifyCallback(raw, { gateway, now: new Date() });
+  const verification = await overrideCallback(
+    dataSource,
+    connector.name,
+    await connector.verifyCallback(raw, { gateway, now: new Date() }),
+  );
   return { verification, amountUpdates: amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}) };
 }

@@ -3,6 +3,7 @@
  * (gateways/) implement them. A decline is data; connectors throw only for bugs (the activity retry policy then
  * applies), never for a gateway's answer or a network fault, so the workflow sees and records every outcome.
  */
+import type { CascadeDecision } from './cascade-policy';
 import type { HistoryCode } from './history-codes';
 import type { Direction } from './order';
 import type { OrderRequisites, PaymentMethod } from './requisites';
@@ -52,7 +53,14 @@ export type CreateOutcome =
   /** The gateway has the payment: pending (2.1.2.00) or already final (2.1.3.00). */
   | { kind: 'accepted'; status: 'pending' | 'success'; gatewayRef: string; code: HistoryCode; psp?: PspAnswer }
   /** A definitive answer that the payment will not happen here (2.2.4.xx: business, authz, risk, issuer, request). */
-  | { kind: 'declined'; code: HistoryCode; gatewayRef?: string; psp?: PspAnswer }
+  | {
+      kind: 'declined';
+      code: HistoryCode;
+      gatewayRef?: string;
+      psp?: PspAnswer;
+      /** An operator's override of the cascade decision for this PSP answer (gateway answers as data). */
+      decision?: CascadeDecision;
+    }
   /**
    * A technical failure. `ambiguous`: the request may have reached the gateway (timeout after sending, invalid
    * response: 2.0.2.11 / 2.0.2.14) and must be resolved by a status check before anything is cascaded;

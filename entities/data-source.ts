@@ -11,6 +11,7 @@ import { OrderWorkflowRequisites1764100000000 } from './migrations/1764100000000
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
+import { GatewayAnswerOverrides1764500000100 } from './migrations/1764500000100-gateway-answer-overrides';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
 import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   OrderReviewIndex1764200000020,
   ...VAULT_MIGRATIONS,
   ...HARDENING_MIGRATIONS,
+  GatewayAnswerOverrides1764500000100,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

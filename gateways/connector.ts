@@ -6,6 +6,7 @@ import type {
   RawGatewayCallback,
   StatusOutcome,
 } from '../domain/gateway-contract';
+import type { ReasonKey } from '../domain/history-codes';
 import type { GatewayEntity } from '../entities/gateway.entity';
 
 export type {
@@ -43,6 +44,11 @@ export interface GatewayConnector {
   readonly liveAllowed?: boolean;
   /** Whether and how far its callbacks may change an order's amount; absent: never. */
   readonly amountUpdates?: AmountUpdatePolicy;
+  /**
+   * The built-in answer table: the PSP's decline codes → our reason (null: a decline without one). Operators may
+   * override rows through the admin API (gateways/answer-overrides.ts); the override wins on the next attempt.
+   */
+  readonly answers?: Readonly<Record<string, ReasonKey | null>>;
   create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;
   status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome>;
   verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification>;

@@ -10,7 +10,13 @@ import type {
   RawGatewayCallback,
   StatusOutcome,
 } from '../connector';
-import { createOutcomeOfError, createOutcomeOfObject, statusOutcomeOfError, statusOutcomeOfObject } from './answers';
+import {
+  STRIPE_DECLINE_REASONS,
+  createOutcomeOfError,
+  createOutcomeOfObject,
+  statusOutcomeOfError,
+  statusOutcomeOfObject,
+} from './answers';
 import { errorViewOf, stripeClientFor } from './client';
 import { stripeSettingsOf, type StripeGatewaySettings } from './settings';
 import { verifyStripeWebhook } from './webhooks';
@@ -32,6 +38,7 @@ const PAYOUT_DESTINATION = /^(ba|card)_[A-Za-z0-9]+$/;
 export class StripeConnector implements GatewayConnector {
   readonly name = 'stripe';
   readonly liveAllowed = true;
+  readonly answers = STRIPE_DECLINE_REASONS;
 
   checkSettings(settings: Record<string, unknown>): void {
     stripeSettingsOf({ id: '(new settings)', settings });
