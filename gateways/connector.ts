@@ -61,6 +61,22 @@ export class GatewayMisconfiguredError extends Error {
   override readonly name = 'GatewayMisconfiguredError';
 }
 
+/** A gateway's settings parsed by its connector's schema, or a GatewayMisconfiguredError naming the bad fields (never their values). */
+export function parseGatewaySettings<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[] }> } };
+  },
+  gateway: Pick<GatewayEntity, 'id' | 'settings'>,
+  what = 'settings',
+): T {
+  const parsed = schema.safeParse(gateway.settings ?? {});
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => i.path.map(String).join('.') || '(root)').join(', ');
+  throw new GatewayMisconfiguredError(`gateway ${gateway.id}: invalid ${what} ${fields}`);
+}
+
 /** Connectors by name, as stored in `gateways.connector`. */
 export class GatewayRegistry {
   private readonly connectors = new Map<string, GatewayConnector>();

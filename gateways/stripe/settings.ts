@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GatewayEntity } from '../../entities/gateway.entity';
-import { GatewayMisconfiguredError } from '../connector';
+import { parseGatewaySettings } from '../connector';
 
 /**
  * Where a Stripe gateway sends its calls when its settings name no `baseUrl`: stripe-mock's usual port on loopback.
@@ -42,8 +42,5 @@ export type StripeGatewaySettings = z.infer<typeof StripeGatewaySettings>;
 
 /** The gateway's Stripe settings, or a GatewayMisconfiguredError naming the bad fields (never their values). */
 export function stripeSettingsOf(gateway: Pick<GatewayEntity, 'id' | 'settings'>): StripeGatewaySettings {
-  const parsed = StripeGatewaySettings.safeParse(gateway.settings ?? {});
-  if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-  throw new GatewayMisconfiguredError(`gateway ${gateway.id}: invalid Stripe settings ${fields}`);
+  return parseGatewaySettings(StripeGatewaySettings, gateway, 'Stripe settings');
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { CACHE_DIR } from '../paths';
 import { fillCacheDir } from './cache';
-import { findOnPath, isExecutable, run } from './exec';
+import { findOnPath, goInstall, isExecutable, run } from './exec';
 import { resolveByRoutes, type Resolved, type Route } from './routes';
 import { STRIPE_MOCK_VERSION } from './versions';
 
@@ -18,22 +18,13 @@ async function stripeMockVersion(file: string): Promise<string | undefined> {
   }
 }
 
-/** `go install github.com/stripe/stripe-mock@vX` with the module and build caches inside the project's cache. */
+/** `go install github.com/stripe/stripe-mock@vX` into the project's cache. */
 async function buildWithGo(env: NodeJS.ProcessEnv): Promise<string> {
   const go = await findOnPath('go', env.PATH);
   if (!go) throw new Error('no go on PATH');
-  await fillCacheDir(stripeMockCacheDir, async (tmp) => {
-    await run(go, ['install', `github.com/stripe/stripe-mock@v${STRIPE_MOCK_VERSION}`], {
-      env: {
-        ...env,
-        GOBIN: tmp,
-        GOFLAGS: '-mod=mod',
-        GOMODCACHE: path.join(CACHE_DIR, 'go', 'mod'),
-        GOCACHE: path.join(CACHE_DIR, 'go', 'build'),
-      },
-      timeoutMs: 1_800_000,
-    });
-  });
+  await fillCacheDir(stripeMockCacheDir, (tmp) =>
+    goInstall(go, `github.com/stripe/stripe-mock@v${STRIPE_MOCK_VERSION}`, tmp, CACHE_DIR, env),
+  );
   return path.join(stripeMockCacheDir, 'stripe-mock');
 }
 
