@@ -202,8 +202,6 @@ export function callbackOf(view: StripeObjectView): {
 const CREATE_ERROR_BY_STATUS: Readonly<Record<number, HistoryCode>> = {
   400: '2.2.4.15',
   404: '2.2.4.15',
-  /** The idempotency key was used with other parameters (or is in use by a concurrent request). */
-  409: '2.2.4.15',
   401: '2.2.4.21',
   403: '2.2.4.22',
 };
@@ -218,6 +216,11 @@ export function createOutcomeOfError(err: StripeErrorView): CreateOutcome {
   if (err.network) {
     if (!err.network.sent) return { kind: 'failed', code: '2.2.4.12', ambiguous: false, psp };
     return { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_TIMEOUT, ambiguous: true, psp };
+  }
+  // The key was used before with other parameters (a retry after the CVC was destroyed makes another PaymentMethod),
+  // or is in use by a request still running (409): a payment may exist under it, so a status check decides.
+  if (err.type === 'idempotency_error' || err.statusCode === 409) {
+    return { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true, psp };
   }
   if (err.type === 'card_error' || err.statusCode === 402) {
     const code =

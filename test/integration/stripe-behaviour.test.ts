@@ -122,8 +122,14 @@ describe('deposit creates: Stripe answer → history code → cascade decision, 
     [
       'idempotency key reused with other parameters',
       apiError(400, 'idempotency_error', 'Keys for idempotent requests can only be used with the same parameters'),
-      { kind: 'declined', code: '2.2.4.15', psp: { code: 'idempotency_error' } },
-      'next',
+      { kind: 'failed', code: '2.0.2.14', ambiguous: true, psp: { code: 'idempotency_error' } },
+      'check',
+    ],
+    [
+      'a request with the same key still running (409)',
+      apiError(409, 'invalid_request_error', 'There is currently another in-progress request using this key'),
+      { kind: 'failed', code: '2.0.2.14', ambiguous: true },
+      'check',
     ],
     [
       'amount too small',
