@@ -1,8 +1,12 @@
-/** Jest provisions the servers it needs in globalSetup and stops them in globalTeardown. */
-module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
+/**
+ * Two tiers (README, "Tests"): `fast` needs no service (unit tests, workflow logic with in-memory activities) and
+ * runs alone with `npm run test:fast`; `services` gets PostgreSQL, a Temporal dev server and a workflow bundle from
+ * its globalSetup, which Jest runs only when a test of that project is selected. `npm test` runs both.
+ */
+const shared = {
+  testEnvironment: '<rootDir>/test/setup/quiet-environment.js',
+  setupFiles: ['<rootDir>/test/setup/hold-logs.ts'],
+  rootDir: __dirname,
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',
@@ -16,8 +20,22 @@ module.exports = {
       },
     ],
   },
-  globalSetup: '<rootDir>/test/setup/global-setup.ts',
-  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+};
+const FAST = ['<rootDir>/test/unit/', '<rootDir>/test/fast/'];
+
+module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
+  projects: [
+    { ...shared, displayName: 'fast', roots: FAST, testMatch: ['**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'services',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: FAST,
+      globalSetup: '<rootDir>/test/setup/global-setup.ts',
+      globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+    },
+  ],
 };

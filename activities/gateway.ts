@@ -1,8 +1,9 @@
 import { isUuid } from '../domain/ids';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { CODES } from '../domain/history-codes';
+import { orderIdOfWorkflow } from '../domain/order';
 import type {
   AmountUpdatePolicy,
   CallbackVerification,
@@ -19,6 +20,7 @@ import {
   type GatewayStatusQuery,
 } from '../gateways/connector';
 import { amountUpdatePolicyOf } from '../gateways/amount-updates';
+import { type CallbackOrder, checkStatusAgainstOrder, statusWithoutClaim } from '../gateways/amount-claims';
 import { overrideCallback, overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { decryptSecretSettings } from '../infra/security/secrets-at-rest';
@@ -30,6 +32,25 @@ import { CardVault } from '../vault/card-vault';
  */
 function temporalNow(): Date {
   return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
+}
+
+/** The money of the order whose workflow runs this activity; undefined outside an order (or before its row). */
+async function orderMoneyOf(dataSource: DataSource): Promise<CallbackOrder | undefined> {
+  const orderId = orderIdOfWorkflow(Context.current().info.workflowExecution?.workflowId ?? '');
+  if (!orderId || !isUuid(orderId)) return undefined;
+  const rows = (await dataSource.query(
+    `SELECT direction, amount_minor::text AS amount, currency, method FROM orders WHERE id = $1`,
+    [orderId],
+  )) as Array<{
+    direction: CallbackOrder['direction'];
+    amount: string;
+    currency: string;
+    method: CallbackOrder['method'];
+  }>;
+  const row = rows[0];
+  return (
+    row && { direction: row.direction, amountMinor: Number(row.amount), currency: row.currency, method: row.method }
+  );
 }
 
 /** A gateway id nobody configured; the HTTP layer answers 404, activities fail without retrying. */
@@ -144,8 +165,20 @@ export function gatewayActivities(
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
       return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
-        const target = registry.forGateway(gateway);
-        return overrideCheck(dataSource, target.name, await target.status(query, ctx));
+        const connector = registry.forGateway(gateway);
+        const outcome = await overrideCheck(dataSource, connector.name, await connector.status(query, ctx));
+        // A status answer is believed only as far as it agrees with the order's money, as a callback is.
+        const order = outcome.kind === 'success' ? await orderMoneyOf(dataSource) : undefined;
+        if (!order) return statusWithoutClaim(outcome);
+        const checked = checkStatusAgainstOrder(
+          outcome,
+          order,
+          amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}),
+        );
+        if (checked.refusal) {
+          log.warn('status answer refused against the order', { gatewayId, refusal: checked.refusal });
+        }
+        return checked.outcome;
       });
     },
   };

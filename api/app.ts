@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
-import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
@@ -17,6 +16,7 @@ import {
   requireJsonBody,
 } from './http-hygiene';
 import { buildOpenApiDocument } from './openapi';
+import { securityHeaders } from './security-headers';
 import './openapi-extra-paths';
 import { adminRouter } from './admin';
 import { balanceRouter } from './routes/balance';
@@ -53,23 +53,8 @@ export interface ApiDependencies {
 export function createApp(deps: ApiDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
-  // Security headers on every answer; what matters is the HTML ones (the docs and the payment page): no script,
-  // no framing by anyone (clickjacking of the card form), forms post only here.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'none'"],
-          styleSrc: ["'unsafe-inline'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          baseUri: ["'none'"],
-        },
-      },
-      xFrameOptions: { action: 'deny' },
-    }),
-  );
+  // Security headers on every answer; the policy is in security-headers.ts.
+  app.use(securityHeaders());
   app.use(collapseSlashes);
   app.use(refuseTrace);
   app.use(

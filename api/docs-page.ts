@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { buildOpenApiDocument } from './openapi';
+import { REFERENCE_PATH, referencePageRouter } from './reference-page';
 
 /**
  * A readable API reference rendered on the server from the OpenAPI document: no client-side script, no CDN, no
@@ -236,7 +237,8 @@ export function renderDocsPage(doc: unknown): string {
 <body>
 <h1>${escapeHtml(title)} <small>${escapeHtml(info.version ?? '')}</small></h1>
 ${typeof info.description === 'string' ? `<p>${escapeHtml(info.description)}</p>` : ''}
-<p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi ?? '')}).
+<p>Interactive reference (search, examples): <a href="${REFERENCE_PATH}">${REFERENCE_PATH}</a>.
+Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI ${escapeHtml(document.openapi ?? '')}).
 History codes: <a href="/api/v1/history-codes">/api/v1/history-codes</a>.</p>
 <h2>Endpoints</h2>
 <nav><ul>
@@ -251,8 +253,8 @@ ${schemas}
 }
 
 /**
- * `GET /docs`. The page is rendered on first request, not at mount time, so it includes every path registered by
- * routers created after this one.
+ * `GET /docs`, and the interactive reference beside it (reference-page.ts). The page is rendered on first request,
+ * not at mount time, so it includes every path registered by routers created after this one.
  */
 export function docsRouter(): Router {
   const router = Router();
@@ -261,5 +263,6 @@ export function docsRouter(): Router {
     page ??= renderDocsPage(buildOpenApiDocument());
     res.type('html').send(page);
   });
+  router.use(referencePageRouter());
   return router;
 }

@@ -71,7 +71,14 @@ export type CreateOutcome =
 /** The answer to a status check (by gateway reference, or by idempotency key when there is none yet). */
 export type StatusOutcome = (
   | { kind: 'pending'; code: HistoryCode }
-  | { kind: 'success'; code: HistoryCode; gatewayRef: string; amountMinor?: number }
+  | {
+      kind: 'success';
+      code: HistoryCode;
+      gatewayRef: string;
+      amountMinor?: number;
+      /** What the answer says about the money; the activity checks it against the order and drops it. */
+      claim?: CallbackClaim;
+    }
   | { kind: 'failed'; code: HistoryCode; gatewayRef?: string }
   /** The gateway has no payment for this key (4.1.1.00): safe to retry or cascade. */
   | { kind: 'not_found'; code: HistoryCode }
@@ -98,7 +105,7 @@ export type CallbackVerification =
   /** Invalid signature (5.2.2.16) or payload (5.2.2.17): recorded, then ignored. */
   | { valid: false; code: HistoryCode; gatewayRef?: string };
 
-/** The money a verified callback talks about, in the gateway's words. */
+/** The money a verified callback or a status answer talks about, in the gateway's words. */
 export interface CallbackClaim {
   currency: string;
   /** What the gateway charged or paid (or will). */

@@ -13,3 +13,7 @@ export type OrderStatus = 'Created' | 'Processing' | 'Success' | 'Failed';
 
 /** Deterministic workflow id from the business key, so one order can never run as two workflows. */
 export const orderWorkflowId = (direction: Direction, orderId: string): string => `${direction}-${orderId}`;
+
+/** The order id in an order's workflow id, or undefined for a workflow that is not an order's. */
+export const orderIdOfWorkflow = (workflowId: string): string | undefined =>
+  /^(?:deposit|payout)-(.+)$/.exec(workflowId)?.[1];

@@ -10,7 +10,7 @@ import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { ErrorBody, openApiRegistry } from '../openapi';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
-import { type CallbackOrder, checkCallbackAgainstOrder } from './callback-checks';
+import { type CallbackOrder, checkCallbackAgainstOrder } from '../../gateways/amount-claims';
 import { answerLateCallback, CallbackAnswer } from './late-callbacks';
 
 /** How long a callback may wait for Temporal before the gateway is told to come back later. */

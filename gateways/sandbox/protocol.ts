@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type {
+  CallbackClaim,
   AmountUpdatePolicy,
   CallbackVerification,
   CreateOutcome,
@@ -99,13 +100,19 @@ export function createOutcomeOf(v: PaymentView): CreateOutcome {
   }
 }
 
+const claimOf = (v: PaymentView): CallbackClaim => ({
+  currency: v.currency,
+  amountMinor: v.amount,
+  requestedAmountMinor: v.requestedAmount,
+});
+
 /** A status check answered with a payment: 4.0.2.00, 4.1.3.00 or 4.1.4.RR. */
 export function statusOutcomeOf(v: PaymentView): StatusOutcome {
   switch (v.status) {
     case 'pending':
       return { kind: 'pending', code: CODES.CHECK_PENDING };
     case 'succeeded':
-      return { kind: 'success', code: CODES.CHECK_SUCCESS, gatewayRef: v.id, ...changedAmount(v) };
+      return { kind: 'success', code: CODES.CHECK_SUCCESS, gatewayRef: v.id, ...changedAmount(v), claim: claimOf(v) };
     case 'failed':
       return { kind: 'failed', code: checkFailedCode(reasonOf(v.failureCode)), gatewayRef: v.id };
   }
@@ -113,8 +120,7 @@ export function statusOutcomeOf(v: PaymentView): StatusOutcome {
 
 /** A verified callback: 5.0.2.00, 5.1.3.00, 5.1.3.35 (amount updated) or 5.1.4.RR, with what it claims. */
 export function callbackOutcomeOf(v: PaymentView): CallbackVerification {
-  const claim = { currency: v.currency, amountMinor: v.amount, requestedAmountMinor: v.requestedAmount };
-  return { ...callbackCodeOf(v), claim };
+  return { ...callbackCodeOf(v), claim: claimOf(v) };
 }
 
 function callbackCodeOf(v: PaymentView): Extract<CallbackVerification, { valid: true }> {

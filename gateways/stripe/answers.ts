@@ -4,7 +4,7 @@
  * (domain/cascade-policy.ts); docs/connectors.md prints the whole mapping. Pure: unit-tested on fixtures of Stripe's
  * documented answers, since stripe-mock (stateless) answers every call with the same fixture.
  */
-import type { CreateOutcome, PspAnswer, StatusOutcome } from '../../domain/gateway-contract';
+import type { CallbackClaim, CreateOutcome, PspAnswer, StatusOutcome } from '../../domain/gateway-contract';
 import { CODES, type HistoryCode, type ReasonKey } from '../../domain/history-codes';
 import { callbackFailedCode, checkFailedCode, createDeclinedCode } from '../codes';
 
@@ -172,7 +172,13 @@ export function statusOutcomeOfObject(view: StripeObjectView): StatusOutcome {
   const psp = objectPsp(view);
   switch (stripeStateOf(view)) {
     case 'success':
-      return { kind: 'success', code: CODES.CHECK_SUCCESS, gatewayRef: view.id, psp };
+      return {
+        kind: 'success',
+        code: CODES.CHECK_SUCCESS,
+        gatewayRef: view.id,
+        psp,
+        ...(view.currency && view.amount !== undefined ? { claim: claimOf(view) } : {}),
+      };
     case 'pending':
       return { kind: 'pending', code: CODES.CHECK_PENDING, psp };
     case 'failed':
@@ -183,6 +189,16 @@ export function statusOutcomeOfObject(view: StripeObjectView): StatusOutcome {
         psp,
       };
   }
+}
+
+/**
+ * The money a settled payment object talks about, for the engine to check against the order (status checks and
+ * webhooks alike): what Stripe was asked for, and what it received (a PaymentIntent's `amount_received`).
+ */
+export function claimOf(view: StripeObjectView): CallbackClaim {
+  const requested = view.amount ?? 0;
+  const received = view.object === 'payment_intent' ? (view.amount_received ?? requested) : requested;
+  return { currency: (view.currency ?? '').toUpperCase(), amountMinor: received, requestedAmountMinor: requested };
 }
 
 /** What a webhook's payment object says, as a callback code. */

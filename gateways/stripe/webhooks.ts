@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import type { CallbackVerification } from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
-import { callbackOf, type StripeObjectView } from './answers';
+import { callbackOf, claimOf, type StripeObjectView } from './answers';
 import { stripeClientFor } from './client';
 import type { StripeGatewaySettings } from './settings';
 
@@ -61,16 +61,12 @@ export function verifyStripeWebhook(
     return { valid: false, code: CODES.CALLBACK_INVALID_PAYLOAD, ...(object?.id ? { gatewayRef: object.id } : {}) };
   }
   const { status, code, psp } = callbackOf(object);
-  const currency = object.currency!.toUpperCase();
-  const requested = object.amount!;
-  const paid =
-    status === 'success' && object.object === 'payment_intent' ? (object.amount_received ?? requested) : requested;
   return {
     valid: true,
     gatewayRef: object.id,
     status,
     code,
-    claim: { currency, amountMinor: paid, requestedAmountMinor: requested },
+    claim: status === 'success' ? claimOf(object) : { ...claimOf(object), amountMinor: object.amount! },
     psp: { ...psp, code: `${event.type}:${psp.code}` },
   };
 }

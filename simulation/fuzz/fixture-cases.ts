@@ -24,7 +24,7 @@ export const TRUTH_MODEL_FIXTURES: Record<string, FuzzCase> = {
     amountMinor: 100_00,
     gateways: [
       gatewayModel({ createFaults: ['5xx-after'], pendingMs: 5 * 60_000, final: { kind: 'failed', reason: null } }),
-      gatewayModel({ pendingMs: HOUR, callback: 'at-final', final: { kind: 'success', settledPercent: 80 } }),
+      gatewayModel({ pendingMs: HOUR, callback: 'at-final', final: { kind: 'success', settledPercent: 92 } }),
     ],
     cancelAfterMs: null,
   },

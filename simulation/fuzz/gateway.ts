@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
+  CallbackClaim,
   CallbackVerification,
   CreateOutcome,
   GatewayPaymentRequest,
@@ -18,6 +19,7 @@ export interface FuzzPayment {
   idempotencyKey: string;
   createdAtMs: number;
   requestedMinor: number;
+  currency: string;
   model: GatewayModel;
 }
 
@@ -128,6 +130,7 @@ export class FuzzGateways {
         code: CODES.CHECK_SUCCESS,
         gatewayRef: payment.ref,
         ...(settled !== payment.requestedMinor ? { amountMinor: settled } : {}),
+        claim: claimOf(payment),
       };
     }
     return { kind: 'failed', code: checkFailedCode(failedReason(payment)), gatewayRef: payment.ref };
@@ -148,6 +151,7 @@ export class FuzzGateways {
       idempotencyKey: req.idempotencyKey,
       createdAtMs: now,
       requestedMinor: req.amountMinor,
+      currency: req.currency,
       model,
     };
     this.byKey.set(`${gatewayId}|${req.idempotencyKey}`, payment);
@@ -171,6 +175,13 @@ function stateAt(p: FuzzPayment, now: number): 'pending' | 'success' | 'failed' 
 
 const failedReason = (p: FuzzPayment) => (p.model.final.kind === 'failed' ? p.model.final.reason : null);
 
+/** What the gateway says about the money, checked against the order as the activity and the HTTP layer do. */
+const claimOf = (p: FuzzPayment): CallbackClaim => ({
+  currency: p.currency,
+  amountMinor: chargesPayer(p) ? settledMinor(p) : p.requestedMinor,
+  requestedAmountMinor: p.requestedMinor,
+});
+
 /** The callbacks a stored payment will send, by its model. */
 function callbacksOf(p: FuzzPayment): FuzzCallback[] {
   const at = resolvesAtMs(p);
@@ -189,11 +200,25 @@ function callbacksOf(p: FuzzPayment): FuzzCallback[] {
   }
   if (plan === 'none' || at === null) return [];
   const settled = settledMinor(p);
+  const claim = claimOf(p);
   const verification: CallbackVerification = chargesPayer(p)
     ? settled !== p.requestedMinor
-      ? { valid: true, gatewayRef: p.ref, status: 'success', code: CODES.CALLBACK_AMOUNT_UPDATED, amountMinor: settled }
-      : { valid: true, gatewayRef: p.ref, status: 'success', code: CODES.CALLBACK_SUCCESS }
-    : { valid: true, gatewayRef: p.ref, status: 'failed', code: callbackFailedCode(failedReason(p)) as HistoryCode };
+      ? {
+          valid: true,
+          gatewayRef: p.ref,
+          status: 'success',
+          code: CODES.CALLBACK_AMOUNT_UPDATED,
+          amountMinor: settled,
+          claim,
+        }
+      : { valid: true, gatewayRef: p.ref, status: 'success', code: CODES.CALLBACK_SUCCESS, claim }
+    : {
+        valid: true,
+        gatewayRef: p.ref,
+        status: 'failed',
+        code: callbackFailedCode(failedReason(p)) as HistoryCode,
+        claim,
+      };
   const first = plan === 'late' ? at + p.model.callbackDelayMs : at;
   const callbacks = [{ ...base, key: `${p.ref}-1`, atMs: first, verification }];
   if (plan === 'duplicate')

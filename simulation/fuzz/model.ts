@@ -70,6 +70,8 @@ const DECLINE_REASONS: Array<ReasonKey | null> = [
   'AUTHZ.401_UNAUTHORIZED',
 ];
 
+const declineReasonArb = fc.constantFrom(...DECLINE_REASONS);
+
 const duration = (maxHours: number) => fc.integer({ min: 0, max: maxHours * HOUR });
 
 export const gatewayModelArb: fc.Arbitrary<GatewayModel> = fc.record({
@@ -85,13 +87,11 @@ export const gatewayModelArb: fc.Arbitrary<GatewayModel> = fc.record({
     ),
     { maxLength: 3 },
   ),
+  // Records and constants only (no `.map`), so fast-check can shrink a failing case it is handed back as an example.
   answer: fc.oneof(
-    { weight: 5, arbitrary: fc.constant({ kind: 'pending' as const }) },
-    { weight: 2, arbitrary: fc.constant({ kind: 'paid-at-once' as const }) },
-    {
-      weight: 2,
-      arbitrary: fc.constantFrom(...DECLINE_REASONS).map((reason) => ({ kind: 'declined' as const, reason })),
-    },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('pending' as const) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('paid-at-once' as const) }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('declined' as const), reason: declineReasonArb }) },
   ),
   // Around the 24-hour deadline on purpose: before it, across it, far past it, never.
   pendingMs: fc.oneof(
@@ -103,14 +103,17 @@ export const gatewayModelArb: fc.Arbitrary<GatewayModel> = fc.record({
   final: fc.oneof(
     {
       weight: 3,
-      arbitrary: fc
-        .oneof({ weight: 4, arbitrary: fc.constant(100) }, { weight: 1, arbitrary: fc.integer({ min: 50, max: 99 }) })
-        .map((settledPercent) => ({ kind: 'success' as const, settledPercent })),
+      // Updates within the sandbox PSP's 10% tolerance; answers beyond it are refused (4.2.2.14, 5.2.2.17) and left
+      // to an operator, which the example tests cover (test/workflows/order-money-and-callbacks.test.ts).
+      arbitrary: fc.record({
+        kind: fc.constant('success' as const),
+        settledPercent: fc.oneof(
+          { weight: 4, arbitrary: fc.constant(100) },
+          { weight: 1, arbitrary: fc.integer({ min: 90, max: 99 }) },
+        ),
+      }),
     },
-    {
-      weight: 2,
-      arbitrary: fc.constantFrom(...DECLINE_REASONS).map((reason) => ({ kind: 'failed' as const, reason })),
-    },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('failed' as const), reason: declineReasonArb }) },
   ),
   failingChecks: fc.oneof(
     { weight: 3, arbitrary: fc.constant(0) },

@@ -1,12 +1,14 @@
 /**
  * The property itself, shared by `npm test` (test/property) and `npm run simulate -- --fuzz N`: generated batches
- * of orders run in a fuzz world, and every order must satisfy the invariants. On a failure fast-check reports the
- * seed and the batch; the error names the broken orders with their generated case and their history codes.
+ * of orders run in a fuzz world, and every order must satisfy the invariants. A batch is minutes of simulated
+ * days, so a failing batch is not shrunk as a whole: its first broken order is run again alone and fast-check
+ * shrinks that one case, one order per run, within a time limit. The error gives the seed that reproduces the
+ * run, the broken orders as generated, and the shrunk case with its violations and history codes.
  */
 import fc from 'fast-check';
-import { violationsOf } from './invariants';
-import { fuzzBatchArb } from './model';
-import type { FuzzWorld } from './run';
+import { violationsOf as invariantViolations } from './invariants';
+import { fuzzBatchArb, fuzzCaseArb, type FuzzCase } from './model';
+import type { CaseOutcome, FuzzWorld } from './run';
 
 export interface FuzzReport {
   cases: number;
@@ -15,28 +17,98 @@ export interface FuzzReport {
   wallMs: number;
 }
 
-export async function checkTruthModel(
-  world: FuzzWorld,
-  opts: { cases: number; batchSize?: number; seed?: number; onBatch?: (done: number, ms: number) => void },
-): Promise<FuzzReport> {
+export interface TruthModelOptions {
+  cases: number;
+  batchSize?: number;
+  seed?: number;
+  onBatch?: (done: number, ms: number) => void;
+  /** How long shrinking a broken case may take (default 10 minutes); the smallest failure found so far is kept. */
+  shrinkTimeLimitMs?: number;
+  /** The checks each order must pass; the invariants I1–I7 unless a test of this module says otherwise. */
+  violationsOf?: (outcome: CaseOutcome) => string[];
+}
+
+/** One order that broke the truth model: the case, what it broke, and the codes its history shows. */
+export interface BrokenOrder {
+  fuzzCase: FuzzCase;
+  violations: string[];
+  codes: string[];
+}
+
+/** The smallest failing case fast-check found, and whether the case broke at all without its batch. */
+export type ShrunkOrder = BrokenOrder & { shrinks: number; complete: boolean; reproducedAlone: boolean };
+
+/** Thrown when the truth model does not hold; the message is what a person needs to reproduce and read it. */
+export class TruthModelViolation extends Error {
+  override readonly name = 'TruthModelViolation';
+  constructor(
+    readonly seed: number,
+    readonly broken: BrokenOrder[],
+    readonly shrunk: ShrunkOrder,
+  ) {
+    super(
+      [
+        `the truth model broke (seed ${seed}; rerun with FUZZ_SEED=${seed} or \`npm run simulate -- --fuzz N --seed ${seed}\`)`,
+        shrunk.reproducedAlone
+          ? `shrunk case (${shrunk.shrinks} shrinks${shrunk.complete ? '' : ', stopped at the time limit'}):`
+          : 'the first broken order did not break when run alone (it depends on its batch):',
+        JSON.stringify(shrunk, null, 1),
+        `broken orders as generated (${broken.length}):`,
+        JSON.stringify(broken.slice(0, 3), null, 1),
+      ].join('\n'),
+    );
+  }
+}
+
+export async function checkTruthModel(world: FuzzWorld, opts: TruthModelOptions): Promise<FuzzReport> {
   const batchSize = opts.batchSize ?? 25;
   const batches = Math.ceil(opts.cases / batchSize);
   const seed = opts.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const violationsOf = opts.violationsOf ?? invariantViolations;
+  const brokenIn = (outcomes: CaseOutcome[]): BrokenOrder[] =>
+    outcomes
+      .map((o) => ({ fuzzCase: o.fuzzCase, violations: violationsOf(o), codes: o.state.history.map((h) => h.code) }))
+      .filter((b) => b.violations.length > 0);
   const started = Date.now();
   let cases = 0;
-  await fc.assert(
+  let broken: BrokenOrder[] = [];
+  const result = await fc.check(
     fc.asyncProperty(fuzzBatchArb(batchSize), async (batch) => {
       const batchStarted = Date.now();
       const outcomes = await world.runBatch(batch);
       cases += outcomes.length;
       opts.onBatch?.(cases, Date.now() - batchStarted);
-      const broken = outcomes
-        .map((o) => ({ violations: violationsOf(o), fuzzCase: o.fuzzCase, codes: o.state.history.map((h) => h.code) }))
-        .filter((b) => b.violations.length > 0);
-      if (broken.length > 0) throw new Error(`broken orders:\n${JSON.stringify(broken.slice(0, 3), null, 1)}`);
+      broken = brokenIn(outcomes);
+      return broken.length === 0;
     }),
-    // A batch is minutes of simulated days: the failing batch is reported as found, with its broken orders alone.
     { numRuns: batches, seed, endOnFailure: true },
   );
+  if (result.failed) {
+    // A batch that threw (a history that does not replay, a world that broke) has no broken order to shrink.
+    if (broken.length === 0) throw new Error(`seed ${seed}: ${String(result.errorInstance ?? 'the batch failed')}`);
+    const shrunk = await shrinkCase(world, broken[0]!, violationsOf, opts.shrinkTimeLimitMs ?? 600_000);
+    throw new TruthModelViolation(seed, broken, shrunk);
+  }
   return { cases, batches, seed, wallMs: Date.now() - started };
+}
+
+/** fast-check shrinks the broken case handed to it as an example, running each candidate alone. */
+async function shrinkCase(
+  world: FuzzWorld,
+  first: BrokenOrder,
+  violationsOf: (outcome: CaseOutcome) => string[],
+  timeLimitMs: number,
+): Promise<ShrunkOrder> {
+  let smallest = first;
+  const result = await fc.check(
+    fc.asyncProperty(fuzzCaseArb, async (fuzzCase) => {
+      const [outcome] = await world.runBatch({ cases: [fuzzCase] });
+      const violations = violationsOf(outcome!);
+      if (violations.length === 0) return true;
+      smallest = { fuzzCase, violations, codes: outcome!.state.history.map((h) => h.code) };
+      return false;
+    }),
+    { examples: [[first.fuzzCase]], numRuns: 1, interruptAfterTimeLimit: timeLimitMs },
+  );
+  return { ...smallest, shrinks: result.numShrinks, complete: !result.interrupted, reproducedAlone: result.failed };
 }

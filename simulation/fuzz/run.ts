@@ -10,6 +10,8 @@ import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { Activities } from '../../activities';
 import { orderWorkflowId } from '../../domain/order';
+import { type CallbackOrder, checkCallbackAgainstOrder, checkStatusAgainstOrder } from '../../gateways/amount-claims';
+import { SANDBOX_PSP_AMOUNT_UPDATES } from '../../gateways/sandbox/protocol';
 import { devKeyring } from '../../infra/security/keyring';
 import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createWorker } from '../../workers/create-worker';
@@ -75,14 +77,16 @@ export async function startFuzzWorld(
       if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
     }
   };
-  const workflowOfGateway = new Map<string, string>();
+  // Each gateway serves one order; what it says about the money is checked against that order's, with the
+  // sandbox PSP's amount-update rules, as the gateway activity and the callback route do.
+  const orderOfGateway = new Map<string, { workflowId: string; money: CallbackOrder }>();
   const gateways = new FuzzGateways(async (cb: FuzzCallback) => {
-    const workflowId = workflowOfGateway.get(cb.gatewayId)!;
+    const order = orderOfGateway.get(cb.gatewayId)!;
     await startEvent(cb.key, cb.atMs, {
       kind: 'callback',
-      workflowId,
+      workflowId: order.workflowId,
       gatewayId: cb.gatewayId,
-      verification: cb.verification,
+      verification: checkCallbackAgainstOrder(cb.verification, order.money, SANDBOX_PSP_AMOUNT_UPDATES).verification,
     });
   });
   const wrapActivities = (activities: Activities): Activities =>
@@ -90,7 +94,12 @@ export async function startFuzzWorld(
       ...activities,
       ...fuzzActivities(env.client),
       createGatewayPayment: (gatewayId, req) => gateways.create(gatewayId, req),
-      checkGatewayPayment: (gatewayId, query) => gateways.check(gatewayId, query),
+      checkGatewayPayment: async (gatewayId, query) =>
+        checkStatusAgainstOrder(
+          await gateways.check(gatewayId, query),
+          orderOfGateway.get(gatewayId)!.money,
+          SANDBOX_PSP_AMOUNT_UPDATES,
+        ).outcome,
     }) as Activities;
   const common = {
     connection: env.nativeConnection,
@@ -119,7 +128,15 @@ export async function startFuzzWorld(
         const workflowId = orderWorkflowId(fuzzCase.direction, input.orderId);
         for (const [g, model] of fuzzCase.gateways.entries()) {
           gateways.register(setup.gatewayIds[g]!, model);
-          workflowOfGateway.set(setup.gatewayIds[g]!, workflowId);
+          orderOfGateway.set(setup.gatewayIds[g]!, {
+            workflowId,
+            money: {
+              direction: fuzzCase.direction,
+              amountMinor: input.amountMinor,
+              currency: input.currency,
+              method: 'card',
+            },
+          });
         }
         const handle = await env.client.workflow.start(fuzzCase.direction, {
           taskQueue,

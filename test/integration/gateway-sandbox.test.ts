@@ -128,7 +128,13 @@ describe('sandbox scenarios, as documented', () => {
       claim: { currency: 'USD', amountMinor: 9_065, requestedAmountMinor: 10_073 },
     });
     const check = await sandbox.status({ gatewayRef: created.gatewayRef, idempotencyKey: 'unused' }, at(HOUR));
-    expect(check).toEqual({ kind: 'success', code: '4.1.3.00', gatewayRef: created.gatewayRef, amountMinor: 9_065 });
+    expect(check).toEqual({
+      kind: 'success',
+      code: '4.1.3.00',
+      gatewayRef: created.gatewayRef,
+      amountMinor: 9_065,
+      claim: { currency: 'USD', amountMinor: 9_065, requestedAmountMinor: 10_073 },
+    });
   });
 });
 

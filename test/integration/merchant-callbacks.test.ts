@@ -210,12 +210,10 @@ describe('deliverMerchantCallback', () => {
   ] as const)('for a %s order', (orderStatus, b) => {
     test.each(failures)('classifies %s as 6.2.B.%s', async (_name, rr, path, httpStatus) => {
       const req = await callbackRequest(`${sink.base}${path}`, { orderStatus });
-      const started = Date.now();
       const result = await activities().deliverMerchantCallback(req);
       const code = `6.2.${b}.${rr}`;
 
       expect(result).toEqual(httpStatus === null ? { delivered: false, code } : { delivered: false, code, httpStatus });
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 2000);
       expect(sink.requests.map((r) => r.path)).toEqual([path]); // one request, no redirect followed
       const rows = await rowsOf(req.payload.eventId);
       expect(rows).toEqual([expect.objectContaining({ outcome: 'failed', code, httpStatus, attempt: 1 })]);

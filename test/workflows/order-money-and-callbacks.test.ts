@@ -6,7 +6,7 @@ import { verifyMerchantCallback } from '../../infra/security/merchant-callback-s
 import { CALLBACK_SECRET_CONTEXT, decryptSecret, isEncryptedSecret } from '../../infra/security/secrets-at-rest';
 import { startCallbackSink } from '../../simulation/callback-sink';
 import { balanceOf, createOrderSetup, postingsOf } from '../../simulation/order-setup';
-import { codesOf, runOrderToEnd, useTimeSkippingServer } from './order-harness';
+import { codesOf, resolveInReconciliation, runOrderToEnd, useTimeSkippingServer } from './order-harness';
 
 const server = useTimeSkippingServer();
 let env: TestWorkflowEnvironment;
@@ -155,5 +155,30 @@ describe('merchant callbacks', () => {
     } finally {
       await sink.stop();
     }
+  });
+});
+
+describe('status checks are held to the amount rules callbacks are', () => {
+  test('a check that finds the payment paid beyond the tolerance is not believed: 4.2.2.14, reconciliation, an operator decides', async () => {
+    // Scenario 73 settles 90% of the amount; this gateway allows 5%. Its callback is never delivered here, so
+    // only status checks find the payment.
+    const setup = await createOrderSetup(ds, {
+      direction: 'deposit',
+      gateways: [{ settings: { amountUpdateTolerancePercent: 5 } }],
+    });
+    const { input, result } = await runOrderToEnd(
+      env,
+      ds,
+      setup,
+      { amountMinor: 2000_73 },
+      { during: (workflowId) => resolveInReconciliation(env, workflowId, 'success') },
+    );
+    const codes = codesOf(result);
+    expect(codes.slice(0, 4)).toEqual(['1.1.1.00', '2.1.2.00', '4.0.2.00', '4.2.2.14']);
+    expect(codes).not.toContain('4.1.3.00');
+    expect(codes.indexOf('1.0.2.75')).toBeGreaterThan(codes.indexOf('4.2.2.14'));
+    // Nothing was credited at the refused amount: the operator's decision settled the order's own amount.
+    expect(codes.slice(-2)).toEqual(['1.1.3.77', '1.1.3.84']);
+    expect(await postingsOf(ds, input.orderId)).toEqual([['deposit', 2000_73]]);
   });
 });

@@ -1,5 +1,5 @@
-import { checkCallbackAgainstOrder, type CallbackOrder } from '../../api/routes/callback-checks';
-import type { AmountUpdatePolicy, CallbackVerification } from '../../domain/gateway-contract';
+import { checkCallbackAgainstOrder, checkStatusAgainstOrder, type CallbackOrder } from '../../gateways/amount-claims';
+import type { AmountUpdatePolicy, CallbackVerification, StatusOutcome } from '../../domain/gateway-contract';
 import { amountUpdatePolicyOf } from '../../gateways/amount-updates';
 import { SANDBOX_PSP_AMOUNT_UPDATES } from '../../gateways/sandbox/protocol';
 
@@ -65,5 +65,44 @@ describe('checkCallbackAgainstOrder', () => {
     );
     expect(amountUpdatePolicyOf(SANDBOX_PSP_AMOUNT_UPDATES, { amountUpdateTolerancePercent: 0 })).toBeUndefined();
     expect(amountUpdatePolicyOf(undefined, { amountUpdateTolerancePercent: 5 })).toBeUndefined();
+  });
+});
+
+describe('checkStatusAgainstOrder: a status check answer is held to the same rules as a callback', () => {
+  const paid = (amountMinor: number, currency = 'USD', requestedAmountMinor = 10_000): StatusOutcome => ({
+    kind: 'success',
+    code: '4.1.3.00',
+    gatewayRef: 'pay_1',
+    ...(amountMinor !== requestedAmountMinor ? { amountMinor } : {}),
+    claim: { currency, amountMinor, requestedAmountMinor },
+  });
+  const status = (o: StatusOutcome, money: Partial<CallbackOrder> = {}) =>
+    checkStatusAgainstOrder(o, { ...order, ...money }, SANDBOX_PSP_AMOUNT_UPDATES);
+  const invalidAnswer = { kind: 'error', code: '4.2.2.14' };
+
+  test('an answer agreeing with the order passes without its claim; an update within the rules keeps its amount', () => {
+    expect(status(paid(10_000))).toEqual({ outcome: { kind: 'success', code: '4.1.3.00', gatewayRef: 'pay_1' } });
+    expect(status(paid(9_500))).toEqual({
+      outcome: { kind: 'success', code: '4.1.3.00', gatewayRef: 'pay_1', amountMinor: 9_500 },
+    });
+  });
+
+  test('another currency, another requested amount, zero, beyond the tolerance or above the hold is 4.2.2.14', () => {
+    expect(status(paid(10_000, 'EUR'))).toEqual({ outcome: invalidAnswer, refusal: 'currency' });
+    expect(status(paid(1, 'USD', 1))).toEqual({ outcome: invalidAnswer, refusal: 'requested-amount' });
+    expect(status(paid(0))).toEqual({ outcome: invalidAnswer, refusal: 'zero-amount' });
+    expect(status(paid(5_000))).toEqual({ outcome: invalidAnswer, refusal: 'amount-beyond-tolerance' });
+    expect(status(paid(10_500), { direction: 'payout' })).toEqual({
+      outcome: invalidAnswer,
+      refusal: 'payout-above-held',
+    });
+    expect(status(paid(9_500), { method: 'token' }).refusal).toBe('amount-updates-not-allowed');
+  });
+
+  test('a connector that reports a changed amount without saying what it was asked for may not change it', () => {
+    const bare: StatusOutcome = { kind: 'success', code: '4.1.3.00', gatewayRef: 'pay_1', amountMinor: 9_500 };
+    expect(status(bare)).toEqual({ outcome: invalidAnswer, refusal: 'amount-updates-not-allowed' });
+    const pending: StatusOutcome = { kind: 'pending', code: '4.0.2.00' };
+    expect(status(pending)).toEqual({ outcome: pending });
   });
 });
