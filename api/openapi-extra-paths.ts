@@ -63,10 +63,110 @@ openApiRegistry.registerPath({
   tags: ['payment page'],
   request: { params: PayParams },
   responses: {
-    200: html('The card form'),
+    200: html(
+      "The card form; once a card was submitted, the card's verification challenge, the live result, or the outcome when no URL was given",
+    ),
+    303: {
+      description: "The order is final: to the merchant's successRedirectUrl or failedRedirectUrl",
+      headers: z.object({ Location: z.string() }),
+    },
     400: { description: 'The path does not decode', content: { 'application/json': { schema: ErrorBody } } },
-    404: html('No open host-to-client order with this id'),
-    409: html('The order is no longer waiting for a card'),
+    404: html('No host-to-client order with this id'),
+    409: html('No gateway can take this order: no card is asked for'),
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/pay/{externalId}/challenge',
+  operationId: 'answerPaymentPageChallenge',
+  summary: "The payer answers the card's verification challenge (3-D Secure), or cancels it",
+  tags: ['payment page'],
+  request: {
+    params: PayParams,
+    body: {
+      required: true,
+      content: {
+        'application/x-www-form-urlencoded': {
+          schema: z.object({
+            action: z.enum(['confirm', 'cancel']),
+            code: z.string().optional().openapi({ description: "The bank's code (sandbox: 123456)" }),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    200: html('No challenge is waiting: where the payment is'),
+    202: html('Answered: the page follows the order to its end'),
+    303: {
+      description: "No challenge is waiting: to the payment page, or to the merchant's page once the order is final",
+      headers: z.object({ Location: z.string() }),
+    },
+    400: {
+      description: 'The code is not digits (HTML), or the path does not decode (JSON)',
+      content: { 'text/html': { schema: z.string() }, 'application/json': { schema: ErrorBody } },
+    },
+    403: html('The form was posted from another site'),
+    404: html('No host-to-client order with this id'),
+    429: html('Too many attempts for this payment'),
+  },
+});
+openApiRegistry.registerPath({
+  method: 'get',
+  path: '/pay/{externalId}/status',
+  operationId: 'getPaymentPageStatus',
+  summary: "Where the payment is, for the page's script (no personal data)",
+  tags: ['payment page'],
+  request: { params: PayParams },
+  responses: {
+    200: {
+      description: 'The state, and the merchant page for it',
+      content: {
+        'application/json': {
+          schema: z.object({
+            status: z.enum(['awaiting-card', 'processing', 'success', 'failed']),
+            final: z.boolean(),
+            redirectUrl: z.string().nullable(),
+          }),
+        },
+      },
+    },
+    400: { description: 'The path does not decode', content: { 'application/json': { schema: ErrorBody } } },
+    404: {
+      description: 'No host-to-client order with this id',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/pay/{externalId}/refused',
+  operationId: 'reportPaymentPageRefusal',
+  summary: "The page's script refused card details before sending them: which fields (never their values)",
+  tags: ['payment page'],
+  request: {
+    params: PayParams,
+    body: {
+      required: true,
+      content: {
+        'application/json': {
+          schema: z.object({
+            fields: z
+              .array(z.enum(['cardNumber', 'cardExpiry', 'cardCvc']))
+              .min(1)
+              .max(3),
+          }),
+        },
+      },
+    },
+  },
+  responses: {
+    204: { description: 'Counted (3.2.1.59 in the order history while the order waits for a card, within a budget)' },
+    400: { description: 'Not a list of those fields', content: { 'application/json': { schema: ErrorBody } } },
+    404: {
+      description: 'No host-to-client order with this id',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
   },
 });
 openApiRegistry.registerPath({
@@ -85,20 +185,29 @@ openApiRegistry.registerPath({
             action: z.enum(['pay', 'cancel']),
             cardNumber: z.string().optional().openapi({ description: '12–19 digits; spaces and dashes allowed' }),
             cardHolder: z.string().optional(),
+            cardExpiry: z.string().optional().openapi({ description: 'MM/YY or MM/YYYY, not in the past' }),
+            cardCvc: z.string().optional().openapi({ description: '3 or 4 digits; kept until the first attempt' }),
           }),
         },
       },
     },
   },
   responses: {
-    200: html('Payment cancelled'),
-    202: html('Payment in progress'),
+    200: html('Payment cancelled (no failedRedirectUrl)'),
+    202: html("Payment in progress: the page follows the order to its end (or the card's verification challenge)"),
+    303: {
+      description: "Cancelled: to the merchant's failedRedirectUrl",
+      headers: z.object({ Location: z.string() }),
+    },
     400: {
-      description: 'The card number is not valid (HTML), or the path does not decode (JSON)',
+      description:
+        'The card details are not valid: the form again, errors by the fields (HTML); or the path does not decode (JSON)',
       content: { 'text/html': { schema: z.string() }, 'application/json': { schema: ErrorBody } },
     },
     404: html('No open host-to-client order with this id'),
-    409: html('The order is no longer waiting for a card'),
+    409: html('The order is no longer waiting for a card, or no gateway can take it'),
+    403: html('The form was posted from another site'),
     429: html('Too many attempts for this payment'),
+    503: html('The order did not answer in time: try again'),
   },
 });

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
 
 /** Kinds of requests anyone can make about an order, without a key or a valid signature. */
-export type UnauthenticatedKind = 'refused-callback' | 'payform-visit' | 'payform-submit';
+export type UnauthenticatedKind = 'refused-callback' | 'payform-visit' | 'payform-submit' | 'payform-refused';
 
 /**
  * How many of each kind reach an order's workflow. Each signal adds about 6 events to its Temporal history, and
@@ -16,6 +16,8 @@ export const UNAUTHENTICATED_SIGNAL_BUDGET: Record<UnauthenticatedKind, number> 
   'payform-visit': 3,
   // The first card wins; later submissions (or cancellations) change nothing.
   'payform-submit': 10,
+  // Card details the form refused: enough to show operators a payer who struggles, not a history to flood.
+  'payform-refused': 10,
 };
 
 /**

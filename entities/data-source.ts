@@ -19,6 +19,7 @@ import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { HARDENING_MIGRATIONS } from './registry/hardening';
 import { OPERATIONS_ENTITIES, OPERATIONS_MIGRATIONS } from './registry/operations';
+import { PAYFORM_MIGRATIONS } from './registry/payform';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 
@@ -52,6 +53,7 @@ export const MIGRATIONS = [
   OrderReviewIndex1764200000020,
   ...VAULT_MIGRATIONS,
   ...HARDENING_MIGRATIONS,
+  ...PAYFORM_MIGRATIONS,
   GatewayAnswerOverrides1764500000100,
 ];
 

@@ -141,6 +141,8 @@ export interface OrderState {
   reconciliation?: ReconciliationState | null;
   /** The workflow was asked to cancel: no new gateway payment is started. */
   cancelRequested?: boolean;
+  /** The card's verification challenge (3-D Secure) on the payment page, when the card asked for one. */
+  challenge?: 'pending' | 'passed' | 'failed';
 }
 
 /** A gateway callback, already verified by the HTTP layer's connector; invalid ones are recorded, then ignored. */
@@ -149,17 +151,31 @@ export interface GatewayCallbackSignal {
   verification: CallbackVerification;
 }
 
-/** What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), or cancelled. */
+/**
+ * What the hosted payment form tells the order: the payer opened it, paid (card fingerprint and mask), cancelled,
+ * typed card details the form refused (which field only: nothing of the card itself), or ended the card's
+ * verification challenge.
+ */
 export type PayformEvent =
   | { type: 'visited' }
-  | { type: 'submitted'; cardFingerprint: string; cardMask: string; cardHolder?: string }
-  | { type: 'cancelled' };
+  | { type: 'submitted'; cardFingerprint: string; cardMask: string; cardHolder?: string; challenge?: boolean }
+  | { type: 'cancelled' }
+  | { type: 'refused'; fields: PayformRefusedField[] }
+  | { type: 'challenge'; outcome: PayformChallengeOutcome };
+
+/** How the payer's verification challenge ended: passed, failed (a wrong code), or left (cancelled on it). */
+export type PayformChallengeOutcome = 'passed' | 'failed' | 'left';
+
+/** The field of the payment form whose value the form refused. */
+export type PayformRefusedField = 'cardNumber' | 'cardExpiry' | 'cardCvc';
 
 /** The card the payer entered on the hosted form: only its fingerprint and mask, and the holder's name. */
 export interface PayformSubmission {
   cardFingerprint: string;
   cardMask: string;
   cardHolder?: string;
+  /** The card asks for a verification challenge (3-D Secure) before it is charged. */
+  challenge?: boolean;
 }
 
 /** An operator's action on a running order, named in the audit log and the order's history. */

@@ -48,7 +48,7 @@ const AdminOrder = OrderSummary.extend({
   unauthenticatedTraffic: z
     .array(
       z.object({
-        kind: z.enum(['refused-callback', 'payform-visit', 'payform-submit']),
+        kind: z.enum(['refused-callback', 'payform-visit', 'payform-submit', 'payform-refused']),
         count: z.number().int(),
         signalled: z.number().int().openapi({ description: "How many reached the order's workflow" }),
         firstAt: z.string(),

@@ -3,33 +3,57 @@ import {
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import express, { Router, type Request, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { resolveRoute } from '../../activities/operations/routing';
 import { isUuid } from '../../domain/ids';
+import type { OrderStatus } from '../../domain/order';
+import type { PaymentMethod } from '../../domain/requisites';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { SANDBOX_CHALLENGE_CARD, SANDBOX_CHALLENGE_CODE } from '../../gateways/sandbox/challenge';
 import { CardVault } from '../../vault/card-vault';
 import {
+  getOrderStateQuery,
   payformSignal,
   payformSubmitUpdate,
+  type PayformChallengeOutcome,
   type PayformEvent,
+  type PayformRefusedField,
   type PayformSubmission,
 } from '../../workflows/definitions';
 import type { ApiDependencies } from '../app';
-import { escapeHtml } from '../docs-page';
+import { HttpError } from '../errors';
 import { CARD_CVC, CARD_EXPIRY, passesLuhn } from '../orders/schemas';
 import { refuseControlCharacters } from '../http-hygiene';
+import { formatAmount } from '../payform/amount';
+import { PAYFORM_SCRIPT, PAYFORM_STYLES } from '../payform/assets';
+import { MESSAGES, pickLocale, type Locale, type Messages } from '../payform/messages';
+import {
+  challengePage,
+  formPage,
+  messagePage,
+  type FieldView,
+  type OrderSummary,
+  type PageFrame,
+} from '../payform/views';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 
 interface FormOrder {
   id: string;
   merchant_id: string;
-  status: string;
+  merchant_name: string;
+  external_transaction_id: string;
+  status: OrderStatus;
   amount: string;
   currency: string;
-  mode: string | null;
+  mode: 'sandbox' | 'live' | null;
   workflow_id: string;
+  pipeline_id: string | null;
+  method: PaymentMethod;
   card_mask: string | null;
   processing_redirect_url: string | null;
+  success_redirect_url: string | null;
+  failed_redirect_url: string | null;
 }
 
 /** How long a submit may wait for the workflow's answer before the payer is asked to try again. */
@@ -41,60 +65,182 @@ const SUBMIT_DEADLINE_MS = 10_000;
  */
 const NO_UPDATE_HANDLER = 'No registered handler for update';
 
-function page(res: Response, status: number, title: string, body: string): void {
-  res
-    .status(status)
-    .set('Cache-Control', 'no-store')
-    .type('html')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title>` +
-        '<style>body{font-family:sans-serif;max-width:26rem;margin:3rem auto}label,input,button{display:block;' +
-        'margin:.4rem 0;font-size:1rem}input{width:100%}</style></head>' +
-        `<body><h1>${escapeHtml(title)}</h1>${body}</body></html>`,
-    );
+/** The order still takes a card: nothing was submitted and it has not ended. */
+const takesCard = (order: FormOrder) => order.status === 'Created' && !order.card_mask;
+
+/** Where the payment is, as the page's script reads it from the status endpoint. */
+export interface PayformStatus {
+  status: 'awaiting-card' | 'processing' | 'success' | 'failed';
+  final: boolean;
+  /** The merchant's page for this outcome (success, failed; processing while pending), or null: none was given. */
+  redirectUrl: string | null;
 }
 
-/** The one answer to a card the order does not take (any more), whether the route or the workflow knew it first. */
-function alreadySubmitted(res: Response, status?: string): void {
-  const now = status ? ` It is ${escapeHtml(status.toLowerCase())}.` : '';
-  page(
-    res,
-    409,
-    'Payment already submitted',
-    `<p>This payment no longer takes a card: a card was already submitted, or the payment has ended.${now} ` +
-      'No other card will be charged.</p>',
-  );
+function statusOf(order: FormOrder): PayformStatus {
+  if (order.status === 'Success') return { status: 'success', final: true, redirectUrl: order.success_redirect_url };
+  if (order.status === 'Failed') return { status: 'failed', final: true, redirectUrl: order.failed_redirect_url };
+  if (takesCard(order)) return { status: 'awaiting-card', final: false, redirectUrl: null };
+  return { status: 'processing', final: false, redirectUrl: order.processing_redirect_url };
+}
+
+/** The origins of the merchant's pages, where the form's cancel may redirect (CSP form-action covers redirects). */
+function merchantOrigins(order: FormOrder): string[] {
+  const urls = [order.success_redirect_url, order.failed_redirect_url, order.processing_redirect_url];
+  const origins = new Set<string>();
+  for (const url of urls) {
+    if (!url) continue;
+    try {
+      origins.add(new URL(url).origin);
+    } catch {
+      // Stored URLs were validated at creation; one that does not parse is left out.
+    }
+  }
+  return [...origins];
+}
+
+/**
+ * The payment page's own policy, stricter than the API's default: our script and stylesheet only, status requests
+ * to us only, no framing, and the form posts here (or, for cancel, is redirected to the merchant's pages).
+ */
+function contentSecurityPolicy(order?: FormOrder): string {
+  const formAction = ["'self'", ...(order ? merchantOrigins(order) : [])].join(' ');
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    `form-action ${formAction}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
 }
 
 /**
  * The hosted payment form of host-to-client deposits, at the `paymentFormUrl` the create answer gives: the payer
- * opens it, enters the card and pays or cancels. The order's UUID is the capability, as in PSPs' hosted pages. The
- * card number is turned into its fingerprint and mask here and goes nowhere else.
+ * opens it, enters the card and pays or cancels, then follows the payment to its end and is sent back to the
+ * merchant's page for the outcome (docs/payment-page.md). The order's UUID is the capability, as in PSPs' hosted
+ * pages. The card number is turned into its fingerprint and mask here and goes nowhere else but the vault.
  */
 export function paymentFormRouter(deps: ApiDependencies): Router {
   const router = Router();
   const traffic = unauthenticatedTraffic(deps.dataSource, deps.logger);
 
-  async function loadOrder(req: Request, res: Response): Promise<FormOrder | undefined> {
+  router.get('/pay/assets/payform.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('text/javascript').send(PAYFORM_SCRIPT);
+  });
+  router.get('/pay/assets/payform.css', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').type('text/css').send(PAYFORM_STYLES);
+  });
+
+  /** The request's locale and the frame of every page about this order. */
+  function frameOf(req: Request, order: FormOrder | undefined, title: (m: Messages) => string, extra = {}) {
+    const locale = pickLocale(req.query.lang, req.headers['accept-language']);
+    const frame: PageFrame = {
+      locale,
+      title: title(MESSAGES[locale]),
+      merchantName: order?.merchant_name ?? null,
+      path: `/pay/${order?.id ?? encodeURIComponent(String(req.params.externalId))}`,
+      ...extra,
+    };
+    return { locale, m: MESSAGES[locale], frame };
+  }
+
+  function send(res: Response, status: number, html: string, order?: FormOrder): void {
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .set('Content-Security-Policy', contentSecurityPolicy(order))
+      .type('html')
+      .send(html);
+  }
+
+  const summaryOf = (order: FormOrder, locale: Locale): OrderSummary => ({
+    reference: order.external_transaction_id,
+    amount: formatAmount(order.amount, order.currency, locale),
+  });
+
+  async function findOrder(req: Request): Promise<FormOrder | undefined> {
     const id = String(req.params.externalId);
-    const rows: FormOrder[] = isUuid(id)
-      ? await deps.dataSource.query(
-          `SELECT id, merchant_id, status, amount_minor::text AS amount, currency, mode, workflow_id, card_mask, processing_redirect_url
-           FROM orders WHERE id = $1 AND flow = 'h2c'`,
-          [id],
-        )
-      : [];
-    const order = rows[0];
-    if (!order) page(res, 404, 'Payment not found', '<p>There is no payment form at this address.</p>');
-    else if (order.status !== 'Created' || order.card_mask) {
-      alreadySubmitted(res, order.status);
-      return undefined;
+    if (!isUuid(id)) return undefined;
+    const rows: FormOrder[] = await deps.dataSource.query(
+      `SELECT o.id, o.merchant_id, m.name AS merchant_name, o.external_transaction_id, o.status,
+              o.amount_minor::text AS amount, o.currency, o.mode, o.workflow_id, o.pipeline_id, o.method, o.card_mask,
+              o.processing_redirect_url, o.success_redirect_url, o.failed_redirect_url
+         FROM orders o JOIN merchants m ON m.id = o.merchant_id
+        WHERE o.id = $1 AND o.flow = 'h2c'`,
+      [id],
+    );
+    return rows[0];
+  }
+
+  function notFound(req: Request, res: Response): void {
+    const { m, frame } = frameOf(req, undefined, (m) => m.notFoundTitle);
+    send(res, 404, messagePage(frame, { paragraphs: [m.notFound], link: null }));
+  }
+
+  /** The one answer to a card the order does not take (any more), whether the route or the workflow knew it first. */
+  function alreadySubmitted(req: Request, res: Response, order: FormOrder): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.alreadyTitle);
+    const html = messagePage(frame, {
+      paragraphs: [m.already, m.alreadyNoOther],
+      link: statusOf(order).redirectUrl,
+      summary: summaryOf(order, locale),
+    });
+    send(res, 409, html, order);
+  }
+
+  /** The page of an order that no longer takes a card: its live result, or the merchant's page once it is final. */
+  function resultPage(req: Request, res: Response, order: FormOrder, status = 200): void {
+    const now = statusOf(order);
+    if (now.final && now.redirectUrl) {
+      res.set('Cache-Control', 'no-store').redirect(303, now.redirectUrl);
+      return;
     }
-    return order;
+    const self = `/pay/${order.id}${req.query.lang ? `?lang=${pickLocale(req.query.lang, undefined)}` : ''}`;
+    const title = (m: Messages) =>
+      now.status === 'success' ? m.successTitle : now.status === 'failed' ? m.failedTitle : m.progressTitle;
+    const live = now.final ? {} : { data: { 'status-url': `/pay/${order.id}/status`, 'result-url': self } };
+    const refresh = now.final ? {} : { refresh: `3;url=${self}` };
+    const { m, frame, locale } = frameOf(req, order, title, { ...live, ...refresh });
+    const paragraphs =
+      now.status === 'success' ? [m.success, m.closePage] : now.status === 'failed' ? [m.failed] : [m.progress];
+    send(
+      res,
+      status,
+      messagePage(frame, { paragraphs, link: now.redirectUrl, summary: summaryOf(order, locale) }),
+      order,
+    );
+  }
+
+  /** No gateway takes this order: the payer is told before typing a card, and sent back to the shop. */
+  async function unroutable(order: FormOrder): Promise<boolean> {
+    const route = order.pipeline_id
+      ? await resolveRoute(deps.dataSource, {
+          pipelineId: order.pipeline_id,
+          direction: 'deposit',
+          amountMinor: Number(order.amount),
+          currency: order.currency,
+          method: order.method,
+          mode: order.mode ?? 'sandbox',
+        })
+      : [];
+    return route.length === 0;
+  }
+
+  function unroutablePage(req: Request, res: Response, order: FormOrder): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.unroutableTitle);
+    const link = order.failed_redirect_url ?? order.processing_redirect_url;
+    send(res, 409, messagePage(frame, { paragraphs: [m.unroutable], link, summary: summaryOf(order, locale) }), order);
   }
 
   const tell = (order: FormOrder, event: PayformEvent) =>
     deps.temporal.client.workflow.getHandle(order.workflow_id).signal(payformSignal, event);
+
+  /** Card details the form refused go to the order's history (which fields only), within the traffic budget. */
+  async function recordRefusal(order: FormOrder, fields: PayformRefusedField[]): Promise<void> {
+    if (fields.length === 0 || !(await traffic.allow(order.id, 'payform-refused'))) return;
+    await tell(order, { type: 'refused', fields }).catch(() => undefined);
+  }
 
   /**
    * The workflow decides: it accepts the first card while the form waits and refuses any other (the validator), and
@@ -150,37 +296,129 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     });
   }
 
+  /** Anyone with the link can submit: past a few submissions the workflow hears no more of them (a 429 page). */
+  async function tooManyAttempts(req: Request, res: Response, order: FormOrder): Promise<boolean> {
+    if (await traffic.allow(order.id, 'payform-submit')) return false;
+    const { m, frame } = frameOf(req, order, (m) => m.tooManyTitle);
+    send(res, 429, messagePage(frame, { paragraphs: [m.tooMany], link: order.failed_redirect_url }), order);
+    return true;
+  }
+
+  /** Whether the order's workflow waits for the payer's answer to the card's verification challenge. */
+  async function challengePending(order: FormOrder): Promise<boolean> {
+    if (order.status !== 'Created' || !order.card_mask) return false;
+    const handle = deps.temporal.client.workflow.getHandle(order.workflow_id);
+    const state = await handle.query(getOrderStateQuery).catch(() => undefined);
+    return state?.challenge === 'pending';
+  }
+
+  function challengeView(req: Request, res: Response, order: FormOrder, status: number, invalid = false): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.challengeTitle);
+    const hint = order.mode === 'live' ? null : `${m.sandboxChallengeHint} ${SANDBOX_CHALLENGE_CODE}`;
+    const action = `/pay/${order.id}/challenge${req.query.lang ? `?lang=${locale}` : ''}`;
+    send(res, status, challengePage(frame, { ...summaryOf(order, locale), action, hint, invalid }), order);
+  }
+
+  /** The card form; after a refused submit, with each error next to its field and the safe values kept. */
+  function formView(req: Request, res: Response, order: FormOrder, status: number, refused?: RefusedForm): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.pageTitle, {
+      data: { 'refused-url': `/pay/${order.id}/refused` },
+    });
+    const amount = formatAmount(order.amount, order.currency, locale);
+    const errors = refused?.errors ?? {};
+    const fields: FieldView[] = [
+      {
+        name: 'cardNumber',
+        label: m.cardNumber,
+        autocomplete: 'cc-number',
+        inputmode: 'numeric',
+        maxlength: 23,
+        placeholder: '1234 5678 9012 3456',
+        required: true,
+        // Never echoed: a card number is in no response (docs/payment-page.md).
+        value: '',
+        error: errors.cardNumber ? m.invalidCardNumber : '',
+        message: m.invalidCardNumber,
+      },
+      {
+        name: 'cardExpiry',
+        label: m.cardExpiry,
+        autocomplete: 'cc-exp',
+        inputmode: 'numeric',
+        maxlength: 5,
+        placeholder: m.expiryPlaceholder,
+        required: true,
+        value: refused?.expiry ?? '',
+        error: errors.cardExpiry ? m.invalidExpiry : '',
+        message: m.invalidExpiry,
+      },
+      {
+        name: 'cardCvc',
+        label: m.cardCvc,
+        autocomplete: 'cc-csc',
+        inputmode: 'numeric',
+        maxlength: 4,
+        required: true,
+        // Never echoed, like the number.
+        value: '',
+        error: errors.cardCvc ? m.invalidCvc : '',
+        message: m.invalidCvc,
+      },
+      {
+        name: 'cardHolder',
+        label: m.cardHolder,
+        autocomplete: 'cc-name',
+        maxlength: 100,
+        required: false,
+        value: refused?.holder ?? '',
+        error: '',
+        message: '',
+      },
+    ];
+    const action = `/pay/${order.id}${req.query.lang ? `?lang=${locale}` : ''}`;
+    const html = formPage(frame, { ...summaryOf(order, locale), payLabel: `${m.pay} ${amount}`, fields, action });
+    send(res, status, html, order);
+  }
+
   router.get('/pay/:externalId', async (req, res) => {
-    const order = await loadOrder(req, res);
-    if (!order) return;
+    const order = await findOrder(req);
+    if (!order) return notFound(req, res);
+    if (await challengePending(order)) return challengeView(req, res, order, 200);
+    if (!takesCard(order)) return resultPage(req, res, order);
+    if (await unroutable(order)) return unroutablePage(req, res, order);
     // A visit is informative only, and anyone with the link can make one: only a few reach the workflow.
     if (await traffic.allow(order.id, 'payform-visit')) await tell(order, { type: 'visited' }).catch(() => undefined);
-    const amount = (Number(order.amount) / 100).toFixed(2);
-    page(
-      res,
-      200,
-      `Pay ${amount} ${order.currency}`,
-      `<form method="post" autocomplete="off">` +
-        '<label for="cardNumber">Card number</label><input id="cardNumber" name="cardNumber" inputmode="numeric" required>' +
-        '<label for="cardHolder">Card holder</label><input id="cardHolder" name="cardHolder">' +
-        '<label for="cardExpiry">Expiry (MM/YY)</label><input id="cardExpiry" name="cardExpiry" placeholder="MM/YY">' +
-        '<label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" inputmode="numeric" maxlength="4">' +
-        '<button name="action" value="pay">Pay</button><button name="action" value="cancel" formnovalidate>Cancel</button>' +
-        '</form>',
-    );
+    formView(req, res, order, 200);
+  });
+
+  /** Where the payment is, for the page's script: no personal data, only the state and the merchant's page. */
+  router.get('/pay/:externalId/status', async (req, res) => {
+    const order = await findOrder(req);
+    if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
+    res.set('Cache-Control', 'no-store').json(statusOf(order));
+  });
+
+  /** The page's script refused card details before sending them: which fields is recorded, never their values. */
+  router.post('/pay/:externalId/refused', sameOrigin, async (req, res) => {
+    const { fields } = (req.body ?? {}) as { fields?: unknown };
+    if (!Array.isArray(fields) || fields.length === 0 || fields.length > 3 || !fields.every(isRefusedField)) {
+      throw new HttpError(400, 'VALIDATION_FAILED', `fields must list 1 to 3 of ${REFUSED_FIELDS.join(', ')}`, [
+        { field: 'fields', message: `1 to 3 of ${REFUSED_FIELDS.join(', ')}` },
+      ]);
+    }
+    const order = await findOrder(req);
+    if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
+    if (takesCard(order)) await recordRefusal(order, [...new Set(fields)]);
+    res.status(204).end();
   });
 
   // Form fields get the same control-character rule as JSON ones (a NUL cannot be stored).
-  const formBody = [express.urlencoded({ extended: false, limit: '4kb' }), refuseControlCharacters];
+  const formBody = [express.urlencoded({ extended: false, limit: '4kb' }), refuseControlCharacters, sameOrigin];
   router.post('/pay/:externalId', ...formBody, async (req, res) => {
-    const order = await loadOrder(req, res);
-    if (!order) return;
-    // Anyone with the link can submit: past a few submissions the workflow hears no more of them.
-    const tooMany = async () => {
-      if (await traffic.allow(order.id, 'payform-submit')) return false;
-      page(res, 429, 'Too many attempts', '<p>This payment has had too many attempts. Please contact the shop.</p>');
-      return true;
-    };
+    const order = await findOrder(req);
+    if (!order) return notFound(req, res);
+    if (!takesCard(order)) return alreadySubmitted(req, res, order);
+    const tooMany = () => tooManyAttempts(req, res, order);
     // No body, or not a form: nothing was submitted (req.body is undefined then).
     const form = (req.body ?? {}) as {
       action?: string;
@@ -192,28 +430,39 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     if (form.action === 'cancel') {
       if (await tooMany()) return;
       await tell(order, { type: 'cancelled' });
-      page(res, 200, 'Payment cancelled', '<p>You can close this page.</p>');
+      if (order.failed_redirect_url) {
+        res.set('Cache-Control', 'no-store').redirect(303, order.failed_redirect_url);
+        return;
+      }
+      const { m, frame, locale } = frameOf(req, order, (m) => m.cancelledTitle);
+      const link = order.processing_redirect_url;
+      send(res, 200, messagePage(frame, { paragraphs: [m.cancelled], link, summary: summaryOf(order, locale) }), order);
       return;
     }
-    let digits: string;
-    try {
-      digits = normalizeCardNumber(form.cardNumber ?? '');
-      if (order.mode === 'live' && !passesLuhn(digits)) throw new RangeError('Luhn');
-      if (form.cardExpiry?.trim() && !CARD_EXPIRY.test(form.cardExpiry.trim())) throw new RangeError('expiry');
-      if (form.cardCvc?.trim() && !CARD_CVC.test(form.cardCvc.trim())) throw new RangeError('cvc');
-    } catch {
-      page(res, 400, 'Check the card details', '<p>Those card details are not valid. Go back and try again.</p>');
+    if (await unroutable(order)) return unroutablePage(req, res, order);
+    const holder = form.cardHolder?.trim();
+    const expiry = form.cardExpiry?.trim();
+    const cvc = form.cardCvc?.trim();
+    const checked = checkCard(form.cardNumber ?? '', expiry, cvc, new Date());
+    if ('errors' in checked) {
+      await recordRefusal(order, Object.keys(checked.errors) as PayformRefusedField[]);
+      formView(req, res, order, 400, {
+        errors: checked.errors,
+        ...(holder ? { holder } : {}),
+        ...(expiry ? { expiry } : {}),
+      });
       return;
     }
+    const digits = checked.digits;
     if (await tooMany()) return;
     // The card goes to the vault (the gateway activity reads it there), then the workflow decides whether it is
     // the one charged: only the first accepted submit is.
-    const holder = form.cardHolder?.trim();
-    const expiry = form.cardExpiry?.trim();
     const submission: PayformSubmission = {
       cardFingerprint: cardFingerprint(digits, deps.secretsKey),
       cardMask: maskCard(digits),
       ...(holder ? { cardHolder: holder } : {}),
+      // The sandbox's 3-D Secure test card asks for a challenge before the gateway (docs/sandbox.md).
+      ...(order.mode !== 'live' && digits === SANDBOX_CHALLENGE_CARD ? { challenge: true } : {}),
     };
     const vault = new CardVault(deps.dataSource, deps.keyring);
     // One submit of an order at a time, so the card the vault keeps (the first) is the one the workflow accepts. A
@@ -228,25 +477,102 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
         order.id,
         order.merchant_id,
         { card: { number: digits, ...(expiry ? { expiry } : {}), ...(holder ? { holder } : {}) } },
-        form.cardCvc?.trim() || undefined,
+        cvc || undefined,
       );
       return submitCard(order, submission);
     });
     if (answer === 'unavailable') {
-      page(res, 503, 'Please try again', '<p>The payment could not be submitted just now. Please try again.</p>');
+      const { m, frame } = frameOf(req, order, (m) => m.unavailableTitle);
+      send(res, 503, messagePage(frame, { paragraphs: [m.unavailable], link: null }), order);
       return;
     }
-    if (answer === 'refused') {
-      alreadySubmitted(res);
-      return;
+    if (answer === 'refused') return alreadySubmitted(req, res, order);
+    if (submission.challenge) return challengeView(req, res, order, 202);
+    // The live result: the page follows the order until it is final, then sends the payer to the merchant.
+    resultPage(req, res, { ...order, card_mask: submission.cardMask }, 202);
+  });
+
+  /**
+   * The payer answers the card's verification challenge: the sandbox's code passes it, any other fails it, Cancel
+   * leaves it. The workflow records the outcome; the page then follows the order like after Pay.
+   */
+  router.post('/pay/:externalId/challenge', ...formBody, async (req, res) => {
+    const order = await findOrder(req);
+    if (!order) return notFound(req, res);
+    if (!(await challengePending(order))) {
+      // Nothing to answer: back to the page itself (the form, or where the payment is), or to the merchant's page.
+      if (takesCard(order)) return res.set('Cache-Control', 'no-store').redirect(303, `/pay/${order.id}`);
+      return resultPage(req, res, order);
     }
-    const next = order.processing_redirect_url;
-    page(
-      res,
-      202,
-      'Payment in progress',
-      `<p>Your payment is being processed.</p>${next ? `<p><a href="${escapeHtml(next)}">Back to the shop</a></p>` : ''}`,
-    );
+    const form = (req.body ?? {}) as { action?: string; code?: string };
+    const code = form.code?.trim() ?? '';
+    if (form.action !== 'cancel' && !/^\d{1,8}$/.test(code)) return challengeView(req, res, order, 400, true);
+    if (await tooManyAttempts(req, res, order)) return;
+    const outcome: PayformChallengeOutcome =
+      form.action === 'cancel' ? 'left' : code === SANDBOX_CHALLENGE_CODE ? 'passed' : 'failed';
+    await tell(order, { type: 'challenge', outcome });
+    resultPage(req, res, order, 202);
   });
   return router;
+}
+
+/**
+ * CSRF protection of the page's POSTs: a browser says where a request comes from (`Sec-Fetch-Site`), and a form
+ * posted from another site (or a sibling subdomain) is refused. A request without the header (not a browser, or
+ * one too old to send it) is let through: the form holds no session or cookie that another site could ride on.
+ */
+function sameOrigin(req: Request, res: Response, next: NextFunction): void {
+  const site = req.headers['sec-fetch-site'];
+  if (site === undefined || site === 'same-origin' || site === 'none') return next();
+  const locale = pickLocale(req.query.lang, req.headers['accept-language']);
+  const m = MESSAGES[locale];
+  const frame: PageFrame = { locale, title: m.crossSiteTitle, merchantName: null, path: req.path };
+  res
+    .status(403)
+    .set('Cache-Control', 'no-store')
+    .set('Content-Security-Policy', contentSecurityPolicy())
+    .type('html')
+    .send(messagePage(frame, { paragraphs: [m.crossSite], link: null }));
+}
+
+const REFUSED_FIELDS: readonly PayformRefusedField[] = ['cardNumber', 'cardExpiry', 'cardCvc'];
+const isRefusedField = (value: unknown): value is PayformRefusedField =>
+  REFUSED_FIELDS.includes(value as PayformRefusedField);
+
+interface RefusedForm {
+  errors: Partial<Record<PayformRefusedField, true>>;
+  holder?: string;
+  expiry?: string;
+}
+
+/**
+ * The server's check of what the payer typed, the same as the page's script: a card number of 12–19 digits that
+ * passes Luhn (sandbox orders too: a sandbox card is refused like a live one), an expiry MM/YY or MM/YYYY not before
+ * this month, a CVC of 3 or 4 digits. Expiry and CVC may be absent (a merchant's own form may not ask for them).
+ */
+export function checkCard(
+  number: string,
+  expiry: string | undefined,
+  cvc: string | undefined,
+  now: Date,
+): { digits: string } | { errors: RefusedForm['errors'] } {
+  const errors: RefusedForm['errors'] = {};
+  let digits = '';
+  try {
+    digits = normalizeCardNumber(number);
+    if (!passesLuhn(digits)) errors.cardNumber = true;
+  } catch {
+    errors.cardNumber = true;
+  }
+  if (expiry && !expiryValid(expiry, now)) errors.cardExpiry = true;
+  if (cvc && !CARD_CVC.test(cvc)) errors.cardCvc = true;
+  return Object.keys(errors).length > 0 ? { errors } : { digits };
+}
+
+function expiryValid(expiry: string, now: Date): boolean {
+  const match = CARD_EXPIRY.exec(expiry);
+  if (!match) return false;
+  const month = Number(match[1]);
+  const year = Number(match[2]!.length === 2 ? `20${match[2]}` : match[2]);
+  return year * 12 + month >= now.getUTCFullYear() * 12 + now.getUTCMonth() + 1;
 }

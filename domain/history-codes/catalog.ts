@@ -135,6 +135,12 @@ export const REASONS = {
     description: 'payer left during verification',
     extension: false,
   },
+  '59': {
+    key: 'USER.CARD_REFUSED',
+    group: 'USER',
+    description: 'the payment form refused the card details the payer entered (fails Luhn, bad expiry or CVC)',
+    extension: true,
+  },
   '61': { key: 'ISSUER.CARD_BLOCKED', group: 'ISSUER', description: 'card blocked', extension: false },
   '62': { key: 'ISSUER.CARD_NOT_SUPPORTED', group: 'ISSUER', description: 'card not supported', extension: false },
   '63': { key: 'ISSUER.INSUFFICIENT_FUNDS', group: 'ISSUER', description: 'insufficient funds', extension: false },
@@ -814,6 +820,20 @@ const CATALOG = [
     legacy: ['3.0.2.3', '3.0.2.4'],
     action: '3.0.2.3',
     extension: false,
+  },
+
+  {
+    code: '3.2.1.59',
+    actor: 'PAYFORM',
+    stage: 'Present',
+    class: 'failure',
+    status: 'created',
+    reason: 'USER.CARD_REFUSED',
+    description: 'Payform | Present — FAILURE [USER.CARD_REFUSED] | Payment:created',
+    legacy: [],
+    action: '3.0.9.1',
+    extension: true,
+    note: 'The form refused what the payer typed and kept the page open: the order still waits for a card. Recorded for payment-form analytics (payers struggling); the card number itself is never recorded.',
   },
 
   // 4 — status check (polling the gateway)

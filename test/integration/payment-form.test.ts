@@ -114,7 +114,15 @@ test('a payer who cancels fails the order; a bad card number can be corrected; u
   expect(await ds.query(`SELECT id FROM card_vault WHERE order_id = $1`, [order.externalId])).toEqual([]);
   expect((await submit(order.paymentFormUrl, { action: 'cancel' })).status).toBe(200);
   const final = await waitFor(order.externalId, order.key, (s) => s.orderStatus === 'Failed');
-  expect(final.orderHistory.map((h) => h.code)).toEqual(['1.1.1.00', '3.1.1.00', '3.0.4.54']);
+  // Each refused submit is counted for payment-form analytics (3.2.1.59), and the order kept waiting for a card.
+  expect(final.orderHistory.map((h) => h.code)).toEqual([
+    '1.1.1.00',
+    '3.1.1.00',
+    '3.2.1.59',
+    '3.2.1.59',
+    '3.2.1.59',
+    '3.0.4.54',
+  ]);
 
   expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead`)).status).toBe(404);
   expect((await fetch(`${api.baseUrl}/pay/not-a-uuid`)).status).toBe(404);
@@ -128,15 +136,20 @@ test('page visits beyond a small budget no longer reach the workflow (issue 20)'
     return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
   };
   for (let i = 0; i < 12; i++) expect((await fetch(order.paymentFormUrl)).status).toBe(200);
-  // A card number that is not one costs nothing: the payer corrects it.
+  // A card number that is not one is refused and counted (a budget of its own): the payer corrects it.
   expect((await submit(order.paymentFormUrl, { action: 'pay', cardNumber: 'not a card' })).status).toBe(400);
-  // 3 visits were signalled, whatever came after.
-  expect(await signals()).toBe(3);
+  // 3 visits were signalled, whatever came after, and the one refusal.
+  expect(await signals()).toBe(4);
   const admin = await fetch(`${api.baseUrl}/api/v1/admin/orders/${order.externalId}`, {
     headers: { authorization: `Bearer ${TEST_ADMIN_KEY}` },
   });
   const summary = ((await admin.json()) as { unauthenticatedTraffic: unknown[] }).unauthenticatedTraffic;
-  expect(summary).toEqual([expect.objectContaining({ kind: 'payform-visit', count: 12, signalled: 3 })]);
+  expect(summary).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ kind: 'payform-visit', count: 12, signalled: 3 }),
+      expect.objectContaining({ kind: 'payform-refused', count: 1, signalled: 1 }),
+    ]),
+  );
 });
 
 const SECOND_CARD = '5555 5555 5555 4444';
@@ -203,4 +216,49 @@ test('an order of the previous release (no submit Update) gets the card by signa
     await run;
     await connection.close();
   }
+});
+
+test('issue 15: a form posted from another site is refused; the status and refusal endpoints carry no card data', async () => {
+  const order = await hostToClientDeposit(16.09);
+  const crossSite = await fetch(order.paymentFormUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'cross-site' },
+    body: new URLSearchParams({ action: 'cancel' }).toString(),
+  });
+  expect(crossSite.status).toBe(403);
+  const sameSite = await fetch(order.paymentFormUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    body: new URLSearchParams({ action: 'pay', cardNumber: 'not a card' }).toString(),
+  });
+  expect(sameSite.status).toBe(400);
+
+  const status = await fetch(`${order.paymentFormUrl}/status`);
+  expect(await status.json()).toEqual({ status: 'awaiting-card', final: false, redirectUrl: null });
+  const report = (body: unknown) =>
+    fetch(`${order.paymentFormUrl}/refused`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  expect((await report({ fields: ['cardNumber', 'cardCvc'] })).status).toBe(204);
+  expect((await report({ fields: ['4111111111111111'] })).status).toBe(400);
+  expect((await report({ fields: [] })).status).toBe(400);
+  const final = await waitFor(
+    order.externalId,
+    order.key,
+    (s) => s.orderHistory.filter((h) => h.code === '3.2.1.59').length === 2,
+  );
+  // Nothing was cancelled by the cross-site post.
+  expect(final.orderStatus).toBe('Created');
+  expect((await fetch(`${api.baseUrl}/pay/00000000-0000-4000-8000-00000000dead/status`)).status).toBe(404);
+  // No challenge waits for this order: an answer to one goes back to the form.
+  const answer = await fetch(`${order.paymentFormUrl}/challenge`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ action: 'confirm', code: '123456' }).toString(),
+  });
+  expect(answer.status).toBe(303);
+  expect(answer.headers.get('location')).toBe(`/pay/${order.externalId}`);
 });

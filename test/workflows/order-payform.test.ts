@@ -68,6 +68,57 @@ describe('host-to-client deposits wait for the hosted payment form', () => {
     expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
   });
 
+  test('card details the form refused are recorded (3.2.1.59) and the order keeps waiting for a card', async () => {
+    const { result } = await hostToClient([
+      { type: 'refused', fields: ['cardNumber'] },
+      { type: 'refused', fields: ['cardExpiry', 'cardCvc'] },
+      { type: 'submitted', ...CARD },
+    ]);
+    expect(codesOf(result)).toEqual([
+      '1.1.1.00',
+      '3.1.1.00',
+      '3.2.1.59',
+      '3.2.1.59',
+      '3.1.1.55',
+      '2.1.2.00',
+      '4.1.3.00',
+      '1.1.3.84',
+    ]);
+    expect(result.history.filter((h) => h.code === '3.2.1.59').map((h) => h.details)).toEqual([
+      { fields: 'cardNumber' },
+      { fields: 'cardExpiry,cardCvc' },
+    ]);
+    expect(result.status).toBe('Success');
+  });
+
+  test('a card that asks for a challenge is charged once the payer passed it', async () => {
+    const { result } = await hostToClient([
+      { type: 'submitted', ...CARD, challenge: true },
+      { type: 'challenge', outcome: 'passed' },
+    ]);
+    expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '2.1.2.00', '4.1.3.00', '1.1.3.84']);
+    expect(result).toMatchObject({ status: 'Success', challenge: 'passed' });
+  });
+
+  test.each([
+    ['failed', ['3.2.4.56']],
+    ['left', ['3.0.1.58', '3.2.4.56']],
+  ] as const)('a challenge %s fails the order before any gateway is called', async (outcome, codes) => {
+    const { result, setup } = await hostToClient([
+      { type: 'submitted', ...CARD, challenge: true },
+      { type: 'challenge', outcome },
+    ]);
+    expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', ...codes]);
+    expect(result).toMatchObject({ status: 'Failed', challenge: 'failed' });
+    expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
+  });
+
+  test('a challenge nobody answers fails the order after 10 minutes, the payer recorded as gone', async () => {
+    const { result } = await hostToClient([{ type: 'submitted', ...CARD, challenge: true }]);
+    expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '3.0.1.58', '3.2.4.56']);
+    expect(result.history.at(-1)?.details).toEqual({ outcome: 'timeout' });
+  });
+
   test('a cancelled form fails the order before any gateway is called', async () => {
     const { result, setup } = await hostToClient([{ type: 'cancelled' }]);
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.0.4.54']);
