@@ -15,6 +15,7 @@ import {
 } from '../gateways/connector';
 import { amountUpdatePolicyOf } from '../gateways/amount-updates';
 import { type CallbackOrder, checkStatusAgainstOrder, statusWithoutClaim } from '../gateways/amount-claims';
+import { overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { CardVault } from '../vault/card-vault';
 
@@ -100,7 +101,8 @@ async function withGateway<T>(
 /**
  * Gateway calls through the connector registry. With the keyring, gateway credentials are decrypted for the
  * connector, and a create hands the connector the order's vaulted data (the full card, bankName, every requisite)
- * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome.
+ * on top of what the workflow sent, destroying the CVC once the first attempt is made, whatever its outcome. A
+ * negative answer is then read through the operators' answer overrides (gateways/answer-overrides.ts).
  */
 export function gatewayActivities(
   dataSource: DataSource,
@@ -114,12 +116,16 @@ export function gatewayActivities(
       return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
         const target = registry.forGateway(gateway);
         const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
-        if (!vaulted) return target.create(request, ctx);
-        try {
-          return await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
-        } finally {
-          if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+        let outcome: CreateOutcome;
+        if (!vaulted) outcome = await target.create(request, ctx);
+        else {
+          try {
+            outcome = await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
+          } finally {
+            if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+          }
         }
+        return overrideCreate(dataSource, target.name, outcome);
       });
     },
 
@@ -127,7 +133,7 @@ export function gatewayActivities(
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
       return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
         const connector = registry.forGateway(gateway);
-        const outcome = await connector.status(query, ctx);
+        const outcome = await overrideCheck(dataSource, connector.name, await connector.status(query, ctx));
         // A status answer is believed only as far as it agrees with the order's money, as a callback is.
         const order = outcome.kind === 'success' ? await orderMoneyOf(dataSource) : undefined;
         if (!order) return statusWithoutClaim(outcome);

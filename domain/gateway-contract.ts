@@ -3,6 +3,7 @@
  * (gateways/) implement them. A decline is data; connectors throw only for bugs (the activity retry policy then
  * applies), never for a gateway's answer or a network fault, so the workflow sees and records every outcome.
  */
+import type { CascadeDecision } from './cascade-policy';
 import type { HistoryCode } from './history-codes';
 import type { Direction } from './order';
 import type { OrderRequisites, PaymentMethod } from './requisites';
@@ -27,6 +28,16 @@ export interface GatewayRequisites extends OrderRequisites {
   bankName?: string;
 }
 
+/**
+ * The PSP's own words for an answer, kept next to our history code in the details of the history entry (never card
+ * data: connectors mask digit runs in messages). `code` is the PSP's most specific code (a decline code, an error
+ * code, or the payment's status), `message` its human text when it has one.
+ */
+export interface PspAnswer {
+  code: string;
+  message?: string;
+}
+
 /** What the engine asks a gateway to do. The idempotency key is stable across retries of the same attempt. */
 export interface GatewayPaymentRequest {
   idempotencyKey: string;
@@ -40,18 +51,25 @@ export interface GatewayPaymentRequest {
 /** The answer to a create. */
 export type CreateOutcome =
   /** The gateway has the payment: pending (2.1.2.00) or already final (2.1.3.00). */
-  | { kind: 'accepted'; status: 'pending' | 'success'; gatewayRef: string; code: HistoryCode }
+  | { kind: 'accepted'; status: 'pending' | 'success'; gatewayRef: string; code: HistoryCode; psp?: PspAnswer }
   /** A definitive answer that the payment will not happen here (2.2.4.xx: business, authz, risk, issuer, request). */
-  | { kind: 'declined'; code: HistoryCode; gatewayRef?: string }
+  | {
+      kind: 'declined';
+      code: HistoryCode;
+      gatewayRef?: string;
+      psp?: PspAnswer;
+      /** An operator's override of the cascade decision for this PSP answer (gateway answers as data). */
+      decision?: CascadeDecision;
+    }
   /**
    * A technical failure. `ambiguous`: the request may have reached the gateway (timeout after sending, invalid
    * response: 2.0.2.11 / 2.0.2.14) and must be resolved by a status check before anything is cascaded;
    * otherwise it certainly did not (connection refused, 5xx: 2.2.4.12 / 2.2.4.13).
    */
-  | { kind: 'failed'; code: HistoryCode; ambiguous: boolean };
+  | { kind: 'failed'; code: HistoryCode; ambiguous: boolean; psp?: PspAnswer };
 
 /** The answer to a status check (by gateway reference, or by idempotency key when there is none yet). */
-export type StatusOutcome =
+export type StatusOutcome = (
   | { kind: 'pending'; code: HistoryCode }
   | {
       kind: 'success';
@@ -65,7 +83,8 @@ export type StatusOutcome =
   /** The gateway has no payment for this key (4.1.1.00): safe to retry or cascade. */
   | { kind: 'not_found'; code: HistoryCode }
   /** The check itself failed (4.2.2.1x / 4.2.2.2x); the payment's state is unknown, keep polling. */
-  | { kind: 'error'; code: HistoryCode };
+  | { kind: 'error'; code: HistoryCode }
+) & { psp?: PspAnswer };
 
 /** A gateway callback after the connector verified it. */
 export type CallbackVerification =
@@ -81,6 +100,7 @@ export type CallbackVerification =
        * signalled (docs/gateway-callbacks.md, "Checked against the order"). Never sent to the workflow.
        */
       claim?: CallbackClaim;
+      psp?: PspAnswer;
     }
   /** Invalid signature (5.2.2.16) or payload (5.2.2.17): recorded, then ignored. */
   | { valid: false; code: HistoryCode; gatewayRef?: string };

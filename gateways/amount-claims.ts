@@ -103,8 +103,10 @@ export function checkStatusAgainstOrder(
   if (outcome.kind !== 'success') return { outcome: statusWithoutClaim(outcome) };
   const { claim, amountMinor, ...rest } = outcome;
   const judged = judgeAmountClaim('success', claim, amountMinor, order, policy);
-  if (judged.refusal)
-    return { outcome: { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE }, refusal: judged.refusal };
+  if (judged.refusal) {
+    const psp = outcome.psp ? { psp: outcome.psp } : {};
+    return { outcome: { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE, ...psp }, refusal: judged.refusal };
+  }
   return {
     outcome: judged.updatedAmountMinor === undefined ? rest : { ...rest, amountMinor: judged.updatedAmountMinor },
   };

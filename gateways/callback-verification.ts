@@ -4,6 +4,7 @@ import type { AmountUpdatePolicy, CallbackVerification, RawGatewayCallback } fro
 import { loadGateway } from '../data/gateways';
 import type { Keyring } from '../infra/security/keyring';
 import { amountUpdatePolicyOf } from './amount-updates';
+import { overrideCallback } from './answer-overrides';
 import { GatewayMisconfiguredError, type GatewayRegistry } from './connector';
 
 /**
@@ -41,6 +42,11 @@ export async function verifyGatewayCallbackOf(
     if (!(err instanceof GatewayMisconfiguredError)) throw err;
     return { verification: { valid: false, code: CODES.CALLBACK_INVALID_SIGNATURE }, amountUpdates: undefined };
   }
-  const verification = await connector.verifyCallback(raw, { gateway, now: new Date() });
+  // An operator's override of the PSP's answer (gateways/answer-overrides.ts) applies to callbacks too.
+  const verification = await overrideCallback(
+    dataSource,
+    connector.name,
+    await connector.verifyCallback(raw, { gateway, now: new Date() }),
+  );
   return { verification, amountUpdates: amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}) };
 }

@@ -23,3 +23,8 @@ export function callbackFailedCode(reason: ReasonKey | null): HistoryCode {
   const found = findHistoryCode({ actor: 'GATEWAY_CALLBACK', class: 'success', status: 'failed', reason });
   return found?.code ?? '5.1.4.00';
 }
+
+/** 2.2.4.RR, or 2.2.4.00 for a reason the catalog has no create code for (an operator's override may name one). */
+export function declinedCodeOrUnspecified(reason: ReasonKey | null): HistoryCode {
+  return findHistoryCode({ actor: 'GATEWAY_CREATE', class: 'failure', status: 'failed', reason })?.code ?? '2.2.4.00';
+}

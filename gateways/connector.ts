@@ -6,6 +6,7 @@ import type {
   RawGatewayCallback,
   StatusOutcome,
 } from '../domain/gateway-contract';
+import type { ReasonKey } from '../domain/history-codes';
 import type { GatewayEntity } from '../entities/gateway.entity';
 
 export type {
@@ -43,6 +44,11 @@ export interface GatewayConnector {
   readonly liveAllowed?: boolean;
   /** Whether and how far its callbacks may change an order's amount; absent: never. */
   readonly amountUpdates?: AmountUpdatePolicy;
+  /**
+   * The built-in answer table: the PSP's decline codes → our reason (null: a decline without one). Operators may
+   * override rows through the admin API (gateways/answer-overrides.ts); the override wins on the next attempt.
+   */
+  readonly answers?: Readonly<Record<string, ReasonKey | null>>;
   create(req: GatewayPaymentRequest, ctx: GatewayCallContext): Promise<CreateOutcome>;
   status(query: GatewayStatusQuery, ctx: GatewayCallContext): Promise<StatusOutcome>;
   verifyCallback(raw: RawGatewayCallback, ctx: GatewayCallContext): Promise<CallbackVerification>;
@@ -53,6 +59,22 @@ export interface GatewayConnector {
 /** A gateway row whose settings its connector cannot use; the activity reports it as non-retryable. */
 export class GatewayMisconfiguredError extends Error {
   override readonly name = 'GatewayMisconfiguredError';
+}
+
+/** A gateway's settings parsed by its connector's schema, or a GatewayMisconfiguredError naming the bad fields (never their values). */
+export function parseGatewaySettings<T>(
+  schema: {
+    safeParse(
+      v: unknown,
+    ): { success: true; data: T } | { success: false; error: { issues: Array<{ path: PropertyKey[] }> } };
+  },
+  gateway: Pick<GatewayEntity, 'id' | 'settings'>,
+  what = 'settings',
+): T {
+  const parsed = schema.safeParse(gateway.settings ?? {});
+  if (parsed.success) return parsed.data;
+  const fields = parsed.error.issues.map((i) => i.path.map(String).join('.') || '(root)').join(', ');
+  throw new GatewayMisconfiguredError(`gateway ${gateway.id}: invalid ${what} ${fields}`);
 }
 
 /** Connectors by name, as stored in `gateways.connector`. */

@@ -8,6 +8,7 @@ import { auditLogRouter } from './audit-log';
 import { adminAccess } from '../accounts/access';
 import { blacklistRouter } from './blacklist';
 import { commissionsRouter } from './commissions';
+import { gatewayAnswersRouter } from './gateway-answers';
 import { gatewaysRouter } from './gateways';
 import { limitsRouter } from './limits';
 import { merchantsRouter } from './merchants';
@@ -28,6 +29,7 @@ export function adminRouter(deps: ApiDependencies & { adminKey?: string | undefi
     operatorsRouter,
     merchantsRouter,
     gatewaysRouter,
+    gatewayAnswersRouter,
     pipelinesRouter,
     limitsRouter,
     commissionsRouter,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GatewayEntity } from '../../entities/gateway.entity';
-import { GatewayMisconfiguredError } from '../connector';
+import { parseGatewaySettings } from '../connector';
 
 /** The default time an HTTP gateway call may take, connection and answer included. */
 export const DEFAULT_HTTP_TIMEOUT_MS = 5_000;
@@ -22,8 +22,5 @@ export type HttpGatewaySettings = z.infer<typeof HttpGatewaySettings>;
 
 /** The gateway's settings, or a GatewayMisconfiguredError naming the bad fields (never their values). */
 export function httpSettingsOf(gateway: Pick<GatewayEntity, 'id' | 'settings'>): HttpGatewaySettings {
-  const parsed = HttpGatewaySettings.safeParse(gateway.settings ?? {});
-  if (parsed.success) return parsed.data;
-  const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ');
-  throw new GatewayMisconfiguredError(`gateway ${gateway.id}: invalid settings ${fields}`);
+  return parseGatewaySettings(HttpGatewaySettings, gateway);
 }

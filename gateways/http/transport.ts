@@ -9,7 +9,7 @@ export type HttpAnswer =
   | { kind: 'network'; sent: boolean };
 
 /** Errors raised while connecting: the request never left, whatever the method. */
-const CONNECT_ERRORS = new Set([
+export const CONNECT_ERRORS: ReadonlySet<string> = new Set([
   'ECONNREFUSED',
   'ENOTFOUND',
   'EAI_AGAIN',

@@ -41,3 +41,26 @@ export async function findOnPath(command: string, envPath = process.env.PATH ?? 
   }
   return undefined;
 }
+
+/**
+ * `go install <module>@<version>` with the binary, the module cache and the build cache inside the project's cache,
+ * so a second run needs no network and nothing lands in the user's Go folders.
+ */
+export async function goInstall(
+  go: string,
+  moduleAtVersion: string,
+  binDir: string,
+  cacheDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  await run(go, ['install', moduleAtVersion], {
+    env: {
+      ...env,
+      GOBIN: binDir,
+      GOFLAGS: '-mod=mod',
+      GOMODCACHE: path.join(cacheDir, 'go', 'mod'),
+      GOCACHE: path.join(cacheDir, 'go', 'build'),
+    },
+    timeoutMs: 1_800_000,
+  });
+}

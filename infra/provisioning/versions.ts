@@ -9,3 +9,5 @@ export const TEMPORAL_CLI_GO_VERSION = '1.5.1';
 export const TEMPORAL_TEST_SERVER_VERSION = '1.38.0';
 /** Bumped when the set of jars fetched next to the test server changes (see test-server/pom.xml). */
 export const TEST_SERVER_BUNDLE_REVISION = 2;
+/** Stripe's official mock server (github.com/stripe/stripe-mock), built from the Go module proxy for contract tests. */
+export const STRIPE_MOCK_VERSION = '0.203.0';

@@ -14,6 +14,12 @@ const CREATE_RULED_OUT: Partial<Record<HistoryCode, HistoryCode>> = {
   [CODES.GATEWAY_AMBIGUOUS_RESPONSE]: CODES.GATEWAY_INVALID_RESPONSE_RULED_OUT,
 };
 
+/**
+ * Orders that follow an operator's override of the cascade decision for a PSP answer (gateway answers as data).
+ * Checked only when a decline carries one, so histories recorded before never meet it.
+ */
+export const ANSWER_OVERRIDES_PATCH = 'gateway-answer-overrides';
+
 /** While our own infrastructure cannot reach a gateway's configuration, the create waits this long and tries again. */
 const UNSENT_RETRY_DELAY_MS = 30_000;
 
@@ -116,7 +122,11 @@ async function attemptGateway(
       await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: 'Processing' });
     } else {
       const decision: CascadeDecision =
-        created.kind === 'failed' && created.ambiguous ? 'check' : cascadeDecision(created.code);
+        created.kind === 'failed' && created.ambiguous
+          ? 'check'
+          : created.kind === 'declined' && created.decision && wf.patched(ANSWER_OVERRIDES_PATCH)
+            ? created.decision
+            : cascadeDecision(created.code);
       if (decision !== 'check') {
         const next = plan(decision);
         await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: statusOf(next) });

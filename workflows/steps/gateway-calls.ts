@@ -43,6 +43,7 @@ export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Pr
   }
   attempt.creates += 1;
   attempt.lastCode = outcome.code;
+  ctx.notePsp(attempt.gatewayId, outcome.code, outcome.psp);
   if (outcome.kind === 'accepted' || (outcome.kind === 'declined' && outcome.gatewayRef)) {
     attempt.gatewayRef = outcome.gatewayRef ?? attempt.gatewayRef;
   }
@@ -62,6 +63,7 @@ export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Pro
     if (!(err instanceof ActivityFailure)) throw err;
     outcome = { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE };
   }
+  ctx.notePsp(attempt.gatewayId, outcome.code, outcome.psp);
   if ((outcome.kind === 'success' || outcome.kind === 'failed') && outcome.gatewayRef) {
     attempt.gatewayRef = outcome.gatewayRef;
   }

@@ -1,6 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
-import type { HistoryCode } from '../../domain/history-codes';
+import type { PspAnswer } from '../../domain/gateway-contract';
+import { getHistoryCode, type HistoryCode } from '../../domain/history-codes';
 import { orderStatusOf } from '../../domain/history-status';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { advanceStatus } from '../../domain/order-lifecycle';
@@ -71,8 +72,22 @@ export interface OrderContext {
   mark(code: HistoryCode, options?: MarkOptions): Promise<void>;
   /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
   setSearchableGateway(gatewayId: string): void;
+  /**
+   * Remembers the PSP's own code and message of a gateway answer, so that the history entry this answer becomes
+   * (same gateway, same code) keeps them in its details: see {@link PSP_DETAILS_PATCH}.
+   */
+  notePsp(gatewayId: string, code: HistoryCode, psp: PspAnswer | undefined): void;
   setReconciliation(state: ReconciliationState | null): void;
 }
+
+/**
+ * Orders that record the PSP's raw code and message (`pspCode`, `pspMessage`) in the details of every history entry
+ * of a gateway step. Checked only when an answer carries them, so histories recorded before never meet it.
+ */
+export const PSP_DETAILS_PATCH = 'psp-answer-in-history-details';
+
+/** The actors whose entries are a gateway's answers. */
+const GATEWAY_ACTORS: ReadonlySet<string> = new Set(['GATEWAY_CREATE', 'PAYFORM', 'STATUS_CHECK', 'GATEWAY_CALLBACK']);
 
 /** Creates the context and registers the query, the signals and the payform Update. */
 export function createOrderContext(direction: Direction, input: OrderInput): OrderContext {
@@ -105,6 +120,15 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     cancelRequested: false,
   };
   const pendingUpdates: SearchAttributeUpdatePair[] = [];
+  /** The PSP's words of the latest answer per gateway and history code; workflow memory only, rebuilt on replay. */
+  const pspAnswers = new Map<string, PspAnswer>();
+  const pspKey = (gatewayId: string, code: HistoryCode) => `${gatewayId}|${code}`;
+  const pspDetailsOf = (code: HistoryCode, gatewayId: string | undefined) => {
+    if (gatewayId === undefined || !GATEWAY_ACTORS.has(getHistoryCode(code).actor)) return undefined;
+    const psp = pspAnswers.get(pspKey(gatewayId, code));
+    if (!psp || !wf.patched(PSP_DETAILS_PATCH)) return undefined;
+    return { pspCode: psp.code, ...(psp.message !== undefined ? { pspMessage: psp.message } : {}) };
+  };
 
   const ctx: OrderContext = {
     direction,
@@ -121,6 +145,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     async mark(code, { orderStatus, row, ...extra } = {}) {
       const before = state.status;
       state.status = orderStatus ? advanceStatus(before, orderStatus) : before;
+      const psp = pspDetailsOf(code, extra.gatewayId);
+      if (psp) extra.details = { ...extra.details, ...psp };
       const entry: OrderHistoryEntry = {
         // A rebuilt order appends after the history its terminated run left in PostgreSQL.
         seq: (input.resume?.historyLength ?? 0) + state.history.length + 1,
@@ -138,6 +164,10 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     setSearchableGateway(gatewayId) {
       pendingUpdates.push({ key: GatewayIdKey, value: gatewayId });
     },
+    notePsp(gatewayId, code, psp) {
+      if (psp) pspAnswers.set(pspKey(gatewayId, code), psp);
+      else pspAnswers.delete(pspKey(gatewayId, code));
+    },
     setReconciliation(value) {
       state.reconciliation = value;
       pendingUpdates.push({ key: ReconciliationKey, value: value ?? '' });
@@ -146,6 +176,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
 
   wf.setHandler(getOrderStateQuery, () => state);
   wf.setHandler(gatewayCallbackSignal, (callback) => {
+    if (callback.verification.valid)
+      ctx.notePsp(callback.gatewayId, callback.verification.code, callback.verification.psp);
     ctx.callbacks.push(callback);
   });
   // The Update is how the API submits a card now; a signal from an API of the previous release is held to the
