@@ -21,8 +21,13 @@ test('admin API actions: reads, writes, read-only searches, and unknown resource
   expect(adminAction('POST', '/blacklist/search')).toBe('admin:blacklist:read');
   expect(adminAction('PUT', '/pipelines/abc/routes')).toBe('admin:routing:write');
   expect(allows('operator', 'support', adminAction('POST', '/blacklist/search'))).toBe(true);
-  expect(allows('operator', 'operations', adminAction('POST', '/routing-rules'))).toBe(false);
-  expect(allows('operator', 'admin', adminAction('POST', '/routing-rules'))).toBe(true);
+  expect(allows('operator', 'operations', adminAction('POST', '/a-route-added-later'))).toBe(false);
+  expect(allows('operator', 'admin', adminAction('POST', '/a-route-added-later'))).toBe(true);
+  // Routing rules shape routing and gateway answers belong to gateways: operations manage both, support reads.
+  expect(adminAction('POST', '/routing-rules')).toBe('admin:routing:write');
+  expect(adminAction('PUT', '/gateway-answers/stripe/card_declined')).toBe('admin:gateways:write');
+  expect(allows('operator', 'operations', adminAction('PATCH', '/routing-rules/abc'))).toBe(true);
+  expect(allows('operator', 'support', adminAction('DELETE', '/gateway-answers/stripe/x'))).toBe(false);
   expect(allows('merchant', 'owner', 'admin:orders:read')).toBe(false);
   expect(allows('operator', 'nobody', 'admin:orders:read')).toBe(false);
 });
