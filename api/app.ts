@@ -48,6 +48,8 @@ export interface ApiDependencies {
   codecCorsOrigins?: string[] | undefined;
   /** The credential in the path of the header-less codec endpoint (/codec/t/<token>); unset, it does not exist. */
   codecUrlToken?: string | undefined;
+  /** How long a hosted payment form waits for a card (PAYFORM_LIFETIME_SECONDS); the workflow's 30 minutes if unset. */
+  payformLifetimeMs?: number | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */

@@ -13,6 +13,7 @@ async function main(): Promise<void> {
   const dataSource = await createDataSource(config.DATABASE_URL, { applicationName: 'paystar-api' }).initialize();
   const keyring = Keyring.parse(config.MASTER_KEYS);
   const temporal = connectTemporal(config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE, keyring);
+  const payformLifetimeMs = config.PAYFORM_LIFETIME_SECONDS && config.PAYFORM_LIFETIME_SECONDS * 1000;
   const server = createApp({
     dataSource,
     temporal,
@@ -23,9 +24,17 @@ async function main(): Promise<void> {
     keyring,
     codecCorsOrigins: config.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim()),
     codecUrlToken: config.CODEC_URL_TOKEN,
+    payformLifetimeMs,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
   // Orders whose workflow never started (an API died between the insert and the start) are started from here.
-  const reconciler = startOrderReconciler({ dataSource, temporal, taskQueue: config.TASK_QUEUE, logger, keyring });
+  const reconciler = startOrderReconciler({
+    dataSource,
+    temporal,
+    taskQueue: config.TASK_QUEUE,
+    logger,
+    keyring,
+    payformLifetimeMs,
+  });
 
   let stopping = false;
   const stop = (signal: string) => {

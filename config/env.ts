@@ -55,6 +55,8 @@ export const ApiEnv = TemporalEnv.extend({
   CODEC_CORS_ORIGINS: z.string().min(1).optional(),
   /** Credential in the path of the header-less codec endpoint /codec/t/<token> (a Temporal UI without login). */
   CODEC_URL_TOKEN: secret('CODEC_URL_TOKEN').optional(),
+  /** How long a hosted payment form waits for a card, in seconds (docs/payment-page.md). Unset: 30 minutes. */
+  PAYFORM_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).optional(),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 

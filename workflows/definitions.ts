@@ -27,6 +27,11 @@ export interface OrderInput {
   /** Host-to-client: the payer first enters the card on the hosted payment form. */
   payform?: boolean;
   /**
+   * How long the hosted payment form waits for a card (default PAYFORM_TIMEOUT_MS, 30 minutes): the API's
+   * `payformLifetimeMs` setting. Only the timer's length depends on it, so histories without it replay unchanged.
+   */
+  payformLifetimeMs?: number;
+  /**
    * How long an order whose gateway payment is still unknown at the deadline keeps checking that gateway on its
    * own (default {@link DEFAULT_RECONCILIATION_PERIOD_MS}); after it, only the gateway or an operator ends it.
    */

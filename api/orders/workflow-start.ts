@@ -30,8 +30,15 @@ function openRequisites(keyring: Keyring, stored: OrderInputRow['requisites']): 
   return JSON.parse(decryptSecret(keyring, stored, REQUISITES_CONTEXT)) as OrderRequisites;
 }
 
-/** The order workflow's input, from the order row alone. */
-export function orderWorkflowInput(row: OrderInputRow, keyring: Keyring): OrderInput {
+/**
+ * The order workflow's input, from the order row and the API's settings: a hosted form's lifetime is the API's
+ * `payformLifetimeMs` when set (docs/payment-page.md), else the workflow's default.
+ */
+export function orderWorkflowInput(
+  row: OrderInputRow,
+  keyring: Keyring,
+  settings: { payformLifetimeMs?: number | undefined } = {},
+): OrderInput {
   return {
     orderId: row.id,
     merchantId: row.merchant_id,
@@ -44,6 +51,7 @@ export function orderWorkflowInput(row: OrderInputRow, keyring: Keyring): OrderI
     requisites: openRequisites(keyring, row.requisites),
     ...(row.callback_url ? { callbackUrl: row.callback_url } : {}),
     ...(row.flow === 'h2c' ? { payform: true } : {}),
+    ...(row.flow === 'h2c' && settings.payformLifetimeMs ? { payformLifetimeMs: settings.payformLifetimeMs } : {}),
   };
 }
 
@@ -56,10 +64,10 @@ const TEMPORAL_DEADLINE_MS = 5_000;
  * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
  */
 export async function startOrderWorkflow(
-  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring'>,
+  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs'>,
   row: OrderInputRow,
 ): Promise<void> {
-  const input = orderWorkflowInput(row, deps.keyring);
+  const input = orderWorkflowInput(row, deps.keyring, deps);
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>

@@ -133,6 +133,20 @@ describe('host-to-client deposits wait for the hosted payment form', () => {
     expect(waited).toBeGreaterThanOrEqual(30 * 60_000);
   });
 
+  test("a form's lifetime from the order's input ends it then, before any gateway", async () => {
+    const setup = await createOrderSetup(ds, { direction: 'deposit' });
+    const { result } = await runOrderToEnd(env, ds, setup, {
+      amountMinor: 75_00,
+      payform: true,
+      payformLifetimeMs: 5 * 60_000,
+    });
+    expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '1.2.4.73']);
+    const waited = Date.parse(result.history.at(-1)!.at) - Date.parse(result.history[0]!.at);
+    expect(waited).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(waited).toBeLessThan(30 * 60_000);
+    expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
+  });
+
   test('the state query shows the order waiting on the form', async () => {
     const setup = await createOrderSetup(ds, { direction: 'deposit' });
     let waiting: string[] = [];

@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import { CODES } from '../../domain/history-codes';
 import type { OrderContext } from './order-context';
 
-/** How long a payer has to fill in the hosted payment form. */
+/** How long a payer has to fill in the hosted payment form, unless the order's input says otherwise. */
 export const PAYFORM_TIMEOUT_MS = 30 * 60 * 1000;
 
 /**
@@ -23,11 +23,12 @@ export const CHALLENGE_TIMEOUT_MS = 10 * 60 * 1000;
 /**
  * Host-to-client: the order waits for the payer on the hosted payment form before anything else. A submission
  * brings the card (fingerprint and mask only) that pre-checks and gateways then see; a cancellation, or no
- * submission within {@link PAYFORM_TIMEOUT_MS}, fails the order.
+ * submission within the form's lifetime ({@link PAYFORM_TIMEOUT_MS} unless the input sets
+ * `payformLifetimeMs`), fails the order.
  */
 export async function awaitPayform(ctx: OrderContext): Promise<'submitted' | 'failed'> {
   await ctx.mark(CODES.PAYFORM_CREATED);
-  const deadline = Date.now() + PAYFORM_TIMEOUT_MS;
+  const deadline = Date.now() + (ctx.input.payformLifetimeMs ?? PAYFORM_TIMEOUT_MS);
   let visited = false;
   for (;;) {
     const remaining = deadline - Date.now();
