@@ -5,6 +5,7 @@ import {
 } from '@temporalio/client';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { resolveRoute } from '../../data/routing';
+import { CODES } from '../../domain/history-codes';
 import { isUuid } from '../../domain/ids';
 import type { OrderStatus } from '../../domain/order';
 import type { PaymentMethod } from '../../domain/requisites';
@@ -55,6 +56,8 @@ interface FormOrder {
   processing_redirect_url: string | null;
   success_redirect_url: string | null;
   failed_redirect_url: string | null;
+  /** The form's lifetime ended without a card (the workflow recorded 1.2.4.73 before any card). */
+  expired: boolean;
 }
 
 /** How long a submit may wait for the workflow's answer before the payer is asked to try again. */
@@ -166,10 +169,12 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const rows: FormOrder[] = await deps.dataSource.query(
       `SELECT o.id, o.merchant_id, m.name AS merchant_name, o.external_transaction_id, o.status,
               o.amount_minor::text AS amount, o.currency, o.mode, o.workflow_id, o.pipeline_id, o.method, o.card_mask,
-              o.processing_redirect_url, o.success_redirect_url, o.failed_redirect_url
+              o.processing_redirect_url, o.success_redirect_url, o.failed_redirect_url,
+              (o.status = 'Failed' AND o.card_mask IS NULL AND EXISTS (
+                 SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.code = $2)) AS expired
          FROM orders o JOIN merchants m ON m.id = o.merchant_id
         WHERE o.id = $1 AND o.flow = 'h2c'`,
-      [id],
+      [id, CODES.DEADLINE_REACHED],
     );
     return rows[0];
   }
@@ -190,8 +195,19 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     send(res, 409, html, order);
   }
 
+  /**
+   * The form's lifetime ended before a card came: the page says so, whether the payer reopens it or presses Pay on
+   * the old one, and links to the merchant's failed page (else the processing one). Nothing was charged.
+   */
+  function expiredPage(req: Request, res: Response, order: FormOrder): void {
+    const { m, frame, locale } = frameOf(req, order, (m) => m.expiredTitle);
+    const link = order.failed_redirect_url ?? order.processing_redirect_url;
+    send(res, 410, messagePage(frame, { paragraphs: [m.expired], link, summary: summaryOf(order, locale) }), order);
+  }
+
   /** The page of an order that no longer takes a card: its live result, or the merchant's page once it is final. */
   function resultPage(req: Request, res: Response, order: FormOrder, status = 200): void {
+    if (order.expired) return expiredPage(req, res, order);
     const now = statusOf(order);
     if (now.final && now.redirectUrl) {
       res.set('Cache-Control', 'no-store').redirect(303, now.redirectUrl);
@@ -411,6 +427,7 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
   router.post('/pay/:externalId', ...formBody, async (req, res) => {
     const order = await findOrder(req);
     if (!order) return notFound(req, res);
+    if (order.expired) return expiredPage(req, res, order);
     if (!takesCard(order)) return alreadySubmitted(req, res, order);
     const tooMany = () => tooManyAttempts(req, res, order);
     // No body, or not a form: nothing was submitted (req.body is undefined then).

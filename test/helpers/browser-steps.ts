@@ -21,6 +21,9 @@ type Step =
   | { do: 'boxes'; as: string; selector: string }
   | { do: 'metrics'; as: string }
   | { do: 'screenshot'; path: string }
+  // Outside the page: polls a JSON endpoint (the page's status) until `field` equals `equals`, e.g. while the
+  // payer leaves the tab open.
+  | { do: 'waitJson'; url: string; field: string; equals: unknown; timeout?: number }
   // Several tabs of one browser: `page` switches to tab `index` (opening it); the `All` steps act on every tab.
   | { do: 'page'; index: number }
   | { do: 'clickAll'; selector: string }
@@ -91,6 +94,16 @@ async function main(): Promise<void> {
             .first()
             .waitFor({ timeout: step.timeout ?? 30_000 });
           break;
+        case 'waitJson': {
+          const until = Date.now() + (step.timeout ?? 30_000);
+          for (;;) {
+            const json = (await (await fetch(step.url)).json()) as Record<string, unknown>;
+            if (json[step.field] === step.equals) break;
+            if (Date.now() > until) throw new Error(`${step.url}: ${step.field} never became ${String(step.equals)}`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+          break;
+        }
         case 'read': {
           const locator = page.locator(step.selector).first();
           out[step.as] = step.attribute

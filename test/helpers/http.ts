@@ -31,6 +31,8 @@ export async function startApi(deps: {
   codecUrlToken?: string;
   /** Origins allowed to call the codec server; {@link TEST_UI_ORIGIN} when absent. */
   codecCorsOrigins?: string[];
+  /** The hosted payment form's lifetime for the orders this API creates; the workflow's default when absent. */
+  payformLifetimeMs?: number;
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -53,6 +55,7 @@ export async function startApi(deps: {
     keyring,
     codecCorsOrigins: deps.codecCorsOrigins ?? [TEST_UI_ORIGIN],
     codecUrlToken: deps.codecUrlToken,
+    payformLifetimeMs: deps.payformLifetimeMs,
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -12,7 +12,8 @@ import type { DataSource } from 'typeorm';
 import { PROJECT_ROOT } from '../../infra/paths';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
-import type { startApi } from '../helpers/http';
+import { startApi } from '../helpers/http';
+import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
 
 const run = promisify(execFile);
 
@@ -75,9 +76,12 @@ interface Order {
   key: string;
 }
 
-/** A host-to-client deposit; `redirects` adds the merchant's three pages on the shop server. */
+/**
+ * A host-to-client deposit; `redirects` adds the merchant's three pages on the shop server. `via` is another API
+ * (of other settings) that creates it; its form is then served there.
+ */
 async function deposit(
-  opts: { amount?: number; currency?: string; redirects?: boolean; mode?: 'sandbox' | 'live' } = {},
+  opts: { amount?: number; currency?: string; redirects?: boolean; mode?: 'sandbox' | 'live'; via?: string } = {},
 ): Promise<Order> {
   const currency = opts.currency ?? 'USD';
   const m = await createApiMerchant(ds, 'deposit', { currency });
@@ -89,7 +93,7 @@ async function deposit(
         processingRedirectUrl: `${shopUrl}/processing`,
       }
     : {};
-  const res = await fetch(`${api.baseUrl}/api/v1/integration/deposit-order`, {
+  const res = await fetch(`${opts.via ?? api.baseUrl}/api/v1/integration/deposit-order`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
@@ -391,3 +395,45 @@ test.each([
   },
   150_000,
 );
+
+test('a page left open past its lifetime says it expired and links back to the failed URL', async () => {
+  // An API whose forms live 3 seconds, on the same worker: the workflow times the form out (1.2.4.73).
+  const shortLived = await startApi({
+    dataSource: ds,
+    temporalAddress: fromSetup(TEST_TEMPORAL_ADDRESS),
+    taskQueue: stack.taskQueue,
+    payformLifetimeMs: 3_000,
+  });
+  try {
+    const order = await deposit({ redirects: true, via: shortLived.baseUrl });
+    const seen = await browse(
+      DESKTOP,
+      [
+        { do: 'goto', url: order.paymentFormUrl },
+        ...typeCard('4111111111111111'),
+        // The payer leaves the tab open until the form's lifetime is over, then presses Pay.
+        { do: 'waitJson', url: `${order.paymentFormUrl}/status`, field: 'status', equals: 'failed' },
+        { do: 'click', selector: '#pay' },
+        { do: 'waitText', selector: 'h1', contains: 'Payment page expired' },
+        { do: 'read', as: 'said', selector: 'main' },
+        { do: 'read', as: 'link', selector: '#back-to-shop', attribute: 'href' },
+        { do: 'click', selector: '#back-to-shop' },
+        { do: 'waitUrl', startsWith: `${shopUrl}/failed` },
+        { do: 'url', as: 'landed' },
+      ],
+      { name: 'desktop-expired' },
+    );
+    expect(seen.said).toContain('This payment page has expired');
+    expect(seen).toMatchObject({ link: `${shopUrl}/failed`, landed: `${shopUrl}/failed` });
+    const h = await historyOf(order);
+    expect(h.orderStatus).toBe('Failed');
+    expect(h.codes).toContain('1.2.4.73');
+    expect(h.codes).not.toContain('3.1.1.55'); // the card typed too late was not taken
+    // Opened again, the page says the same (not a redirect without a word).
+    const again = await fetch(order.paymentFormUrl, { redirect: 'manual' });
+    expect(again.status).toBe(410);
+    expect(await again.text()).toContain(`href="${shopUrl}/failed"`);
+  } finally {
+    await shortLived.stop();
+  }
+}, 150_000);
