@@ -73,7 +73,7 @@ export function auditLogRouter(deps: ApiDependencies): Router {
         `SELECT id::text AS id, occurred_at, actor, operator_id, action, entity_type, entity_id, before, after, note,
                 request_id
            FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-          ORDER BY id DESC LIMIT ${param(query.limit + 1)} OFFSET ${param(query.offset)}`,
+          ORDER BY audit_log.id DESC LIMIT ${param(query.limit + 1)} OFFSET ${param(query.offset)}`,
         params,
       );
       return toPage(

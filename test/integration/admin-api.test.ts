@@ -289,6 +289,25 @@ describe('audit log', () => {
     expect(none.items).toEqual([]);
   });
 
+  test('the audit log is newest first by entry number, also across a power of ten (9 before 10 as text)', async () => {
+    const entityId = randomUUID();
+    // Entries numbered 9, 10 and 11 above the largest so far: as text "…9" sorts after "…10" and "…11".
+    const [row] = (await ds.query(`SELECT COALESCE(MAX(id), 0)::text AS top FROM audit_log`)) as Array<{
+      top: string;
+    }>;
+    const base = 10 ** String(Number(row!.top) + 20).length;
+    for (const [i, id] of [base - 1, base, base + 1].entries()) {
+      await ds.query(
+        `INSERT INTO audit_log (id, actor, action, entity_type, entity_id) VALUES ($1, 'test', $2, 'probe', $3)`,
+        [id, `step-${i}`, entityId],
+      );
+    }
+    // Entries made after this one continue above these numbers.
+    await ds.query(`SELECT setval(pg_get_serial_sequence('audit_log', 'id'), $1)`, [base + 1]);
+    const log = await expectStatus(admin.get(`/api/v1/admin/audit-log?entityId=${entityId}`), 200);
+    expect(log.items.map((e: { action: string }) => e.action)).toEqual(['step-2', 'step-1', 'step-0']);
+  });
+
   test('a refused change writes no audit entry', async () => {
     const m = await adminSetUpMerchant(admin);
     const before = await expectStatus(admin.get(`/api/v1/admin/audit-log?entityType=commission&limit=500`), 200);
