@@ -1,4 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { gatewayActivities } from '../../activities/gateway';
 import { operationsActivities } from '../../activities/operations';
@@ -162,7 +163,12 @@ describe('sandbox connectors never serve live orders', () => {
       requisites: {},
     };
     await expect(
-      new MockActivityEnvironment().run(activities.createGatewayPayment, bad, request),
+      // The SDK logs every failed activity at WARN; this failure is the point of the test.
+      new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') }).run(
+        activities.createGatewayPayment,
+        bad,
+        request,
+      ),
     ).rejects.toMatchObject({
       type: 'GatewayMisconfigured',
     });
