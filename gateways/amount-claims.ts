@@ -100,7 +100,7 @@ export function checkStatusAgainstOrder(
   order: CallbackOrder,
   policy: AmountUpdatePolicy | undefined,
 ): { outcome: StatusOutcome; refusal?: ClaimRefusal } {
-  if (outcome.kind !== 'success') return { outcome: statusWithoutClaim(outcome) };
+  if (outcome.kind !== 'success') return { outcome };
   const { claim, amountMinor, ...rest } = outcome;
   const judged = judgeAmountClaim('success', claim, amountMinor, order, policy);
   if (judged.refusal) {

@@ -134,7 +134,7 @@ export async function startFuzzWorld(
               direction: fuzzCase.direction,
               amountMinor: input.amountMinor,
               currency: input.currency,
-              method: 'card',
+              method: input.method,
             },
           });
         }
