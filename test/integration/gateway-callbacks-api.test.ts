@@ -225,10 +225,12 @@ test('forged callbacks beyond a small budget per order no longer reach its workf
   const { handle, gatewayRef } = await pendingOrder();
   const raw = await callback(gatewayRef, 'invalid-signature');
   for (let i = 0; i < 12; i++) expect((await post(raw)).status).toBe(401);
-  // A signal is in the history once the API's call returns: every answer is in, so every signal sent is too.
+  // A signal that arrives while a workflow task is running is buffered by the server and written to the history
+  // only when that task completes, so the history is read once the workflow has handled five refusals; every
+  // answer is in by then, so no further signal can follow.
+  const state = await stateWhen(handle, (s) => s.invalidCallbacks >= 5);
   const history = await handle.fetchHistory();
   expect((history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(5);
-  const state = await stateWhen(handle, (s) => s.invalidCallbacks >= 5);
   expect(state.invalidCallbacks).toBe(5);
   expect(state.status).toBe('Processing');
   const [row]: Array<{ count: number }> = await ds.query(
