@@ -19,6 +19,7 @@ import { fixtureName, HISTORIES_DIR, writeFixture } from '../simulation/fixtures
 import { formatReport } from '../simulation/report';
 import { loadScenario, ScenarioError, type Scenario } from '../simulation/scenario';
 import { checkTruthModel } from '../simulation/fuzz/property';
+import { worldOnFreshServers } from '../simulation/fuzz/fresh-servers';
 import { startFuzzWorld } from '../simulation/fuzz/run';
 import { exitWith, withSimulationSession } from '../simulation/session';
 import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
@@ -89,8 +90,16 @@ async function fuzz(casesArg: string, seedArg: string | undefined): Promise<numb
     return 2;
   }
   return withSimulationSession(async (session) => {
-    const env = await createTimeSkippingEnv();
-    const world = await startFuzzWorld(env, session.dataSource, session.workflowBundle);
+    const world = worldOnFreshServers(async () => {
+      const env = await createTimeSkippingEnv();
+      try {
+        const onServer = await startFuzzWorld(env, session.dataSource, session.workflowBundle);
+        return { world: onServer, stop: () => onServer.stop().finally(() => env.teardown()) };
+      } catch (err) {
+        await env.teardown();
+        throw err;
+      }
+    });
     try {
       const report = await checkTruthModel(world, {
         cases,
@@ -107,7 +116,6 @@ async function fuzz(casesArg: string, seedArg: string | undefined): Promise<numb
       return 1;
     } finally {
       await world.stop();
-      await env.teardown();
     }
   });
 }
