@@ -100,6 +100,8 @@ async function fuzz(casesArg: string, seedArg: string | undefined): Promise<numb
         throw err;
       }
     });
+    // A SIGTERM sent to this process alone (not its group) must not leave a time-skipping server behind.
+    session.atStop(() => world.stop());
     try {
       const report = await checkTruthModel(world, {
         cases,

@@ -15,6 +15,8 @@ export interface SimulationSession {
     scenario: Scenario,
     opts?: Omit<SimulationOptions, 'dataSource' | 'workflowBundle' | 'onServer'>,
   ): Promise<SimulationResult>;
+  /** Stops something the body started (a server, a worker) with the session: at the end, or on a signal. */
+  atStop(stop: () => Promise<unknown>): void;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function withSimulationSession<T>(body: (session: SimulationSession
       workflowBundle,
       run: (scenario, opts = {}) =>
         runSimulation(scenario, { ...opts, dataSource, workflowBundle, onServer: (stop) => (server = stop) }),
+      atStop: (stop) => stops.push(stop),
     });
   } finally {
     await stopAll();

@@ -18,24 +18,30 @@ export function worldOnFreshServers(
   start: () => Promise<WorldOnServer>,
   ordersPerServer = ORDERS_PER_SERVER,
 ): FuzzWorld {
-  let current: WorldOnServer | undefined;
+  // The promise, not the world: a stop that comes while a server is starting (a signal) must wait for it and stop it.
+  let current: Promise<WorldOnServer> | undefined;
   let ordersOnCurrent = 0;
+  let stopped = false;
+  const stopCurrent = async () => {
+    const stopping = current;
+    current = undefined;
+    if (stopping) await (await stopping).stop();
+  };
   return {
     async runBatch(batch) {
-      if (current && ordersOnCurrent >= ordersPerServer) {
-        await current.stop();
-        current = undefined;
-      }
+      // After a stop (a signal) the property may still ask for its next batch: no new server may start then.
+      if (stopped) throw new Error('the fuzz world has stopped');
+      if (current && ordersOnCurrent >= ordersPerServer) await stopCurrent();
       if (!current) {
-        current = await start();
+        current = start();
         ordersOnCurrent = 0;
       }
       ordersOnCurrent += batch.cases.length;
-      return current.world.runBatch(batch);
+      return (await current).world.runBatch(batch);
     },
     async stop() {
-      await current?.stop();
-      current = undefined;
+      stopped = true;
+      await stopCurrent();
     },
   };
 }

@@ -214,7 +214,8 @@ export async function startFuzzWorld(
       );
     },
     async stop() {
-      worker.shutdown();
+      // On SIGINT or SIGTERM the SDK's runtime has already begun shutting its workers down itself.
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);
       await sink.stop();
     },

@@ -18,7 +18,11 @@ async function scenarioFile(name: string, yaml: string): Promise<string> {
   return file;
 }
 
-function simulate(args: string[], opts: { interruptWhen?: RegExp } = {}) {
+/** `interruptWhen`: press Ctrl-C (SIGINT to the process group) once the output matches, or send `signal` to it. */
+function simulate(
+  args: string[],
+  opts: { interruptWhen?: RegExp; signal?: { name: NodeJS.Signals; to: 'group' | 'process' } } = {},
+) {
   // Its own process group, like a shell job, so the test can send the terminal's Ctrl-C to all of it.
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/simulate.ts', ...args], {
     cwd: PROJECT_ROOT,
@@ -36,7 +40,8 @@ function simulate(args: string[], opts: { interruptWhen?: RegExp } = {}) {
       // Give it a moment to be in the middle of the run, then press Ctrl-C.
       setTimeout(() => {
         seen.push(...descendantsOf(child.pid!));
-        process.kill(-child.pid!, 'SIGINT');
+        const signal = opts.signal ?? { name: 'SIGINT', to: 'group' };
+        process.kill(signal.to === 'group' ? -child.pid! : child.pid!, signal.name);
       }, 1500);
     }
   };
@@ -93,6 +98,20 @@ orders:
   expect(code).toBe(130);
   expect(descendants.length).toBeGreaterThan(0); // PostgreSQL at least was running
   // Members of the group got the Ctrl-C too and may take a moment more to be gone.
+  const deadline = Date.now() + 5_000;
+  while (descendants.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  expect(descendants.filter(isAlive)).toEqual([]);
+});
+
+test('SIGTERM to the process alone during a fuzz run stops its time-skipping server too, exit 130', async () => {
+  const { code, output, descendants } = await simulate(['--fuzz', '100', '--seed', '1'], {
+    interruptWhen: /bundle ready/,
+    signal: { name: 'SIGTERM', to: 'process' },
+  });
+  expect(output).toContain('SIGTERM: stopping');
+  expect(code).toBe(130);
+  // PostgreSQL and the Java test server; only the process got the signal, so it had to stop them itself.
+  expect(descendants.length).toBeGreaterThan(1);
   const deadline = Date.now() + 5_000;
   while (descendants.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   expect(descendants.filter(isAlive)).toEqual([]);

@@ -38,3 +38,26 @@ test('a long fuzz run moves to a fresh server between batches once a server has 
     'stop 2',
   ]);
 });
+
+test('a stop while a server is still starting waits for it and stops it', async () => {
+  const log: string[] = [];
+  let started!: () => void;
+  const world = worldOnFreshServers(
+    () =>
+      new Promise((resolve) => {
+        started = () =>
+          resolve({
+            world: { runBatch: async () => [] as CaseOutcome[], stop: async () => undefined },
+            stop: async () => {
+              log.push('stopped');
+            },
+          });
+      }),
+  );
+  const running = world.runBatch(batchOf(1));
+  const stopping = world.stop();
+  started();
+  await Promise.all([running, stopping]);
+  expect(log).toEqual(['stopped']);
+  await expect(world.runBatch(batchOf(1))).rejects.toThrow('stopped');
+});
