@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { merchantNameOf } from '../../data/merchants';
 import type { OrderInputRow } from '../../data/order-store';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId, type Direction } from '../../domain/order';
+import { orderStaticDetails, orderSummaryAttribute, orderSummaryLine } from '../../domain/order-summary';
 import type { OrderRequisites } from '../../domain/requisites';
 import type { OrderInput } from '../../workflows/definitions';
 import { decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
@@ -10,6 +12,7 @@ import {
   ExternalTransactionIdKey,
   MerchantIdKey,
   OrderStatusKey,
+  OrderSummaryKey,
 } from '../../workflows/search-attributes';
 import type { ApiDependencies } from '../app';
 
@@ -37,12 +40,13 @@ function openRequisites(keyring: Keyring, stored: OrderInputRow['requisites']): 
 export function orderWorkflowInput(
   row: OrderInputRow,
   keyring: Keyring,
-  settings: { payformLifetimeMs?: number | undefined } = {},
+  settings: { payformLifetimeMs?: number | undefined; merchantName?: string | undefined } = {},
 ): OrderInput {
   return {
     orderId: row.id,
     merchantId: row.merchant_id,
     externalTransactionId: row.external_transaction_id,
+    ...(settings.merchantName !== undefined ? { merchantName: settings.merchantName } : {}),
     amountMinor: Number(row.amount_minor),
     currency: row.currency,
     pipelineId: row.pipeline_id!,
@@ -55,6 +59,25 @@ export function orderWorkflowInput(
   };
 }
 
+/**
+ * What the Temporal Web UI shows of an order's workflow from its start (docs/temporal-web-ui.md): the summary line
+ * and static details (user metadata, encrypted by the payload codec like every payload) and the `OrderSummary`
+ * search attribute of the Workflows list (in clear: only the order's direction, amount, currency, merchant name and
+ * status). Nothing of the payer's.
+ */
+export function orderUiMetadata(
+  direction: Direction,
+  input: OrderInput,
+): { staticSummary: string; staticDetails: string; listSummary: string } {
+  const facts = { ...input, direction };
+  const flow = input.payform ? 'hosted payment page' : 'host to host';
+  return {
+    staticSummary: orderSummaryLine(facts),
+    staticDetails: orderStaticDetails(facts, flow),
+    listSummary: orderSummaryAttribute(facts, { status: 'Created' }),
+  };
+}
+
 // Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
 // tens of seconds before the 423 that tells them to retry.
 const TEMPORAL_DEADLINE_MS = 5_000;
@@ -64,10 +87,12 @@ const TEMPORAL_DEADLINE_MS = 5_000;
  * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
  */
 export async function startOrderWorkflow(
-  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs'>,
+  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs' | 'dataSource'>,
   row: OrderInputRow,
 ): Promise<void> {
-  const input = orderWorkflowInput(row, deps.keyring, deps);
+  const merchantName = await merchantNameOf(deps.dataSource, row.merchant_id);
+  const input = orderWorkflowInput(row, deps.keyring, { payformLifetimeMs: deps.payformLifetimeMs, merchantName });
+  const { staticSummary, staticDetails, listSummary } = orderUiMetadata(row.direction, input);
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
@@ -78,11 +103,14 @@ export async function startOrderWorkflow(
         // Running: attach to it. Closed: refuse to run the order a second time (caught below).
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        staticSummary,
+        staticDetails,
         typedSearchAttributes: [
           { key: MerchantIdKey, value: input.merchantId },
           { key: DirectionKey, value: row.direction },
           { key: ExternalTransactionIdKey, value: input.externalTransactionId },
           { key: OrderStatusKey, value: 'Created' },
+          { key: OrderSummaryKey, value: listSummary },
         ],
       }),
     );
