@@ -97,19 +97,22 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
     if ((await awaitPayform(ctx)) === 'failed') return failed;
   }
   ctx.step('pre-checks: black list and limits');
-  const preCheck = await operations.runPreChecks.executeWithOptions({ summary: `Pre-checks for ${amountOf(ctx)}` }, [
-    {
-      orderId: input.orderId,
-      merchantId: input.merchantId,
-      pipelineId: input.pipelineId,
-      direction,
-      amountMinor: input.amountMinor,
-      currency: input.currency,
-      method: input.method,
-      requisites: ctx.requisites,
-      at: new Date().toISOString(),
-    },
-  ]);
+  const preCheck = await operations.runPreChecks.executeWithOptions(
+    { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
+    [
+      {
+        orderId: input.orderId,
+        merchantId: input.merchantId,
+        pipelineId: input.pipelineId,
+        direction,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        method: input.method,
+        requisites: ctx.requisites,
+        at: new Date().toISOString(),
+      },
+    ],
+  );
   if (!preCheck.ok) {
     ctx.state.failure = preCheck.details;
     await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
@@ -130,7 +133,7 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
   }
 
   ctx.step("routing: choosing the pipeline's gateways");
-  ctx.state.route = await operations.resolveRoute.executeWithOptions({ summary: `Routing ${amountOf(ctx)}` }, [
+  ctx.state.route = await operations.resolveRoute.executeWithOptions({ summary: `Routing for ${amountOf(ctx)}` }, [
     {
       pipelineId: input.pipelineId,
       direction,

@@ -16,7 +16,7 @@ import {
   type ResumeEvidence,
 } from '../../workflows/definitions';
 import { ORDER_INPUT_COLUMNS, type OrderInputRow } from '../../data/order-store';
-import { orderUiMetadata, orderWorkflowInput } from '../orders/workflow-start';
+import { orderStartOptions, orderWorkflowInput } from '../orders/workflow-start';
 import { merchantNameOf } from '../../data/merchants';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
@@ -230,7 +230,7 @@ export function adminOrderActionsRouter(deps: ApiDependencies): Router {
       ]);
       const merchantName = await merchantNameOf(ds, row!.merchant_id);
       const input = { ...orderWorkflowInput(row!, deps.keyring, { merchantName }), resume };
-      const { staticSummary, staticDetails } = orderUiMetadata(row!.direction, input);
+      const { staticSummary, staticDetails } = orderStartOptions(row!.direction, input);
       await act(() =>
         client.workflow.start(row!.direction, {
           taskQueue: deps.taskQueue,

@@ -60,21 +60,26 @@ export function orderWorkflowInput(
 }
 
 /**
- * What the Temporal Web UI shows of an order's workflow from its start (docs/temporal-web-ui.md): the summary line
- * and static details (user metadata, encrypted by the payload codec like every payload) and the `OrderSummary`
- * search attribute of the Workflows list (in clear: only the order's direction, amount, currency, merchant name and
- * status). Nothing of the payer's.
+ * How an order's workflow starts, less the task queue and the id policies: its id, its input, and what the Temporal
+ * Web UI shows of it from the start (docs/temporal-web-ui.md): the summary line and static details (user metadata,
+ * encrypted by the payload codec like every payload) and the search attributes, among them `OrderSummary` for the
+ * Workflows list (in clear: only the order's direction, amount, currency, merchant name and status). Nothing of the
+ * payer's.
  */
-export function orderUiMetadata(
-  direction: Direction,
-  input: OrderInput,
-): { staticSummary: string; staticDetails: string; listSummary: string } {
+export function orderStartOptions(direction: Direction, input: OrderInput) {
   const facts = { ...input, direction };
-  const flow = input.payform ? 'hosted payment page' : 'host to host';
   return {
+    workflowId: orderWorkflowId(direction, input.orderId),
+    args: [input] as [OrderInput],
     staticSummary: orderSummaryLine(facts),
-    staticDetails: orderStaticDetails(facts, flow),
-    listSummary: orderSummaryAttribute(facts, { status: 'Created' }),
+    staticDetails: orderStaticDetails(facts, input.payform ? 'hosted payment page' : 'host to host'),
+    typedSearchAttributes: [
+      { key: MerchantIdKey, value: input.merchantId },
+      { key: DirectionKey, value: direction },
+      { key: ExternalTransactionIdKey, value: input.externalTransactionId },
+      { key: OrderStatusKey, value: 'Created' },
+      { key: OrderSummaryKey, value: orderSummaryAttribute(facts, { status: 'Created' }) },
+    ],
   };
 }
 
@@ -92,26 +97,15 @@ export async function startOrderWorkflow(
 ): Promise<void> {
   const merchantName = await merchantNameOf(deps.dataSource, row.merchant_id);
   const input = orderWorkflowInput(row, deps.keyring, { payformLifetimeMs: deps.payformLifetimeMs, merchantName });
-  const { staticSummary, staticDetails, listSummary } = orderUiMetadata(row.direction, input);
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
       client.workflow.start(row.direction, {
+        ...orderStartOptions(row.direction, input),
         taskQueue: deps.taskQueue,
-        workflowId: orderWorkflowId(row.direction, input.orderId),
-        args: [input],
         // Running: attach to it. Closed: refuse to run the order a second time (caught below).
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        staticSummary,
-        staticDetails,
-        typedSearchAttributes: [
-          { key: MerchantIdKey, value: input.merchantId },
-          { key: DirectionKey, value: row.direction },
-          { key: ExternalTransactionIdKey, value: input.externalTransactionId },
-          { key: OrderStatusKey, value: 'Created' },
-          { key: OrderSummaryKey, value: listSummary },
-        ],
       }),
     );
   } catch (err) {
