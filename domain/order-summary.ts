@@ -55,7 +55,7 @@ export function orderSummaryLine(facts: OrderSummaryFacts): string {
   return `${direction} ${displayAmount(facts.amountMinor, facts.currency)} · ${merchantLabel(facts)}`;
 }
 
-/** "Failed at Sandbox 1: Gateway create: failed; payment failed", "Success at Sandbox 1", "Processing". */
+/** "Failed at Sandbox 1: Gateway create: failed (payment failed)", "Success at Sandbox 1", "Processing". */
 export function outcomeInWords(outcome: OrderOutcome): string {
   const at = outcome.gateway ? ` at ${clip(outcome.gateway, NAME_MAX_LENGTH)}` : '';
   if (outcome.status === 'Failed') return `Failed${at}${outcome.code ? `: ${codeInWords(outcome.code)}` : ''}`;

@@ -146,8 +146,8 @@ const CLASS_WORDS: Record<EventClass, string> = { info: 'noted', success: 'done'
 /**
  * A code in words for people (the Temporal Web UI's summaries, docs/temporal-web-ui.md), built from the catalog
  * entry alone: who and which step, the reason's description (or what the class says), the payment's status.
- * `2.2.4.00` reads "Gateway create: failed; payment failed", `4.1.4.63` "Status check: insufficient funds; payment
- * failed". A code the catalog does not know reads as itself.
+ * `2.2.4.00` reads "Gateway create: failed (payment failed)", `4.1.4.63` "Status check: insufficient funds (payment
+ * failed)". A code the catalog does not know reads as itself.
  */
 export function codeInWords(code: string): string {
   if (!isHistoryCode(code)) return `unknown code ${code}`;
@@ -157,5 +157,5 @@ export function codeInWords(code: string): string {
   const subject = actor.toLowerCase().includes(stage) ? actor : `${actor} ${stage}`;
   const reason = Object.values(REASONS).find((r) => r.key === entry.reason);
   const what = reason ? reason.description : CLASS_WORDS[entry.class];
-  return `${subject}: ${what}; payment ${entry.status}`;
+  return `${subject}: ${what} (payment ${entry.status})`;
 }

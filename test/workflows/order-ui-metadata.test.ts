@@ -121,13 +121,13 @@ test('a paid deposit: summary, details, list summary, current details and activi
   expect(seen.summaries).toEqual(
     expect.arrayContaining([
       `Deposit 100.00 USD · ${MERCHANT_NAME}`, // the start event's
-      'history `1.1.1.00` PayStar create: done; payment created', // the history entries' local activity markers
+      'history `1.1.1.00` PayStar create: done (payment created)', // the history entries' local activity markers
       'Pre-checks (black list, limits) for 100.00 USD',
       'Routing for 100.00 USD',
       'Create the payment of 100.00 USD at Sandbox 1 (send 1)',
-      'history `2.1.2.00` Gateway create: done; payment processing · Sandbox 1',
+      'history `2.1.2.00` Gateway create: done (payment processing) · Sandbox 1',
       'Status check 1 at Sandbox 1',
-      'history `4.1.3.00` Status check: done; payment success · Sandbox 1',
+      'history `4.1.3.00` Status check: done (payment success) · Sandbox 1',
       "Credit 100.00 USD to the merchant's balance, net of commission",
     ]),
   );
@@ -137,13 +137,13 @@ test('a paid deposit: summary, details, list summary, current details and activi
 test('a declined deposit names the gateway and the reason in words in the list and the current details', async () => {
   const seen = await runDeposit(100_02); // sandbox: pending, then the status check says insufficient funds (4.1.4.63)
 
-  const failure = 'Failed at Sandbox 1: Status check: insufficient funds; payment failed';
+  const failure = 'Failed at Sandbox 1: Status check: insufficient funds (payment failed)';
   expect(seen.orderStatus).toBe('Failed');
   expect(seen.listSummary).toBe(`Deposit 100.02 USD · ${MERCHANT_NAME} · ${failure}`);
   expect(seen.currentDetails).toMatch(new RegExp(`^\\*\\*${failure.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\*\\*`));
   expect(seen.currentDetails).toContain('- gateways tried: Sandbox 1 (route of 1)');
   expect(seen.summaries).toContain('Status check 1 at Sandbox 1');
-  expect(seen.summaries).toContain('history `4.1.4.63` Status check: insufficient funds; payment failed · Sandbox 1');
+  expect(seen.summaries).toContain('history `4.1.4.63` Status check: insufficient funds (payment failed) · Sandbox 1');
   expect(seen.summaries).not.toContain(expect.stringMatching(/^Credit /));
   expectNoPayerData([seen.staticSummary, seen.staticDetails, seen.listSummary, seen.currentDetails, ...seen.summaries]);
 });
@@ -166,7 +166,7 @@ test("the current details follow the order's step: waiting for the payer, then f
   expect(waiting).toContain('- step: waiting for the payer on the hosted payment page');
   expect(seen.staticDetails).toContain('card, hosted payment page, sandbox');
   expect(seen.listSummary).toBe(
-    `Deposit 100.00 USD · ${MERCHANT_NAME} · Failed: Payment form present: payer cancelled; payment failed`,
+    `Deposit 100.00 USD · ${MERCHANT_NAME} · Failed: Payment form present: payer cancelled (payment failed)`,
   );
   expect(seen.currentDetails).toContain('- step: done');
   expectNoPayerData([waiting, seen.currentDetails, seen.listSummary]);

@@ -47,7 +47,7 @@ export const summaryFacts = ({ direction, input, state }: UiFacts): OrderSummary
 /** The order's amount as the summaries show it. */
 export const amountOf = (facts: UiFacts): string => displayAmount(facts.state.amountMinor, facts.input.currency);
 
-/** A history entry in words, with its gateway: "`2.2.4.00` Gateway create: failed; payment failed · Sandbox 1". */
+/** A history entry in words, with its gateway: its code, then e.g. "Gateway create: failed (payment failed) · Sandbox 1". */
 export function entryInWords(facts: Pick<UiFacts, 'state'>, entry: OrderHistoryEntry): string {
   const gateway = gatewayName(facts, entry.gatewayId);
   return `\`${entry.code}\` ${codeInWords(entry.code)}${gateway ? ` · ${gateway}` : ''}`;
