@@ -85,7 +85,6 @@ async function resumeOrder(
   if (once.kind === 'success') return { paid: true, holdPlaced };
   if (once.kind !== 'unknown') return { paid: false, holdPlaced };
   const period = ctx.input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
-  ctx.step(`reconciliation: asking ${gatewayName(ctx, last.gatewayId)} until it answers`);
   return { paid: (await reconcile(ctx, last, period)) === 'success', holdPlaced };
 }
 
@@ -157,7 +156,6 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
   let result = await cascade(ctx, ctx.state.route, deadline);
   if (result.kind === 'unknown') {
     const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
-    ctx.step(`reconciliation: asking ${gatewayName(ctx, result.attempt.gatewayId)} until it answers`);
     result =
       (await reconcile(ctx, result.attempt, period)) === 'success'
         ? { kind: 'success', attempt: result.attempt }
