@@ -11,6 +11,12 @@ export async function insertMerchant(db: Queryable, name: string): Promise<strin
   return row!.id;
 }
 
+/** The merchant's name, or undefined for an unknown merchant. */
+export async function merchantNameOf(db: Queryable, id: string): Promise<string | undefined> {
+  const [row]: Array<{ name: string }> = await db.query(`SELECT name FROM merchants WHERE id = $1`, [id]);
+  return row?.name;
+}
+
 export async function renameMerchant(db: Queryable, id: string, name: string): Promise<void> {
   await db.query(`UPDATE merchants SET name = $2 WHERE id = $1`, [id, name]);
 }

@@ -14,6 +14,11 @@ export interface OrderInput {
   orderId: string;
   merchantId: string;
   externalTransactionId: string;
+  /**
+   * The merchant's name when the order started, for the summaries operators read in the Temporal Web UI
+   * (docs/temporal-web-ui.md). Absent in histories recorded before it: the merchant's id stands in.
+   */
+  merchantName?: string;
   amountMinor: number;
   currency: string;
   /** The merchant's pipeline for this direction: its routes, black list and limits apply. */

@@ -10,6 +10,7 @@ import { awaitPayform } from './steps/payform';
 import { reconcile } from './steps/reconciliation';
 import { recordStrayCallback, resolvePayment } from './steps/resolve-payment';
 import { fundsOf, settle } from './steps/settlement';
+import { amountOf, gatewayName } from './steps/ui-metadata';
 import { runOrderV1 } from './v1/order';
 
 /** After this long the order creates no more gateway payments (docs/order-lifecycle.md). */
@@ -38,9 +39,12 @@ export async function runOrder(direction: Direction, input: OrderInput): Promise
   });
   return wf.CancellationScope.nonCancellable(async () => {
     const { paid, holdPlaced } = input.resume ? await resumeOrder(ctx, input.resume) : await startOrder(ctx);
+    ctx.step('moving the money (ledger)');
     await settle(ctx, paid, holdPlaced);
+    ctx.step('telling the merchant (callback)');
     await notifyMerchant(ctx);
     await closeInboxes(ctx);
+    ctx.step('done');
     return ctx.state;
   });
 }
@@ -76,6 +80,7 @@ async function resumeOrder(
     });
     return { paid: false, holdPlaced };
   }
+  ctx.step(`asking ${gatewayName(ctx, last.gatewayId)} about its payment`);
   const once = await resolvePayment(ctx, last, { until: Date.now() + 1, delays: [1], statusAfter: () => 'Failed' });
   if (once.kind === 'success') return { paid: true, holdPlaced };
   if (once.kind !== 'unknown') return { paid: false, holdPlaced };
@@ -86,18 +91,27 @@ async function resumeOrder(
 async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const { input, direction } = ctx;
   const failed = { paid: false, holdPlaced: false };
-  if (input.payform && (await awaitPayform(ctx)) === 'failed') return failed;
-  const preCheck = await operations.runPreChecks({
-    orderId: input.orderId,
-    merchantId: input.merchantId,
-    pipelineId: input.pipelineId,
-    direction,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    method: input.method,
-    requisites: ctx.requisites,
-    at: new Date().toISOString(),
-  });
+  if (input.payform) {
+    ctx.step('waiting for the payer on the hosted payment page');
+    if ((await awaitPayform(ctx)) === 'failed') return failed;
+  }
+  ctx.step('pre-checks: black list and limits');
+  const preCheck = await operations.runPreChecks.executeWithOptions(
+    { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
+    [
+      {
+        orderId: input.orderId,
+        merchantId: input.merchantId,
+        pipelineId: input.pipelineId,
+        direction,
+        amountMinor: input.amountMinor,
+        currency: input.currency,
+        method: input.method,
+        requisites: ctx.requisites,
+        at: new Date().toISOString(),
+      },
+    ],
+  );
   if (!preCheck.ok) {
     ctx.state.failure = preCheck.details;
     await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
@@ -106,7 +120,8 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
 
   let holdPlaced = false;
   if (direction === 'payout') {
-    const hold = await operations.holdFunds(fundsOf(ctx));
+    ctx.step("holding the payout's amount on the balance");
+    const hold = await operations.holdFunds.executeWithOptions({ summary: `Hold ${amountOf(ctx)}` }, [fundsOf(ctx)]);
     if (!hold.ok) {
       ctx.state.failure = { check: 'balance', availableMinor: hold.availableMinor, amountMinor: input.amountMinor };
       await ctx.mark(hold.code, { details: ctx.state.failure, orderStatus: 'Failed' });
@@ -116,24 +131,28 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
     await ctx.mark(CODES.FUNDS_HELD, { details: { amountMinor: input.amountMinor } });
   }
 
-  ctx.state.route = await operations.resolveRoute({
-    pipelineId: input.pipelineId,
-    direction,
-    amountMinor: input.amountMinor,
-    currency: input.currency,
-    method: input.method,
-    mode: input.mode,
-    // For routing rules. Only the activity's input grows: the commands stay the same, so histories replay.
-    orderId: input.orderId,
-    merchantId: input.merchantId,
-    requisites: ctx.requisites,
-    at: new Date().toISOString(),
-  });
+  ctx.step("routing: choosing the pipeline's gateways");
+  ctx.state.route = await operations.resolveRoute.executeWithOptions({ summary: `Routing for ${amountOf(ctx)}` }, [
+    {
+      pipelineId: input.pipelineId,
+      direction,
+      amountMinor: input.amountMinor,
+      currency: input.currency,
+      method: input.method,
+      mode: input.mode,
+      // For routing rules. Only the activity's input grows: the commands stay the same, so histories replay.
+      orderId: input.orderId,
+      merchantId: input.merchantId,
+      requisites: ctx.requisites,
+      at: new Date().toISOString(),
+    },
+  ]);
   if (ctx.state.route.length === 0) {
     ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };
     await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure, orderStatus: 'Failed' });
     return { paid: false, holdPlaced };
   }
+  ctx.step(`paying through the route: ${ctx.state.route.map((candidate) => candidate.name).join(', ')}`);
   let result = await cascade(ctx, ctx.state.route, deadline);
   if (result.kind === 'unknown') {
     const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;

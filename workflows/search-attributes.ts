@@ -17,6 +17,13 @@ export const GatewayIdKey = defineSearchAttributeKey('GatewayId', SearchAttribut
 /** `open` while an order's gateway outcome is unknown past its deadline; `review` when a gateway contradicted it. */
 export const ReconciliationKey = defineSearchAttributeKey('Reconciliation', SearchAttributeType.KEYWORD);
 
+/**
+ * One line for the Workflows list: direction, amount, currency, merchant name and the status, with the gateway and
+ * the reason in words once the order failed (domain/order-summary.ts). In clear in Temporal's visibility store:
+ * nothing of the payer's goes in it.
+ */
+export const OrderSummaryKey = defineSearchAttributeKey('OrderSummary', SearchAttributeType.KEYWORD);
+
 /** Every key, for registration on a server. */
 export const ORDER_SEARCH_ATTRIBUTES = [
   MerchantIdKey,
@@ -25,4 +32,5 @@ export const ORDER_SEARCH_ATTRIBUTES = [
   ExternalTransactionIdKey,
   GatewayIdKey,
   ReconciliationKey,
+  OrderSummaryKey,
 ];

@@ -16,7 +16,8 @@ import {
   type ResumeEvidence,
 } from '../../workflows/definitions';
 import { ORDER_INPUT_COLUMNS, type OrderInputRow } from '../../data/order-store';
-import { orderWorkflowInput } from '../orders/workflow-start';
+import { orderStartOptions, orderWorkflowInput } from '../orders/workflow-start';
+import { merchantNameOf } from '../../data/merchants';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { adminRoute } from './admin-route';
@@ -227,11 +228,17 @@ export function adminOrderActionsRouter(deps: ApiDependencies): Router {
       const [row]: OrderInputRow[] = await ds.query(`SELECT ${ORDER_INPUT_COLUMNS} FROM orders WHERE id = $1`, [
         order.id,
       ]);
+      const merchantName = await merchantNameOf(ds, row!.merchant_id);
+      const input = { ...orderWorkflowInput(row!, deps.keyring, { merchantName }), resume };
+      const { staticSummary, staticDetails } = orderStartOptions(row!.direction, input);
       await act(() =>
         client.workflow.start(row!.direction, {
           taskQueue: deps.taskQueue,
           workflowId: order.workflow_id,
-          args: [{ ...orderWorkflowInput(row!, deps.keyring), resume }],
+          args: [input],
+          staticSummary,
+          // Who and why are in the audit log and the order's history, not in metadata anyone with UI access reads.
+          staticDetails: `${staticDetails}\n\nRebuilt by an operator after its previous run was terminated.`,
           // The terminated run stays in the workflow's history; this is its successor.
           workflowIdReusePolicy: 'ALLOW_DUPLICATE',
         }),

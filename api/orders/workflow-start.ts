@@ -1,6 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { merchantNameOf } from '../../data/merchants';
 import type { OrderInputRow } from '../../data/order-store';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId, type Direction } from '../../domain/order';
+import { orderStaticDetails, orderSummaryAttribute, orderSummaryLine } from '../../domain/order-summary';
 import type { OrderRequisites } from '../../domain/requisites';
 import type { OrderInput } from '../../workflows/definitions';
 import { decryptSecret, encryptSecret } from '../../infra/security/secrets-at-rest';
@@ -10,6 +12,7 @@ import {
   ExternalTransactionIdKey,
   MerchantIdKey,
   OrderStatusKey,
+  OrderSummaryKey,
 } from '../../workflows/search-attributes';
 import type { ApiDependencies } from '../app';
 
@@ -37,12 +40,13 @@ function openRequisites(keyring: Keyring, stored: OrderInputRow['requisites']): 
 export function orderWorkflowInput(
   row: OrderInputRow,
   keyring: Keyring,
-  settings: { payformLifetimeMs?: number | undefined } = {},
+  settings: { payformLifetimeMs?: number | undefined; merchantName?: string | undefined } = {},
 ): OrderInput {
   return {
     orderId: row.id,
     merchantId: row.merchant_id,
     externalTransactionId: row.external_transaction_id,
+    ...(settings.merchantName !== undefined ? { merchantName: settings.merchantName } : {}),
     amountMinor: Number(row.amount_minor),
     currency: row.currency,
     pipelineId: row.pipeline_id!,
@@ -55,6 +59,30 @@ export function orderWorkflowInput(
   };
 }
 
+/**
+ * How an order's workflow starts, less the task queue and the id policies: its id, its input, and what the Temporal
+ * Web UI shows of it from the start (docs/temporal-web-ui.md): the summary line and static details (user metadata,
+ * encrypted by the payload codec like every payload) and the search attributes, among them `OrderSummary` for the
+ * Workflows list (in clear: only the order's direction, amount, currency, merchant name and status). Nothing of the
+ * payer's.
+ */
+export function orderStartOptions(direction: Direction, input: OrderInput) {
+  const facts = { ...input, direction };
+  return {
+    workflowId: orderWorkflowId(direction, input.orderId),
+    args: [input] as [OrderInput],
+    staticSummary: orderSummaryLine(facts),
+    staticDetails: orderStaticDetails(facts, input.payform ? 'hosted payment page' : 'host to host'),
+    typedSearchAttributes: [
+      { key: MerchantIdKey, value: input.merchantId },
+      { key: DirectionKey, value: direction },
+      { key: ExternalTransactionIdKey, value: input.externalTransactionId },
+      { key: OrderStatusKey, value: 'Created' },
+      { key: OrderSummaryKey, value: orderSummaryAttribute(facts, { status: 'Created' }) },
+    ],
+  };
+}
+
 // Temporal calls get their own deadline: the client's retry interceptor would otherwise keep a merchant waiting for
 // tens of seconds before the 423 that tells them to retry.
 const TEMPORAL_DEADLINE_MS = 5_000;
@@ -64,26 +92,20 @@ const TEMPORAL_DEADLINE_MS = 5_000;
  * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
  */
 export async function startOrderWorkflow(
-  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs'>,
+  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs' | 'dataSource'>,
   row: OrderInputRow,
 ): Promise<void> {
-  const input = orderWorkflowInput(row, deps.keyring, deps);
+  const merchantName = await merchantNameOf(deps.dataSource, row.merchant_id);
+  const input = orderWorkflowInput(row, deps.keyring, { payformLifetimeMs: deps.payformLifetimeMs, merchantName });
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>
       client.workflow.start(row.direction, {
+        ...orderStartOptions(row.direction, input),
         taskQueue: deps.taskQueue,
-        workflowId: orderWorkflowId(row.direction, input.orderId),
-        args: [input],
         // Running: attach to it. Closed: refuse to run the order a second time (caught below).
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: MerchantIdKey, value: input.merchantId },
-          { key: DirectionKey, value: row.direction },
-          { key: ExternalTransactionIdKey, value: input.externalTransactionId },
-          { key: OrderStatusKey, value: 'Created' },
-        ],
       }),
     );
   } catch (err) {

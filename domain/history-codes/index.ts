@@ -6,6 +6,7 @@ import {
   getHistoryCode,
   HISTORY_CODES,
   isHistoryCode,
+  REASONS,
   type Actor,
   type EventClass,
   type HistoryCode,
@@ -129,4 +130,32 @@ export function describeStoredCode(code: string): { action: string; description:
   if (!isHistoryCode(code)) return { action: code, description: 'unknown code' };
   const known = getHistoryCode(code);
   return { action: known.action, description: known.description };
+}
+
+/** Who acted, in words, for {@link codeInWords}. */
+const ACTOR_WORDS: Record<Actor, string> = {
+  PS: 'PayStar',
+  GATEWAY_CREATE: 'Gateway',
+  PAYFORM: 'Payment form',
+  STATUS_CHECK: 'Status check',
+  GATEWAY_CALLBACK: 'Gateway callback',
+  MERCHANT_CALLBACK: 'Merchant callback',
+};
+const CLASS_WORDS: Record<EventClass, string> = { info: 'noted', success: 'done', failure: 'failed' };
+
+/**
+ * A code in words for people (the Temporal Web UI's summaries, docs/temporal-web-ui.md), built from the catalog
+ * entry alone: who and which step, the reason's description (or what the class says), the payment's status.
+ * `2.2.4.00` reads "Gateway create: failed (payment failed)", `4.1.4.63` "Status check: insufficient funds (payment
+ * failed)". A code the catalog does not know reads as itself.
+ */
+export function codeInWords(code: string): string {
+  if (!isHistoryCode(code)) return `unknown code ${code}`;
+  const entry = getHistoryCode(code);
+  const actor = ACTOR_WORDS[entry.actor];
+  const stage = entry.stage.toLowerCase();
+  const subject = actor.toLowerCase().includes(stage) ? actor : `${actor} ${stage}`;
+  const reason = Object.values(REASONS).find((r) => r.key === entry.reason);
+  const what = reason ? reason.description : CLASS_WORDS[entry.class];
+  return `${subject}: ${what} (payment ${entry.status})`;
 }

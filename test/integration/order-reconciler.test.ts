@@ -8,6 +8,7 @@ import { freePort } from '../../infra/net';
 import { reconcileOrders } from '../../api/orders/reconciler';
 import { ORDER_INPUT_COLUMNS, type OrderInputRow } from '../../data/order-store';
 import { orderWorkflowInput } from '../../api/orders/workflow-start';
+import { merchantNameOf } from '../../data/merchants';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { startApi } from '../helpers/http';
 import { createApiMerchant } from '../helpers/merchant-api-fixtures';
@@ -40,6 +41,12 @@ async function orderRow(id: string): Promise<OrderInputRow & { status: string }>
   return rows[0];
 }
 
+/** The input the API builds from the order row, with the merchant's name (for the Temporal UI's summaries). */
+async function expectedInput(id: string) {
+  const row = await orderRow(id);
+  return orderWorkflowInput(row, devKeyring(), { merchantName: await merchantNameOf(ds, row.merchant_id) });
+}
+
 async function workflowInput(id: string) {
   const history = await client.workflow.getHandle(orderWorkflowId('deposit', id)).fetchHistory();
   const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
@@ -66,7 +73,8 @@ test('the create builds the workflow input from the order row, as the reconciler
   expect(res.status).toBe(200);
   const { externalId } = (await res.json()) as { externalId: string };
   const input = await workflowInput(externalId);
-  expect(input).toEqual(orderWorkflowInput(await orderRow(externalId), devKeyring()));
+  expect(input).toEqual(await expectedInput(externalId));
+  expect(input.merchantName).toMatch(/\S/);
   expect(input.requisites).toMatchObject({ email: 'payer@example.com', cardMask: expect.stringMatching(/\*/) });
 });
 
@@ -106,7 +114,7 @@ test('an order left in Created without a workflow is started by the reconciler, 
   const options = { olderThanMs: 0, batch: 10, merchantId };
   expect(await reconcileOrders(deps, options)).toEqual([externalId]);
   expect(await statusBecomes(externalId, 'Success')).toBe('Success');
-  expect(await workflowInput(externalId)).toEqual(orderWorkflowInput(await orderRow(externalId), devKeyring()));
+  expect(await workflowInput(externalId)).toEqual(await expectedInput(externalId));
   // Its workflow runs (and wrote history): the next pass leaves it alone.
   expect(await reconcileOrders(deps, options)).toEqual([]);
 });

@@ -4,6 +4,7 @@ import { CODES } from '../../domain/history-codes';
 import { gateway } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
+import { amountOf, gatewayName } from './ui-metadata';
 
 /** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
 const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
@@ -25,14 +26,18 @@ export type CreateResult = CreateOutcome | { kind: 'unsent' };
 export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Promise<CreateResult> {
   let outcome: CreateOutcome;
   try {
-    outcome = await gateway.createGatewayPayment(attempt.gatewayId, {
-      idempotencyKey: attempt.idempotencyKey,
-      orderId: ctx.input.orderId,
-      direction: ctx.direction,
-      amountMinor: ctx.input.amountMinor,
-      currency: ctx.input.currency,
-      requisites: { cardMask: ctx.requisites.cardMask },
-    });
+    const summary = `Create the payment of ${amountOf(ctx)} at ${gatewayName(ctx, attempt.gatewayId)} (send ${attempt.creates + 1})`;
+    outcome = await gateway.createGatewayPayment.executeWithOptions({ summary }, [
+      attempt.gatewayId,
+      {
+        idempotencyKey: attempt.idempotencyKey,
+        orderId: ctx.input.orderId,
+        direction: ctx.direction,
+        amountMinor: ctx.input.amountMinor,
+        currency: ctx.input.currency,
+        requisites: { cardMask: ctx.requisites.cardMask },
+      },
+    ]);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const type = err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '';
@@ -55,10 +60,11 @@ export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Pro
   ctx.state.statusChecks += 1;
   let outcome: StatusOutcome;
   try {
-    outcome = await gateway.checkGatewayPayment(attempt.gatewayId, {
-      gatewayRef: attempt.gatewayRef ?? undefined,
-      idempotencyKey: attempt.idempotencyKey,
-    });
+    const summary = `Status check ${ctx.state.statusChecks} at ${gatewayName(ctx, attempt.gatewayId)}`;
+    outcome = await gateway.checkGatewayPayment.executeWithOptions({ summary }, [
+      attempt.gatewayId,
+      { gatewayRef: attempt.gatewayRef ?? undefined, idempotencyKey: attempt.idempotencyKey },
+    ]);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     outcome = { kind: 'error', code: CODES.CHECK_INVALID_RESPONSE };

@@ -32,13 +32,10 @@ export async function notifyMerchant(ctx: Pick<OrderContext, 'input' | 'state' |
     tracking.attempts = attempt;
     let result: MerchantCallbackResult;
     try {
-      result = await merchantCallbacks.deliverMerchantCallback({
-        orderId: ctx.input.orderId,
-        merchantId: ctx.input.merchantId,
-        url,
-        attempt,
-        payload,
-      });
+      result = await merchantCallbacks.deliverMerchantCallback.executeWithOptions(
+        { summary: `Merchant callback ${status}, attempt ${attempt}` },
+        [{ orderId: ctx.input.orderId, merchantId: ctx.input.merchantId, url, attempt, payload }],
+      );
     } catch (err) {
       if (!(err instanceof wf.ActivityFailure)) throw err;
       result = { delivered: false, code: invalidResponseCode(success) };
@@ -58,7 +55,7 @@ export async function notifyMerchant(ctx: Pick<OrderContext, 'input' | 'state' |
       });
       return;
     }
-    await wf.sleep(delay);
+    await wf.sleep(delay, { summary: `Merchant callback: wait before attempt ${attempt + 1}` });
   }
 }
 

@@ -5,6 +5,7 @@ import { getHistoryCode, type HistoryCode } from '../../domain/history-codes';
 import { orderStatusOf } from '../../domain/history-status';
 import type { Direction, OrderStatus } from '../../domain/order';
 import { advanceStatus } from '../../domain/order-lifecycle';
+import { orderSummaryAttribute, type OrderOutcome } from '../../domain/order-summary';
 import type { OrderRequisites } from '../../domain/requisites';
 import { persistence } from '../activity-profiles';
 import {
@@ -32,8 +33,10 @@ import {
   GatewayIdKey,
   MerchantIdKey,
   OrderStatusKey,
+  OrderSummaryKey,
   ReconciliationKey,
 } from '../search-attributes';
+import { entryInWords, gatewayName, ORDER_SUMMARY_PATCH, showCurrentDetails, summaryFacts } from './ui-metadata';
 
 /** What a step may add to a history entry; `orderStatus` proposes the merchant-visible status after it. */
 export interface MarkOptions extends Pick<OrderHistoryEntry, 'gatewayId' | 'gatewayRef' | 'details'> {
@@ -78,6 +81,8 @@ export interface OrderContext {
    */
   notePsp(gatewayId: string, code: HistoryCode, psp: PspAnswer | undefined): void;
   setReconciliation(state: ReconciliationState | null): void;
+  /** Names the step the order is at, for the workflow's current details in the Temporal Web UI. */
+  step(text: string): void;
 }
 
 /**
@@ -120,6 +125,10 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     cancelRequested: false,
   };
   const pendingUpdates: SearchAttributeUpdatePair[] = [];
+  // What the Temporal Web UI shows (workflows/steps/ui-metadata.ts): the status as it last changed, and the step.
+  const keepsSummary = wf.patched(ORDER_SUMMARY_PATCH);
+  let outcome: OrderOutcome = { status: state.status };
+  let currentStep = input.resume ? 'rebuilt by an operator' : 'created';
   /** The PSP's words of the latest answer per gateway and history code; workflow memory only, rebuilt on replay. */
   const pspAnswers = new Map<string, PspAnswer>();
   const pspKey = (gatewayId: string, code: HistoryCode) => `${gatewayId}|${code}`;
@@ -157,9 +166,19 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
         ...extra,
       };
       state.history.push(entry);
-      if (state.status !== before) pendingUpdates.push({ key: OrderStatusKey, value: state.status });
+      if (state.status !== before) {
+        pendingUpdates.push({ key: OrderStatusKey, value: state.status });
+        const gatewayId = extra.gatewayId ?? state.attempts.at(-1)?.gatewayId;
+        outcome = { status: state.status, code, gateway: gatewayName(ctx, gatewayId) };
+        if (keepsSummary) pendingUpdates.push({ key: OrderSummaryKey, value: summaryAttribute() });
+      }
       if (pendingUpdates.length > 0) wf.upsertSearchAttributes(pendingUpdates.splice(0));
-      await persistence.recordOrderEvent(order, entry, row);
+      showCurrentDetails(ctx, outcome, currentStep);
+      await persistence.recordOrderEvent.executeWithOptions({ summary: `history ${entryInWords(ctx, entry)}` }, [
+        order,
+        entry,
+        row,
+      ]);
     },
     setSearchableGateway(gatewayId) {
       pendingUpdates.push({ key: GatewayIdKey, value: gatewayId });
@@ -172,7 +191,13 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
       state.reconciliation = value;
       pendingUpdates.push({ key: ReconciliationKey, value: value ?? '' });
     },
+    step(text) {
+      currentStep = text;
+      showCurrentDetails(ctx, outcome, currentStep);
+    },
   };
+  const summaryAttribute = () => orderSummaryAttribute(summaryFacts(ctx), outcome);
+  showCurrentDetails(ctx, outcome, currentStep);
 
   wf.setHandler(getOrderStateQuery, () => state);
   wf.setHandler(gatewayCallbackSignal, (callback) => {
@@ -239,6 +264,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
       { key: DirectionKey, value: direction },
       { key: ExternalTransactionIdKey, value: input.externalTransactionId },
       { key: OrderStatusKey, value: 'Created' },
+      ...(keepsSummary ? [{ key: OrderSummaryKey, value: summaryAttribute() }] : []),
     ]);
   }
   return ctx;

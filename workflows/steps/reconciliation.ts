@@ -2,6 +2,7 @@ import { CODES } from '../../domain/history-codes';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
 import { RECONCILIATION_CHECK_DELAYS_MS, resolvePayment } from './resolve-payment';
+import { gatewayName } from './ui-metadata';
 
 /**
  * The deadline came while `attempt`'s payment might exist. Nothing is failed or released: the order stays
@@ -15,6 +16,7 @@ export async function reconcile(
   periodMs: number,
 ): Promise<'success' | 'failed'> {
   ctx.setReconciliation('open');
+  ctx.step(`reconciliation: asking ${gatewayName(ctx, attempt.gatewayId)} until it answers`);
   await ctx.mark(CODES.RECONCILIATION, {
     gatewayId: attempt.gatewayId,
     orderStatus: 'Processing',

@@ -2,6 +2,7 @@ import { CODES } from '../../domain/history-codes';
 import type { FundsRequest } from '../../domain/operations-contract';
 import { operations } from '../activity-profiles';
 import type { OrderContext } from './order-context';
+import { amountOf } from './ui-metadata';
 
 /** The order's money at its current amount. */
 export function fundsOf(ctx: OrderContext): FundsRequest {
@@ -25,7 +26,8 @@ export function fundsOf(ctx: OrderContext): FundsRequest {
 export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boolean): Promise<void> {
   if (ctx.direction === 'deposit') {
     if (!paid) return;
-    const credit = await operations.creditDeposit(fundsOf(ctx));
+    const summary = `Credit ${amountOf(ctx)} to the merchant's balance, net of commission`;
+    const credit = await operations.creditDeposit.executeWithOptions({ summary }, [fundsOf(ctx)]);
     await ctx.mark(CODES.LEDGER_POSTED, {
       details: { amountMinor: credit.amountMinor, commissionMinor: credit.commissionMinor },
     });
@@ -34,12 +36,15 @@ export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boole
   if (!holdPlaced) return;
   const held = { ...fundsOf(ctx), amountMinor: ctx.state.requestedAmountMinor };
   if (paid) {
-    const settled = await operations.settleHeldFunds({ ...held, settledAmountMinor: ctx.state.amountMinor });
+    const settled = await operations.settleHeldFunds.executeWithOptions(
+      { summary: `Settle the hold at ${amountOf(ctx)}` },
+      [{ ...held, settledAmountMinor: ctx.state.amountMinor }],
+    );
     await ctx.mark(CODES.FUNDS_SETTLED, {
       details: { amountMinor: settled.amountMinor, commissionMinor: settled.commissionMinor },
     });
   } else {
-    await operations.releaseHeldFunds(held);
+    await operations.releaseHeldFunds.executeWithOptions({ summary: 'Release the hold: the payout failed' }, [held]);
     await ctx.mark(CODES.FUNDS_RELEASED, { details: { amountMinor: held.amountMinor } });
   }
 }
