@@ -9,7 +9,7 @@
  *   --overwrite          replace fixtures that exist (by default they are kept: see simulation/fixtures.ts)
  *   --summary            the summary only, no timelines
  *
- * `npm run simulate -- --fuzz <cases> [--seed <n>]` instead checks the order truth model on generated gateway
+ * `npm run simulate -- --fuzz <cases> [--seed <n>] [--worlds <n>]` instead checks the order truth model on generated gateway
  * behaviour (simulation/fuzz, docs/order-lifecycle.md): exits 1 with the seed and the broken orders on a failure.
  */
 import path from 'node:path';
@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../infra/paths';
 import { fixtureName, HISTORIES_DIR, writeFixture } from '../simulation/fixtures';
 import { formatReport } from '../simulation/report';
 import { loadScenario, ScenarioError, type Scenario } from '../simulation/scenario';
-import { checkTruthModel } from '../simulation/fuzz/property';
+import { checkTruthModelOnWorlds } from '../simulation/fuzz/property';
 import { worldOnFreshServers } from '../simulation/fuzz/fresh-servers';
 import { startFuzzWorld } from '../simulation/fuzz/run';
 import { exitWith, withSimulationSession } from '../simulation/session';
@@ -26,7 +26,7 @@ import { createTimeSkippingEnv } from '../infra/temporal/time-skipping';
 
 const USAGE =
   'usage: npm run simulate -- <scenario file>... [--record] [--record-dir <dir>] [--overwrite] [--summary]\n' +
-  '       npm run simulate -- --fuzz <cases> [--seed <n>]';
+  '       npm run simulate -- --fuzz <cases> [--seed <n>] [--worlds <1-8>]';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -38,10 +38,11 @@ async function main(): Promise<number> {
       summary: { type: 'boolean', default: false },
       fuzz: { type: 'string' },
       seed: { type: 'string' },
+      worlds: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.fuzz !== undefined) return fuzz(values.fuzz, values.seed);
+  if (values.fuzz !== undefined) return fuzz(values.fuzz, values.seed, values.worlds);
   if (values.help || positionals.length === 0) {
     console.log(USAGE);
     return values.help ? 0 : 2;
@@ -82,42 +83,53 @@ async function main(): Promise<number> {
   });
 }
 
-async function fuzz(casesArg: string, seedArg: string | undefined): Promise<number> {
+async function fuzz(casesArg: string, seedArg: string | undefined, worldsArg = '1'): Promise<number> {
   const cases = Number(casesArg);
   const seed = seedArg === undefined ? undefined : Number(seedArg);
-  if (!Number.isInteger(cases) || cases < 1 || (seed !== undefined && !Number.isInteger(seed))) {
-    console.error(`--fuzz takes a number of cases and --seed an integer\n${USAGE}`);
+  const worldCount = Number(worldsArg);
+  if (
+    !Number.isInteger(cases) ||
+    cases < 1 ||
+    (seed !== undefined && !Number.isInteger(seed)) ||
+    !Number.isInteger(worldCount) ||
+    worldCount < 1 ||
+    worldCount > 8
+  ) {
+    console.error(`--fuzz takes a number of cases, --seed an integer and --worlds 1 to 8\n${USAGE}`);
     return 2;
   }
   return withSimulationSession(async (session) => {
-    const world = worldOnFreshServers(async () => {
-      const env = await createTimeSkippingEnv();
-      try {
-        const onServer = await startFuzzWorld(env, session.dataSource, session.workflowBundle);
-        return { world: onServer, stop: () => onServer.stop().finally(() => env.teardown()) };
-      } catch (err) {
-        await env.teardown();
-        throw err;
-      }
-    });
+    const worlds = Array.from({ length: worldCount }, () =>
+      worldOnFreshServers(async () => {
+        const env = await createTimeSkippingEnv();
+        try {
+          const onServer = await startFuzzWorld(env, session.dataSource, session.workflowBundle);
+          return { world: onServer, stop: () => onServer.stop().finally(() => env.teardown()) };
+        } catch (err) {
+          await env.teardown();
+          throw err;
+        }
+      }),
+    );
+    const stopAll = () => Promise.all(worlds.map((world) => world.stop()));
     // A SIGTERM sent to this process alone (not its group) must not leave a time-skipping server behind.
-    session.atStop(() => world.stop());
+    session.atStop(stopAll);
     try {
-      const report = await checkTruthModel(world, {
+      const report = await checkTruthModelOnWorlds(worlds, {
         cases,
         ...(seed !== undefined ? { seed } : {}),
         onBatch: (done, ms) => console.log(`${done}/${cases} orders (last batch ${(ms / 1000).toFixed(1)} s)`),
       });
       console.log(
-        `the truth model held for ${report.cases} generated orders (seed ${report.seed}) in ` +
-          `${(report.wallMs / 1000).toFixed(1)} s`,
+        `the truth model held for ${report.cases} generated orders (seed ${report.seed}` +
+          `${worldCount > 1 ? `, ${worldCount} worlds` : ''}) in ${(report.wallMs / 1000).toFixed(1)} s`,
       );
       return 0;
     } catch (err) {
       console.error(err instanceof Error ? err.message : err);
       return 1;
     } finally {
-      await world.stop();
+      await stopAll();
     }
   });
 }

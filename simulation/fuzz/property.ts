@@ -10,6 +10,9 @@ import { violationsOf as invariantViolations } from './invariants';
 import { fuzzBatchArb, fuzzCaseArb, type FuzzCase } from './model';
 import type { CaseOutcome, FuzzWorld } from './run';
 
+/** Orders run side by side in one world; a failing batch reports its broken orders and shrinks the first alone. */
+const DEFAULT_BATCH_SIZE = 25;
+
 export interface FuzzReport {
   cases: number;
   batches: number;
@@ -61,7 +64,7 @@ export class TruthModelViolation extends Error {
 }
 
 export async function checkTruthModel(world: FuzzWorld, opts: TruthModelOptions): Promise<FuzzReport> {
-  const batchSize = opts.batchSize ?? 25;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const batches = Math.ceil(opts.cases / batchSize);
   const seed = opts.seed ?? Date.now() ^ (Math.random() * 0x100000000);
   const violationsOf = opts.violationsOf ?? invariantViolations;
@@ -111,4 +114,47 @@ async function shrinkCase(
     { examples: [[first.fuzzCase]], numRuns: 1, interruptAfterTimeLimit: timeLimitMs },
   );
   return { ...smallest, shrinks: result.numShrinks, complete: !result.interrupted, reproducedAlone: result.failed };
+}
+
+/**
+ * The same property over several worlds at once, each on its own time-skipping server: a case spends most of its
+ * time waiting for the round trips between the server, the worker and PostgreSQL, so a second world uses time
+ * the first leaves idle. World k of n runs its share of the cases with seed `seed + k`, so `--fuzz <its share>
+ * --seed <seed + k>` on one world reproduces it alone; a failure names the world.
+ */
+export async function checkTruthModelOnWorlds(worlds: FuzzWorld[], opts: TruthModelOptions): Promise<FuzzReport> {
+  const seed = opts.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  // Whole batches per world, so the worlds together run as many cases as one world would.
+  const batches = Math.ceil(opts.cases / batchSize);
+  const started = Date.now();
+  let done = 0;
+  const reports = await Promise.all(
+    worlds.map(async (world, k) => {
+      const cases = (Math.floor(batches / worlds.length) + (k < batches % worlds.length ? 1 : 0)) * batchSize;
+      if (cases === 0) return { cases: 0, batches: 0, seed: seed + k, wallMs: 0 };
+      let reported = 0;
+      try {
+        return await checkTruthModel(world, {
+          ...opts,
+          cases,
+          seed: seed + k,
+          onBatch: (worldDone, ms) => {
+            done += worldDone - reported;
+            reported = worldDone;
+            opts.onBatch?.(done, ms);
+          },
+        });
+      } catch (err) {
+        if (err instanceof Error) err.message = `world ${k + 1} of ${worlds.length} (${cases} cases): ${err.message}`;
+        throw err;
+      }
+    }),
+  );
+  return {
+    cases: reports.reduce((sum, r) => sum + r.cases, 0),
+    batches: reports.reduce((sum, r) => sum + r.batches, 0),
+    seed,
+    wallMs: Date.now() - started,
+  };
 }

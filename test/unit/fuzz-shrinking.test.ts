@@ -1,5 +1,5 @@
 import type { FuzzCase } from '../../simulation/fuzz/model';
-import { checkTruthModel, TruthModelViolation } from '../../simulation/fuzz/property';
+import { checkTruthModel, checkTruthModelOnWorlds, TruthModelViolation } from '../../simulation/fuzz/property';
 import type { CaseOutcome, FuzzWorld } from '../../simulation/fuzz/run';
 
 /**
@@ -56,4 +56,48 @@ test('the same seed generates the same orders, so a failure can be reproduced', 
   }
   expect(seen[0]).toHaveLength(2);
   expect(seen[1]).toEqual(seen[0]);
+});
+
+test('several worlds split the batches, and each world reproduces alone from its own seed', async () => {
+  const recording = () => {
+    const batches: string[] = [];
+    const world: FuzzWorld = {
+      async runBatch(batch) {
+        batches.push(JSON.stringify(batch.cases));
+        return batch.cases.map(
+          (fuzzCase) => ({ fuzzCase, state: { history: [{ code: '1.1.1.00' }] } }) as unknown as CaseOutcome,
+        );
+      },
+      async stop() {},
+    };
+    return { world, batches };
+  };
+  const worlds = [recording(), recording()];
+  const progress: number[] = [];
+  const report = await checkTruthModelOnWorlds(
+    worlds.map((w) => w.world),
+    { cases: 60, batchSize: 20, seed: 42, violationsOf: () => [], onBatch: (done) => progress.push(done) },
+  );
+  // Three batches of 20: two in the first world, one in the second; no more cases than one world would run.
+  expect(report).toMatchObject({ cases: 60, batches: 3, seed: 42 });
+  expect(worlds.map((w) => w.batches.length)).toEqual([2, 1]);
+  expect(progress.sort((a, b) => a - b)).toEqual([20, 40, 60]);
+  const alone = recording();
+  await checkTruthModel(alone.world, { cases: 20, batchSize: 20, seed: 43, violationsOf: () => [] });
+  expect(alone.batches).toEqual(worlds[1]!.batches);
+});
+
+test('a failure in one of several worlds names that world and its seed', async () => {
+  const failure = await checkTruthModelOnWorlds([fakeWorld(), fakeWorld()], {
+    cases: 200,
+    batchSize: 20,
+    seed: 42,
+    violationsOf,
+    shrinkTimeLimitMs: 2_000,
+  }).then(
+    () => undefined,
+    (err: unknown) => err as Error,
+  );
+  expect(failure).toBeInstanceOf(TruthModelViolation);
+  expect(failure!.message).toMatch(/^world [12] of 2 \(100 cases\): the truth model broke \(seed 4[23];/);
 });
