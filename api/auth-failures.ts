@@ -93,6 +93,7 @@ export function authFailureGuard(
      * `row_to_json` (times as ISO strings). The 429 wins whatever was found, as when the two were read apart.
      */
     async checkAndFind<Row>(req: Request, find?: { sql: string; params: unknown[] }): Promise<Row | undefined> {
+      const counters = countersOf(req);
       const [row]: Array<{
         failures: Array<{ key: string; hits: number; reset_at: string }> | null;
         found: Row | null;
@@ -100,10 +101,10 @@ export function authFailureGuard(
         `SELECT (SELECT json_agg(json_build_object('key', key, 'hits', hits, 'reset_at', reset_at))
                      FROM auth_failures WHERE key = ANY($1::text[]) AND reset_at > now()) AS failures,
                   ${find ? `(SELECT row_to_json(found) FROM (${find.sql}) found)` : 'NULL'} AS found`,
-        [countersOf(req), ...(find?.params ?? [])],
+        [counters, ...(find?.params ?? [])],
       );
       const hits = (key: string) => row?.failures?.find((f) => f.key === key);
-      const [clientKey, prefixKey] = countersOf(req);
+      const [clientKey, prefixKey] = counters;
       const client = hits(clientKey!);
       if (client && client.hits >= limits.perClient) throw tooMany(new Date(client.reset_at));
       const target = prefixKey === undefined ? undefined : hits(prefixKey);
