@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type Response } from 'express';
+import type { LevelWithSilent } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../infra/logging/logger';
@@ -68,6 +69,13 @@ export function createApp(deps: ApiDependencies): Express {
         const id = typeof fromClient === 'string' && /^[\w.-]{1,128}$/.test(fromClient) ? fromClient : randomUUID();
         res.setHeader('X-Request-Id', id);
         return id;
+      },
+      // A route may log its successful answers below info (res.locals.successLogLevel): the order status reads,
+      // which merchants poll more than they call anything else, log at debug (docs/benchmarks.md). Refusals and
+      // failures, and everything else, stay at info.
+      customLogLevel: (_req, res, err) => {
+        const quieter = (res as unknown as Response).locals?.successLogLevel as LevelWithSilent | undefined;
+        return !err && res.statusCode < 400 && quieter ? quieter : 'info';
       },
       // Log the path without the query string, and no headers at all: keys travel in Authorization.
       serializers: {

@@ -79,16 +79,41 @@ export function authFailureGuard(
       void handler(req, res, (err?: unknown) => (err ? reject(err) : resolve()));
     });
 
-  return {
-    /** Throws a 429 while the client or the key prefix is over its limit. One round trip per store. */
+  /** The counters `check` reads: the client's, and the key prefix's when the request aims at one. */
+  const countersOf = (req: Request): string[] => {
+    const prefix = targetOf(req);
+    return [clientStore.prefix + clientOf(req), ...(prefix ? [prefixStore.prefix + prefix] : [])];
+  };
+
+  const guard = {
+    /**
+     * Throws a 429 while the client or the key prefix is over its limit; otherwise returns what `find` found.
+     * One round trip for both counters and, when given, the caller's own lookup of what was presented: `find.sql`
+     * selects at most one row and numbers its parameters from $2 ($1 is the counters'). The row comes back through
+     * `row_to_json` (times as ISO strings). The 429 wins whatever was found, as when the two were read apart.
+     */
+    async checkAndFind<Row>(req: Request, find?: { sql: string; params: unknown[] }): Promise<Row | undefined> {
+      const counters = countersOf(req);
+      const [row]: Array<{
+        failures: Array<{ key: string; hits: number; reset_at: string }> | null;
+        found: Row | null;
+      }> = await dataSource.query(
+        `SELECT (SELECT json_agg(json_build_object('key', key, 'hits', hits, 'reset_at', reset_at))
+                     FROM auth_failures WHERE key = ANY($1::text[]) AND reset_at > now()) AS failures,
+                  ${find ? `(SELECT row_to_json(found) FROM (${find.sql}) found)` : 'NULL'} AS found`,
+        [counters, ...(find?.params ?? [])],
+      );
+      const hits = (key: string) => row?.failures?.find((f) => f.key === key);
+      const [clientKey, prefixKey] = counters;
+      const client = hits(clientKey!);
+      if (client && client.hits >= limits.perClient) throw tooMany(new Date(client.reset_at));
+      const target = prefixKey === undefined ? undefined : hits(prefixKey);
+      if (target && target.hits >= limits.perKeyPrefix) throw tooMany(new Date(target.reset_at));
+      return row?.found ?? undefined;
+    },
+    /** Throws a 429 while the client or the key prefix is over its limit. One round trip. */
     async check(req: Request): Promise<void> {
-      const prefix = targetOf(req);
-      const [client, target] = await Promise.all([
-        clientStore.get(clientOf(req)),
-        prefix ? prefixStore.get(prefix) : undefined,
-      ]);
-      if (client && client.totalHits >= limits.perClient) throw tooMany(client.resetTime);
-      if (target && target.totalHits >= limits.perKeyPrefix) throw tooMany(target.resetTime);
+      await guard.checkAndFind(req);
     },
     /** Counts a failed authentication and throws its 401 (or the 429 it crossed into). */
     async refuse(req: Request, res: Response, message: string): Promise<never> {
@@ -98,8 +123,23 @@ export function authFailureGuard(
     },
     /** The presented bearer key, once the limits allow trying it; no key at all is a refusal with `missing`. */
     async presentedKey(req: Request, res: Response, missing: string): Promise<string> {
-      await this.check(req);
-      return bearerKey(req) ?? this.refuse(req, res, missing);
+      return (await guard.presentedKeyWith(req, res, missing)).presented;
+    },
+    /**
+     * The presented bearer key and what `find` looked up for it, in the limits' check's round trip
+     * ({@link checkAndFind}); no key at all is a refusal with `missing`.
+     */
+    async presentedKeyWith<Row>(
+      req: Request,
+      res: Response,
+      missing: string,
+      find?: (presented: string) => { sql: string; params: unknown[] },
+    ): Promise<{ presented: string; found: Row | undefined }> {
+      const presented = bearerKey(req);
+      const found = await guard.checkAndFind<Row>(req, presented === null ? undefined : find?.(presented));
+      if (presented === null) return guard.refuse(req, res, missing);
+      return { presented, found };
     },
   };
+  return guard;
 }

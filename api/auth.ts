@@ -32,19 +32,18 @@ export function merchantAuth(
   const { dataSource } = deps;
   const guard = authFailureGuard(dataSource, 'merchant', deps.authFailureLimits ?? DEFAULT_AUTH_FAILURE_LIMITS);
   return async (req, res, next) => {
-    const presented = await guard.presentedKey(req, res, 'missing bearer key in the Authorization header');
-    // Every merchant request starts here: plain SQL on the unique key_hash index, without building an entity query.
-    // A rotated key stays valid during its grace period: revoked_at is then in the future.
-    const [key]: Array<{
+    // Every merchant request starts here: the key looked up on the unique key_hash index in the same round trip as
+    // the failure counters. A rotated key stays valid during its grace period: revoked_at is then in the future.
+    const { found: key } = await guard.presentedKeyWith<{
       merchant_id: string;
       scope: Direction;
       mode: KeyMode;
       pipeline_id: string | null;
       revoked: boolean;
-    }> = await dataSource.query(
-      `SELECT merchant_id, scope, mode, pipeline_id, revoked_at <= now() AS revoked FROM api_keys WHERE key_hash = $1`,
-      [hashApiKey(presented)],
-    );
+    }>(req, res, 'missing bearer key in the Authorization header', (presented) => ({
+      sql: `SELECT merchant_id, scope, mode, pipeline_id, revoked_at <= now() AS revoked FROM api_keys WHERE key_hash = $2`,
+      params: [hashApiKey(presented)],
+    }));
     if (!key || key.revoked) return guard.refuse(req, res, 'unknown or revoked key');
     if (!allowed.includes(key.scope)) {
       throw new HttpError(403, 'FORBIDDEN', `a ${key.scope} key cannot be used here`);

@@ -483,7 +483,7 @@ export async function runBench(
     const deposit = await costOf('deposit');
     const payout = await costOf('payout');
     const statusBefore = await stack.pgCounters();
-    const reads = options.quick ? 20 : 50;
+    const reads = options.quick ? 100 : 200;
     const quietReads = await meter.measure(async () => {
       const answers: number[] = [];
       for (let i = 0; i < reads; i++) {

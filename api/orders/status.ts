@@ -30,6 +30,19 @@ type StatusRow = RowOf<
 };
 
 /**
+ * The status read's one statement ($1 merchant, $2 direction, $3 the id looked up): the order by its primary key or by
+ * the unique (merchant_id, direction, external_transaction_id), its history by the unique (order_id, seq).
+ */
+export function statusQuery(by: OrderLookup['by']): string {
+  const column = by === 'externalId' ? 'id' : 'external_transaction_id';
+  return `SELECT o.id, o.status, COALESCE(o.settled_amount_minor, o.amount_minor)::text AS amount_minor, o.currency, o.external_transaction_id, o.card_mask,
+            o.card_holder, o.card_token, o.card_storage_token,
+            coalesce((SELECT json_agg(json_build_object('code', h.code, 'occurred_at', h.occurred_at) ORDER BY h.seq)
+                        FROM order_history h WHERE h.order_id = o.id), '[]') AS history
+     FROM orders o WHERE o.merchant_id = $1 AND o.direction = $2 AND o.${column} = $3`;
+}
+
+/**
  * The seed 002 status answer, read from PostgreSQL only, so it works with no worker running and after the workflow
  * closed. Another merchant's order, an unknown id and a malformed id are all the same 404.
  */
@@ -41,16 +54,8 @@ export async function readOrderStatus(
 ): Promise<z.infer<typeof OrderStatusResponse>> {
   const notFound = () => new HttpError(404, 'ORDER_NOT_FOUND', `no ${direction} order ${lookup.value}`);
   if (lookup.by === 'externalId' && !isUuid(lookup.value)) throw notFound();
-  const column = lookup.by === 'externalId' ? 'id' : 'external_transaction_id';
   // The order and its history in one round trip: merchants poll this endpoint more than any other.
-  const rows: StatusRow[] = await dataSource.query(
-    `SELECT o.id, o.status, COALESCE(o.settled_amount_minor, o.amount_minor)::text AS amount_minor, o.currency, o.external_transaction_id, o.card_mask,
-            o.card_holder, o.card_token, o.card_storage_token,
-            coalesce((SELECT json_agg(json_build_object('code', h.code, 'occurred_at', h.occurred_at) ORDER BY h.seq)
-                        FROM order_history h WHERE h.order_id = o.id), '[]') AS history
-     FROM orders o WHERE o.merchant_id = $1 AND o.direction = $2 AND o.${column} = $3`,
-    [merchantId, direction, lookup.value],
-  );
+  const rows: StatusRow[] = await dataSource.query(statusQuery(lookup.by), [merchantId, direction, lookup.value]);
   const order = rows[0];
   if (!order) throw notFound();
   const history = order.history;

@@ -15,6 +15,9 @@ const PATHS: ReadonlyArray<readonly [string, Direction]> = [
   ['/api/v1/integration/withdrawal-order', 'payout'],
 ];
 
+/** Merchants poll the status: a successful read is logged at debug, a refused or failed one at info (api/app.ts). */
+const STATUS_READ_LOG_LEVEL = 'debug';
+
 /** Deposit and withdrawal orders: create (seed 003) and the four status endpoints (seed 002). */
 export function ordersRouter(deps: ApiDependencies): Router {
   const router = Router();
@@ -38,6 +41,7 @@ export function ordersRouter(deps: ApiDependencies): Router {
 
     router.get(`${base}/:externalId/status`, auth, async (req, res) => {
       const { merchantId } = req.merchant!;
+      res.locals.successLogLevel = STATUS_READ_LOG_LEVEL;
       res.json(
         await readOrderStatus(deps.dataSource, merchantId, direction, {
           by: 'externalId',
@@ -48,6 +52,7 @@ export function ordersRouter(deps: ApiDependencies): Router {
 
     router.get(`${base}/:externalTransactionId/status-by-external-transaction-id`, auth, async (req, res) => {
       const { merchantId } = req.merchant!;
+      res.locals.successLogLevel = STATUS_READ_LOG_LEVEL;
       res.json(
         await readOrderStatus(deps.dataSource, merchantId, direction, {
           by: 'externalTransactionId',
