@@ -63,6 +63,8 @@ export interface OrderContext {
   requisites: OrderRequisites;
   /** True while the order waits for the payer on the hosted form (the submit Update is accepted only then). */
   awaitingPayform: boolean;
+  /** When the hosted form's lifetime ends (workflow clock, ms): no card is taken after it, first or another. */
+  payformDeadline: number;
   /** True while a gateway payment is being waited on (an operator may ask for a check then). */
   resolving: boolean;
   /**
@@ -141,6 +143,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     requisites: { ...input.requisites },
     // The form exists from the moment the order does: a payer may submit before the workflow's first step ran.
     awaitingPayform: input.payform === true,
+    payformDeadline: 0,
     resolving: false,
     async mark(code, { orderStatus, row, ...extra } = {}) {
       const before = state.status;
