@@ -68,6 +68,8 @@ const GATEWAY_ANSWER_ACTORS: ReadonlySet<string> = new Set(['GATEWAY_CREATE', 'S
 export function payerMayTryAnotherCard(code: HistoryCode): boolean {
   const known = getHistoryCode(code);
   return (
-    GATEWAY_ANSWER_ACTORS.has(known.actor) && known.status === 'failed' && PAYER_RETRY_REASONS.has(known.reason ?? 'NONE')
+    GATEWAY_ANSWER_ACTORS.has(known.actor) &&
+    known.status === 'failed' &&
+    PAYER_RETRY_REASONS.has(known.reason ?? 'NONE')
   );
 }

@@ -1,4 +1,4 @@
-import { WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { DataSource } from 'typeorm';
 import { startCallbackSink } from '../../simulation/callback-sink';
@@ -74,7 +74,7 @@ describe('after an issuer declines the card, the payer may try another one', () 
       '1.1.3.84',
     ]);
     expect(statusesOf(result)).toEqual(['Created', 'Processing', 'Success']);
-    expect(result.history[4]!.details).toEqual({ cardTry: 2, declined: '2.2.4.00' });
+    expect(result.history[4]!.details).toEqual({ cardTry: 2, cardTries: 3, declined: '2.2.4.00' });
     expect(result.history[5]!.details).toEqual({ cardTry: 2 });
     expect(result.attempts.map((a) => a.idempotencyKey)).toEqual([`${workflowId}:1`, `${workflowId}:2:1`]);
     expect(result.cardTry).toEqual({ number: 2, of: 3, awaitingCard: false, declined: '2.2.4.00' });

@@ -71,7 +71,8 @@ export async function cascade(
       gatewayId: candidate.gatewayId,
       // Stable per gateway: a retry of the same create is the same request to the gateway, which deduplicates it.
       // Another card of the payer is a new payment: its keys carry the try, so no gateway returns the first one.
-      idempotencyKey: tryNumber === 1 ? `${ctx.workflowId}:${index + 1}` : `${ctx.workflowId}:${tryNumber}:${index + 1}`,
+      idempotencyKey:
+        tryNumber === 1 ? `${ctx.workflowId}:${index + 1}` : `${ctx.workflowId}:${tryNumber}:${index + 1}`,
       ...(tryNumber > 1 ? { cardTry: tryNumber } : {}),
       gatewayRef: null,
       creates: 0,

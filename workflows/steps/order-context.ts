@@ -197,6 +197,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     (submission: PayformSubmission) => {
       ctx.payformEvents.push({ type: 'submitted', ...submission });
       ctx.awaitingPayform = false;
+      // The state query says at once that this try has its card (the API checks it before replacing a vaulted card).
+      if (state.cardTry) state.cardTry.awaitingCard = false;
       return { accepted: true as const };
     },
     {

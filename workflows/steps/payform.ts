@@ -58,7 +58,7 @@ export async function reopenPayform(
   ctx.payformEvents.length = 0; // anything the page sent while the last card was being charged is stale
   ctx.awaitingPayform = true;
   ctx.state.cardTry = { number: cardTry, of: cardTries(ctx), awaitingCard: true, declined };
-  await ctx.mark(CODES.PAYFORM_CREATED, { details: { cardTry, declined } });
+  await ctx.mark(CODES.PAYFORM_CREATED, { details: { cardTry, cardTries: cardTries(ctx), declined } });
   const outcome = await awaitCard(ctx, cardTry);
   ctx.state.cardTry.awaitingCard = false;
   return outcome;
@@ -136,7 +136,8 @@ async function awaitChallenge(ctx: OrderContext, kind?: 'otp'): Promise<'submitt
   }
   const outcome = event?.outcome ?? 'timeout';
   if (outcome !== 'failed') await ctx.mark(CODES.PAYFORM_LEFT_ON_CONFIRM, { details: { outcome } });
-  const failure = kind === 'otp' && wf.patched(PAYFORM_ACTIVITY_PATCH) ? CODES.PAYFORM_OTP_FAILED : CODES.PAYFORM_3DS_FAILED;
+  const failure =
+    kind === 'otp' && wf.patched(PAYFORM_ACTIVITY_PATCH) ? CODES.PAYFORM_OTP_FAILED : CODES.PAYFORM_3DS_FAILED;
   await ctx.mark(failure, { details: { outcome }, orderStatus: 'Failed' });
   return 'failed';
 }
