@@ -7,6 +7,7 @@ import {
   getOrderStateQuery,
   payformSignal,
   payformSubmitUpdate,
+  type OrderInput,
   type OrderState,
   type PayformSubmission,
 } from '../../workflows/definitions';
@@ -47,20 +48,20 @@ function payWith(cards: PayformSubmission[]) {
   };
 }
 
+/** A host-to-client deposit run to its end on a fresh setup, the payer doing `during` on the form. */
+async function payformOrder(overrides: Partial<OrderInput>, during: (workflowId: string) => Promise<unknown>) {
+  const setup = await createOrderSetup(ds, { direction: 'deposit' });
+  const run = await runOrderToEnd(env, ds, setup, { amountMinor: 75_00, payform: true, ...overrides }, { during });
+  return { ...run, setup };
+}
+
 /** Statuses the merchant saw, in order, without repeats. */
 const statusesOf = (s: OrderState) =>
   s.history.map((h) => h.orderStatus).filter((status, i, all) => status !== all[i - 1]);
 
 describe('after an issuer declines the card, the payer may try another one', () => {
   test('the second card pays: one payment, new idempotency keys, never Failed on the way', async () => {
-    const setup = await createOrderSetup(ds, { direction: 'deposit' });
-    const { input, result, workflowId } = await runOrderToEnd(
-      env,
-      ds,
-      setup,
-      { amountMinor: 75_00, payform: true },
-      { during: payWith([DECLINED, GOOD]) },
-    );
+    const { input, result, workflowId, setup } = await payformOrder({}, payWith([DECLINED, GOOD]));
 
     expect(codesOf(result)).toEqual([
       '1.1.1.00',
@@ -90,14 +91,7 @@ describe('after an issuer declines the card, the payer may try another one', () 
   test('tries used up: Failed after the last decline, the merchant told once', async () => {
     const sink = await startCallbackSink(() => 200);
     try {
-      const setup = await createOrderSetup(ds, { direction: 'deposit' });
-      const { result } = await runOrderToEnd(
-        env,
-        ds,
-        setup,
-        { amountMinor: 75_00, payform: true, callbackUrl: sink.url },
-        { during: payWith([DECLINED, DECLINED, DECLINED]) },
-      );
+      const { result } = await payformOrder({ callbackUrl: sink.url }, payWith([DECLINED, DECLINED, DECLINED]));
       expect(codesOf(result)).toEqual([
         '1.1.1.00',
         '3.1.1.00',
@@ -125,50 +119,27 @@ describe('after an issuer declines the card, the payer may try another one', () 
   });
 
   test('the tries come from the input: one try means no retry', async () => {
-    const setup = await createOrderSetup(ds, { direction: 'deposit' });
-    const { result } = await runOrderToEnd(
-      env,
-      ds,
-      setup,
-      { amountMinor: 75_00, payform: true, payformCardTries: 1 },
-      { during: payWith([DECLINED]) },
-    );
+    const { result } = await payformOrder({ payformCardTries: 1 }, payWith([DECLINED]));
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '2.2.4.00']);
     expect(result.status).toBe('Failed');
   });
 
   test('a decline that is not the card’s (antifraud) fails the order at once', async () => {
-    const setup = await createOrderSetup(ds, { direction: 'deposit' });
     // Amount ending 41: the sandbox's antifraud decline at create.
-    const { result } = await runOrderToEnd(
-      env,
-      ds,
-      setup,
-      { amountMinor: 75_41, payform: true },
-      { during: payWith([GOOD]) },
-    );
+    const { result } = await payformOrder({ amountMinor: 75_41 }, payWith([GOOD]));
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '2.2.4.41']);
     expect(result.status).toBe('Failed');
     expect(result.cardTry).toBeUndefined();
   });
 
   test('a decline found by a status check lets the payer try another card too', async () => {
-    const setup = await createOrderSetup(ds, { direction: 'deposit' });
     // Amount ending 02: accepted, then the first status check says the issuer declined (no funds).
-    const { result } = await runOrderToEnd(
-      env,
-      ds,
-      setup,
-      { amountMinor: 75_02, payform: true },
-      {
-        during: async (workflowId) => {
-          const handle = env.client.workflow.getHandle(workflowId);
-          await handle.executeUpdate(payformSubmitUpdate, { args: [GOOD] });
-          await stateWhen(handle, awaitingTry(2));
-          await handle.signal(payformSignal, { type: 'cancelled' });
-        },
-      },
-    );
+    const { result } = await payformOrder({ amountMinor: 75_02 }, async (workflowId) => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      await handle.executeUpdate(payformSubmitUpdate, { args: [GOOD] });
+      await stateWhen(handle, awaitingTry(2));
+      await handle.signal(payformSignal, { type: 'cancelled' });
+    });
     expect(codesOf(result)).toEqual([
       '1.1.1.00',
       '3.1.1.00',
@@ -183,23 +154,14 @@ describe('after an issuer declines the card, the payer may try another one', () 
   });
 
   test('after the form’s lifetime no other card is taken: the order fails and a late card is refused', async () => {
-    const setup = await createOrderSetup(ds, { direction: 'deposit' });
     let late: unknown;
-    const { result } = await runOrderToEnd(
-      env,
-      ds,
-      setup,
-      { amountMinor: 75_00, payform: true, payformLifetimeMs: 5 * 60_000 },
-      {
-        during: async (workflowId) => {
-          const handle = env.client.workflow.getHandle(workflowId);
-          await handle.executeUpdate(payformSubmitUpdate, { args: [DECLINED] });
-          await stateWhen(handle, awaitingTry(2));
-          await env.sleep(6 * 60_000);
-          late = await handle.executeUpdate(payformSubmitUpdate, { args: [GOOD] }).catch((err: unknown) => err);
-        },
-      },
-    );
+    const { result, setup } = await payformOrder({ payformLifetimeMs: 5 * 60_000 }, async (workflowId) => {
+      const handle = env.client.workflow.getHandle(workflowId);
+      await handle.executeUpdate(payformSubmitUpdate, { args: [DECLINED] });
+      await stateWhen(handle, awaitingTry(2));
+      await env.sleep(6 * 60_000);
+      late = await handle.executeUpdate(payformSubmitUpdate, { args: [GOOD] }).catch((err: unknown) => err);
+    });
     expect(late).toBeInstanceOf(Error);
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '2.2.4.00', '3.1.1.00', '1.2.4.73']);
     expect(result.history.at(-1)!.details).toEqual({ stage: 'payform' });
