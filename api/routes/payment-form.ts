@@ -360,7 +360,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
 
   /** The card form; after a refused submit, with each error next to its field and the safe values kept. */
   function formView(req: Request, res: Response, order: FormOrder, status: number, refused?: RefusedForm): void {
-    const { m, frame, locale } = frameOf(req, order, (m) => m.pageTitle, {
+    const title = (m: Messages) => (order.retry_open ? m.declinedTitle : m.pageTitle);
+    const { m, frame, locale } = frameOf(req, order, title, {
       data: { 'refused-url': `/pay/${order.id}/refused`, 'activity-url': `/pay/${order.id}/activity` },
     });
     const amount = formatAmount(order.amount, order.currency, locale);

@@ -198,6 +198,7 @@ test('decline and retry: the bank declines the first card, the page offers anoth
       { do: 'click', selector: '#pay' },
       { do: 'waitText', selector: '#declined', contains: 'declined' },
       { do: 'read', as: 'declined', selector: '#declined' },
+      { do: 'read', as: 'heading', selector: 'h1' },
       { do: 'value', as: 'numberAfterDecline', selector: '#cardNumber' },
       { do: 'value', as: 'cvcAfterDecline', selector: '#cardCvc' },
       { do: 'boxes', as: 'controls', selector: 'input, button' },
@@ -210,6 +211,7 @@ test('decline and retry: the bank declines the first card, the page offers anoth
   );
   expect(seen.declined).toContain('Your card was declined by its bank. No money was taken.');
   expect(seen.declined).toContain('Cards you can still try: 2');
+  expect(seen.heading).toBe('Card declined');
   expect(seen).toMatchObject({ numberAfterDecline: '', cvcAfterDecline: '', landed: `${shopUrl}/success` });
   expect((seen.controls as unknown[]).length).toBeGreaterThanOrEqual(6);
   expect(seen.cspViolations).toEqual([]);
