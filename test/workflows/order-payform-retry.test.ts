@@ -27,7 +27,7 @@ const GOOD: PayformSubmission = { cardFingerprint: 'cd'.repeat(32), cardMask: '4
 
 /** Waits (on the real clock, the workflow's stands still) until the order's state satisfies `ready`. */
 async function stateWhen(handle: WorkflowHandle, ready: (s: OrderState) => boolean): Promise<OrderState> {
-  for (let i = 0; i < 500; i++) {
+  for (let i = 0; i < 2_000; i++) {
     const state = await handle.query(getOrderStateQuery);
     if (ready(state)) return state;
     await new Promise((r) => setTimeout(r, 20));
