@@ -51,6 +51,8 @@ export interface ApiDependencies {
   codecUrlToken?: string | undefined;
   /** How long a hosted payment form waits for a card (PAYFORM_LIFETIME_SECONDS); the workflow's 30 minutes if unset. */
   payformLifetimeMs?: number | undefined;
+  /** How many cards a payer may try after declines (PAYFORM_CARD_TRIES); the workflow's 3 if unset. */
+  payformCardTries?: number | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */

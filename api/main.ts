@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     codecCorsOrigins: config.CODEC_CORS_ORIGINS?.split(',').map((o) => o.trim()),
     codecUrlToken: config.CODEC_URL_TOKEN,
     payformLifetimeMs,
+    payformCardTries: config.PAYFORM_CARD_TRIES,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
   // Orders whose workflow never started (an API died between the insert and the start) are started from here.
   const reconciler = startOrderReconciler({
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     logger,
     keyring,
     payformLifetimeMs,
+    payformCardTries: config.PAYFORM_CARD_TRIES,
   });
 
   let stopping = false;

@@ -127,6 +127,8 @@ openApiRegistry.registerPath({
             status: z.enum(['awaiting-card', 'processing', 'success', 'failed']),
             final: z.boolean(),
             redirectUrl: z.string().nullable(),
+            /** The issuer declined the last card and the page takes another one (docs/payment-page.md). */
+            cardDeclined: z.boolean().optional(),
           }),
         },
       },
@@ -163,6 +165,28 @@ openApiRegistry.registerPath({
   responses: {
     204: { description: 'Counted (3.2.1.59 in the order history while the order waits for a card, within a budget)' },
     400: { description: 'Not a list of those fields', content: { 'application/json': { schema: ErrorBody } } },
+    404: {
+      description: 'No host-to-client order with this id',
+      content: { 'application/json': { schema: ErrorBody } },
+    },
+  },
+});
+openApiRegistry.registerPath({
+  method: 'post',
+  path: '/pay/{externalId}/activity',
+  operationId: 'reportPaymentPageActivity',
+  summary: 'What the payer did on the form that the server cannot see: started typing, or left the page (a beacon)',
+  tags: ['payment page'],
+  request: {
+    params: PayParams,
+    query: z.object({ event: z.enum(['entered', 'left']) }),
+  },
+  responses: {
+    204: {
+      description:
+        'Counted (3.0.1.53 / 3.0.1.52 in the order history, once per card try, while the order waits for a card, within a budget)',
+    },
+    400: { description: 'Not entered or left', content: { 'application/json': { schema: ErrorBody } } },
     404: {
       description: 'No host-to-client order with this id',
       content: { 'application/json': { schema: ErrorBody } },

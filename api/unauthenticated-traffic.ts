@@ -19,6 +19,8 @@ export const UNAUTHENTICATED_SIGNAL_BUDGET: Record<UnauthenticatedKind, number> 
   'payform-submit': 10,
   // Card details the form refused: enough to show operators a payer who struggles, not a history to flood.
   'payform-refused': 10,
+  // The payer started typing, or left the page (3.0.1.53, 3.0.1.52): the workflow records each once per card try.
+  'payform-activity': 8,
 };
 
 /**

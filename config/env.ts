@@ -57,6 +57,11 @@ export const ApiEnv = TemporalEnv.extend({
   CODEC_URL_TOKEN: secret('CODEC_URL_TOKEN').optional(),
   /** How long a hosted payment form waits for a card, in seconds (docs/payment-page.md). Unset: 30 minutes. */
   PAYFORM_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(86_400).optional(),
+  /**
+   * How many cards a payer on the hosted form may try when the bank declines them, the first included
+   * (docs/payment-page.md). Unset: 3; 1: no other card after a decline.
+   */
+  PAYFORM_CARD_TRIES: z.coerce.number().int().min(1).max(5).optional(),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 

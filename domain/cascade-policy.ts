@@ -47,3 +47,29 @@ export function cascadeDecision(code: HistoryCode): CascadeDecision {
 export function cascadeDecisionV1(code: HistoryCode): CascadeDecision {
   return getHistoryCode(code).reason === 'TECH.SERVER_UNAVAILABLE' ? 'retry' : cascadeDecision(code);
 }
+
+/**
+ * Reasons of a final decline after which the payer on the hosted payment page may try another card: the issuer
+ * refused this card (or the gateway declined it without a reason). Antifraud, the route's own business or
+ * configuration refusals and technical failures are not the card's: another card would meet them again, so they
+ * end the order (docs/payment-page.md, "Another card after a decline").
+ */
+export const PAYER_RETRY_REASONS: ReadonlySet<ReasonKey | 'NONE'> = new Set<ReasonKey | 'NONE'>([
+  'NONE',
+  'ISSUER.CARD_BLOCKED',
+  'ISSUER.CARD_NOT_SUPPORTED',
+  'ISSUER.INSUFFICIENT_FUNDS',
+]);
+
+/** The gateway steps whose declines are about the card: a create, a status check, a gateway callback. */
+const GATEWAY_ANSWER_ACTORS: ReadonlySet<string> = new Set(['GATEWAY_CREATE', 'STATUS_CHECK', 'GATEWAY_CALLBACK']);
+
+/** Whether a gateway's final decline with this code lets the payer try another card. */
+export function payerMayTryAnotherCard(code: HistoryCode): boolean {
+  const known = getHistoryCode(code);
+  return (
+    GATEWAY_ANSWER_ACTORS.has(known.actor) &&
+    known.status === 'failed' &&
+    PAYER_RETRY_REASONS.has(known.reason ?? 'NONE')
+  );
+}

@@ -44,9 +44,16 @@ export class CardVault {
 
   /**
    * Stores an order's payer data. A row the order already has keeps its card and CVC (the first card submitted
-   * is the order's, as the workflow decides); fields it lacks are added. Safe to repeat.
+   * is the order's, as the workflow decides); fields it lacks are added. Safe to repeat. With `replaceCard` (the
+   * hosted form took another card after the issuer declined the last one) the new card and CVC replace the old.
    */
-  async storeForOrder(orderId: string, merchantId: string, data: VaultedData, cvc?: string): Promise<void> {
+  async storeForOrder(
+    orderId: string,
+    merchantId: string,
+    data: VaultedData,
+    cvc?: string,
+    { replaceCard = false }: { replaceCard?: boolean } = {},
+  ): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
       // Concurrent stores for one order (a create and its retry) take turns: the second merges into the first's row.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`card_vault:${orderId}`]);
@@ -56,9 +63,11 @@ export class CardVault {
       let cvcExpiry: Date | null = null;
       if (existing) {
         const current = this.decryptRow(existing);
-        merged = { ...data, ...current.data };
+        merged = replaceCard && data.card ? { ...current.data, ...data } : { ...data, ...current.data };
         // A card already stored stays, with its CVC (or without it, once destroyed): the first card is the order's.
-        if (current.data.card) [keptCvc, cvcExpiry] = [current.cvc, existing.cvc_expires_at];
+        if (current.data.card && !(replaceCard && data.card)) {
+          [keptCvc, cvcExpiry] = [current.cvc, existing.cvc_expires_at];
+        }
       }
       const id = existing?.id ?? randomUUID();
       const { keyId, wrappedKey, dataKey } = newDataKey(this.keyring);

@@ -37,6 +37,11 @@ export interface OrderInput {
    */
   payformLifetimeMs?: number;
   /**
+   * How many cards the payer on the hosted form may try when the issuer declines one (default
+   * DEFAULT_PAYFORM_CARD_TRIES, 3; 1 = no retry): the API's `PAYFORM_CARD_TRIES` setting (docs/payment-page.md).
+   */
+  payformCardTries?: number;
+  /**
    * How long an order whose gateway payment is still unknown at the deadline keeps checking that gateway on its
    * own (default {@link DEFAULT_RECONCILIATION_PERIOD_MS}); after it, only the gateway or an operator ends it.
    */
@@ -63,6 +68,9 @@ export interface ResumeEvidence {
 
 /** Seven days: long enough for any PSP's own settlement and reversal windows to report. */
 export const DEFAULT_RECONCILIATION_PERIOD_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Cards a payer on the hosted form may try per order when the issuer declines them (the first one included). */
+export const DEFAULT_PAYFORM_CARD_TRIES = 3;
 
 /** The order as persisted alongside its first history entry. */
 export interface OrderSnapshot {
@@ -107,6 +115,8 @@ export interface OrderHistoryEntry {
 export interface GatewayAttempt {
   gatewayId: string;
   idempotencyKey: string;
+  /** The payer's card try on the hosted form this attempt belongs to; absent for the first (and only) one. */
+  cardTry?: number;
   gatewayRef: string | null;
   /** Creates sent to this gateway (1 + retries). */
   creates: number;
@@ -153,6 +163,11 @@ export interface OrderState {
   cancelRequested?: boolean;
   /** The card's verification challenge (3-D Secure) on the payment page, when the card asked for one. */
   challenge?: 'pending' | 'passed' | 'failed';
+  /**
+   * Set once an issuer declined a card of the hosted form and the order took another try: which try (2, 3…) of how
+   * many, whether the form waits for its card now, and the decline that opened it.
+   */
+  cardTry?: { number: number; of: number; awaitingCard: boolean; declined: HistoryCode };
 }
 
 /** A gateway callback, already verified by the HTTP layer's connector; invalid ones are recorded, then ignored. */
@@ -168,10 +183,13 @@ export interface GatewayCallbackSignal {
  */
 export type PayformEvent =
   | { type: 'visited' }
-  | { type: 'submitted'; cardFingerprint: string; cardMask: string; cardHolder?: string; challenge?: boolean }
+  | ({ type: 'submitted' } & PayformSubmission)
   | { type: 'cancelled' }
   | { type: 'refused'; fields: PayformRefusedField[] }
-  | { type: 'challenge'; outcome: PayformChallengeOutcome };
+  | { type: 'challenge'; outcome: PayformChallengeOutcome }
+  /** The payer started typing card details (3.0.1.53), or left the form without paying (3.0.1.52). */
+  | { type: 'entered' }
+  | { type: 'left' };
 
 /** How the payer's verification challenge ended: passed, failed (a wrong code), or left (cancelled on it). */
 export type PayformChallengeOutcome = 'passed' | 'failed' | 'left';
@@ -186,6 +204,8 @@ export interface PayformSubmission {
   cardHolder?: string;
   /** The card asks for a verification challenge (3-D Secure) before it is charged. */
   challenge?: boolean;
+  /** The challenge is a one-time code sent to the payer (OTP) rather than 3-D Secure: a failure is 3.2.4.57. */
+  challengeKind?: 'otp';
 }
 
 /** An operator's action on a running order, named in the audit log and the order's history. */

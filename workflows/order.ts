@@ -1,12 +1,13 @@
 import * as wf from '@temporalio/workflow';
-import { CODES } from '../domain/history-codes';
+import { payerMayTryAnotherCard } from '../domain/cascade-policy';
+import { CODES, type HistoryCode } from '../domain/history-codes';
 import type { Direction } from '../domain/order';
 import { operations } from './activity-profiles';
 import { DEFAULT_RECONCILIATION_PERIOD_MS, type OrderInput, type OrderState } from './definitions';
 import { cascade } from './steps/cascade';
 import { notifyMerchant } from './steps/merchant-callback';
 import { createOrderContext, type OrderContext } from './steps/order-context';
-import { awaitPayform } from './steps/payform';
+import { awaitPayform, cardTries, PAYFORM_RETRY_PATCH, reopenPayform } from './steps/payform';
 import { reconcile } from './steps/reconciliation';
 import { recordStrayCallback, resolvePayment } from './steps/resolve-payment';
 import { fundsOf, settle } from './steps/settlement';
@@ -90,34 +91,64 @@ async function resumeOrder(
 
 async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const { input, direction } = ctx;
-  const failed = { paid: false, holdPlaced: false };
   if (input.payform) {
     ctx.step('waiting for the payer on the hosted payment page');
-    if ((await awaitPayform(ctx)) === 'failed') return failed;
+    if ((await awaitPayform(ctx)) === 'failed') return { paid: false, holdPlaced: false };
   }
-  ctx.step('pre-checks: black list and limits');
-  const preCheck = await operations.runPreChecks.executeWithOptions(
-    { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
-    [
-      {
-        orderId: input.orderId,
-        merchantId: input.merchantId,
-        pipelineId: input.pipelineId,
-        direction,
-        amountMinor: input.amountMinor,
-        currency: input.currency,
-        method: input.method,
-        requisites: ctx.requisites,
-        at: new Date().toISOString(),
-      },
-    ],
-  );
-  if (!preCheck.ok) {
-    ctx.state.failure = preCheck.details;
-    await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
-    return failed;
+  let holdPlaced = false;
+  // Each pass is one card of the payer's: the first, or another the hosted form took after an issuer's decline.
+  for (let cardTry = 1; ; cardTry += 1) {
+    ctx.step('pre-checks: black list and limits');
+    const preCheck = await operations.runPreChecks.executeWithOptions(
+      { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
+      [
+        {
+          orderId: input.orderId,
+          merchantId: input.merchantId,
+          pipelineId: input.pipelineId,
+          direction,
+          amountMinor: input.amountMinor,
+          currency: input.currency,
+          method: input.method,
+          requisites: ctx.requisites,
+          at: new Date().toISOString(),
+        },
+      ],
+    );
+    if (!preCheck.ok) {
+      ctx.state.failure = preCheck.details;
+      await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
+      return { paid: false, holdPlaced };
+    }
+    // The hold and the route are the order's, not the card's: taken once.
+    if (cardTry === 1) {
+      const routed = await holdAndRoute(ctx);
+      holdPlaced = routed.holdPlaced;
+      if (!routed.ok) return { paid: false, holdPlaced };
+    }
+    ctx.step(`paying through the route: ${ctx.state.route.map((candidate) => candidate.name).join(', ')}`);
+    let result = await cascade(ctx, ctx.state.route, deadline, {
+      number: cardTry,
+      anotherCardAfter: (code) => mayTryAnotherCard(ctx, cardTry, code, deadline),
+    });
+    if (result.kind === 'failed' && result.anotherCard) {
+      if ((await reopenPayform(ctx, cardTry + 1, result.anotherCard.declined)) === 'submitted') continue;
+      return { paid: await reviewStrayPayments(ctx, false), holdPlaced };
+    }
+    if (result.kind === 'unknown') {
+      const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
+      result =
+        (await reconcile(ctx, result.attempt, period)) === 'success'
+          ? { kind: 'success', attempt: result.attempt }
+          : { kind: 'failed' };
+    }
+    return { paid: await reviewStrayPayments(ctx, result.kind === 'success'), holdPlaced };
   }
+}
 
+/** A payout's hold on the balance, then routing: false when either ends the order (recorded, Failed). */
+async function holdAndRoute(ctx: OrderContext): Promise<{ ok: boolean; holdPlaced: boolean }> {
+  const { input, direction } = ctx;
   let holdPlaced = false;
   if (direction === 'payout') {
     ctx.step("holding the payout's amount on the balance");
@@ -125,7 +156,7 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
     if (!hold.ok) {
       ctx.state.failure = { check: 'balance', availableMinor: hold.availableMinor, amountMinor: input.amountMinor };
       await ctx.mark(hold.code, { details: ctx.state.failure, orderStatus: 'Failed' });
-      return failed;
+      return { ok: false, holdPlaced };
     }
     holdPlaced = true;
     await ctx.mark(CODES.FUNDS_HELD, { details: { amountMinor: input.amountMinor } });
@@ -150,18 +181,25 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
   if (ctx.state.route.length === 0) {
     ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };
     await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure, orderStatus: 'Failed' });
-    return { paid: false, holdPlaced };
+    return { ok: false, holdPlaced };
   }
-  ctx.step(`paying through the route: ${ctx.state.route.map((candidate) => candidate.name).join(', ')}`);
-  let result = await cascade(ctx, ctx.state.route, deadline);
-  if (result.kind === 'unknown') {
-    const period = input.reconciliationPeriodMs ?? DEFAULT_RECONCILIATION_PERIOD_MS;
-    result =
-      (await reconcile(ctx, result.attempt, period)) === 'success'
-        ? { kind: 'success', attempt: result.attempt }
-        : { kind: 'failed' };
-  }
-  return { paid: await reviewStrayPayments(ctx, result.kind === 'success'), holdPlaced };
+  return { ok: true, holdPlaced };
+}
+
+/**
+ * Whether the payer on the hosted form may try another card after the gateway's final decline `code`: a decline of
+ * the card (the issuer's, or one without a reason), tries left, the form's lifetime and the order's deadline not
+ * over, no cancellation asked for. Orders started before this release fail at the decline (the patch marker).
+ */
+function mayTryAnotherCard(ctx: OrderContext, cardTry: number, code: HistoryCode, deadline: number): boolean {
+  return (
+    ctx.input.payform === true &&
+    payerMayTryAnotherCard(code) &&
+    cardTry < cardTries(ctx) &&
+    Date.now() < Math.min(ctx.payformDeadline, deadline) &&
+    ctx.state.cancelRequested !== true &&
+    wf.patched(PAYFORM_RETRY_PATCH)
+  );
 }
 
 /**

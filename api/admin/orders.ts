@@ -50,7 +50,7 @@ const AdminOrder = OrderSummary.extend({
   unauthenticatedTraffic: z
     .array(
       z.object({
-        kind: z.enum(['refused-callback', 'payform-visit', 'payform-submit', 'payform-refused']),
+        kind: z.enum(['refused-callback', 'payform-visit', 'payform-submit', 'payform-refused', 'payform-activity']),
         count: z.number().int(),
         signalled: z.number().int().openapi({ description: "How many reached the order's workflow" }),
         firstAt: z.string(),

@@ -26,7 +26,10 @@ export const RECONCILER_DEFAULTS: ReconcilerOptions & { everyMs: number } = {
 
 /** One pass: starts the workflow of every order found without one; returns their ids. */
 export async function reconcileOrders(
-  deps: Pick<ApiDependencies, 'dataSource' | 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs'>,
+  deps: Pick<
+    ApiDependencies,
+    'dataSource' | 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs' | 'payformCardTries'
+  >,
   options: ReconcilerOptions = RECONCILER_DEFAULTS,
 ): Promise<string[]> {
   const orphans: OrderInputRow[] = await deps.dataSource.query(
@@ -47,7 +50,10 @@ export async function reconcileOrders(
  * idempotent). A pass that fails (PostgreSQL or Temporal down) is logged and the next one tries again.
  */
 export function startOrderReconciler(
-  deps: Pick<ApiDependencies, 'dataSource' | 'temporal' | 'taskQueue' | 'logger' | 'keyring' | 'payformLifetimeMs'>,
+  deps: Pick<
+    ApiDependencies,
+    'dataSource' | 'temporal' | 'taskQueue' | 'logger' | 'keyring' | 'payformLifetimeMs' | 'payformCardTries'
+  >,
   options = RECONCILER_DEFAULTS,
 ): { stop(): Promise<void> } {
   let pass: Promise<void> = Promise.resolve();

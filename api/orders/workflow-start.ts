@@ -34,13 +34,18 @@ function openRequisites(keyring: Keyring, stored: OrderInputRow['requisites']): 
 }
 
 /**
- * The order workflow's input, from the order row and the API's settings: a hosted form's lifetime is the API's
- * `payformLifetimeMs` when set (docs/payment-page.md), else the workflow's default.
+ * The order workflow's input, from the order row and the API's settings: a hosted form's lifetime and the cards
+ * its payer may try are the API's `payformLifetimeMs` and `payformCardTries` when set (docs/payment-page.md), else
+ * the workflow's defaults.
  */
 export function orderWorkflowInput(
   row: OrderInputRow,
   keyring: Keyring,
-  settings: { payformLifetimeMs?: number | undefined; merchantName?: string | undefined } = {},
+  settings: {
+    payformLifetimeMs?: number | undefined;
+    payformCardTries?: number | undefined;
+    merchantName?: string | undefined;
+  } = {},
 ): OrderInput {
   return {
     orderId: row.id,
@@ -56,6 +61,7 @@ export function orderWorkflowInput(
     ...(row.callback_url ? { callbackUrl: row.callback_url } : {}),
     ...(row.flow === 'h2c' ? { payform: true } : {}),
     ...(row.flow === 'h2c' && settings.payformLifetimeMs ? { payformLifetimeMs: settings.payformLifetimeMs } : {}),
+    ...(row.flow === 'h2c' && settings.payformCardTries ? { payformCardTries: settings.payformCardTries } : {}),
   };
 }
 
@@ -92,11 +98,18 @@ const TEMPORAL_DEADLINE_MS = 5_000;
  * retried create, the reconciler) never runs an order twice. A closed workflow is left closed.
  */
 export async function startOrderWorkflow(
-  deps: Pick<ApiDependencies, 'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs' | 'dataSource'>,
+  deps: Pick<
+    ApiDependencies,
+    'temporal' | 'taskQueue' | 'keyring' | 'payformLifetimeMs' | 'payformCardTries' | 'dataSource'
+  >,
   row: OrderInputRow,
 ): Promise<void> {
   const merchantName = await merchantNameOf(deps.dataSource, row.merchant_id);
-  const input = orderWorkflowInput(row, deps.keyring, { payformLifetimeMs: deps.payformLifetimeMs, merchantName });
+  const input = orderWorkflowInput(row, deps.keyring, {
+    payformLifetimeMs: deps.payformLifetimeMs,
+    payformCardTries: deps.payformCardTries,
+    merchantName,
+  });
   const client = deps.temporal.client;
   try {
     await client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, () =>

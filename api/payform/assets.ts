@@ -75,8 +75,22 @@ export const PAYFORM_SCRIPT = `'use strict';
       expiry.value = d.length > 2 || (d.length === 2 && !deleting) ? d.slice(0, 2) + '/' + d.slice(2) : d;
     });
     cvc.addEventListener('input', function () { cvc.value = digitsOf(cvc.value).slice(0, 4); });
+    // What the payer does that the server cannot see, for the order's history: the first keystroke in the form
+    // (3.0.1.53) and leaving the page without paying or cancelling (3.0.1.52). No value is sent, only the event.
+    var activityUrl = main.getAttribute('data-activity-url');
+    var tellActivity = function (event) {
+      if (activityUrl && navigator.sendBeacon) navigator.sendBeacon(activityUrl + '?event=' + event);
+    };
+    var entered = false;
+    var staying = false;
+    form.addEventListener('input', function () { if (!entered) { entered = true; tellActivity('entered'); } });
+    document.addEventListener('click', function (e) {
+      var link = e.target && e.target.closest ? e.target.closest('a') : null;
+      if (link && link.getAttribute('href') && link.getAttribute('href').indexOf('/pay/') === 0) staying = true;
+    });
+    window.addEventListener('pagehide', function () { if (!staying) tellActivity('left'); });
     form.addEventListener('submit', function (e) {
-      if (e.submitter && e.submitter.value === 'cancel') return;
+      if (e.submitter && e.submitter.value === 'cancel') { staying = true; return; }
       var first = null;
       var refused = [];
       [number, expiry, cvc].forEach(function (input) {
@@ -84,7 +98,7 @@ export const PAYFORM_SCRIPT = `'use strict';
         show(input, ok ? '' : input.getAttribute('data-message'));
         if (!ok) { refused.push(input.id); if (!first) first = input; }
       });
-      if (!first) return;
+      if (!first) { staying = true; return; }
       e.preventDefault();
       first.focus();
       // Which fields were refused, never what was in them: the order's history counts payers who struggle.
@@ -107,6 +121,8 @@ export const PAYFORM_SCRIPT = `'use strict';
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (s) {
           if (s && s.final) window.location.replace(s.redirectUrl || main.getAttribute('data-result-url'));
+          // The bank declined the card and the payment takes another: the page shows the form again.
+          else if (s && s.cardDeclined) window.location.replace(main.getAttribute('data-result-url'));
           else setTimeout(follow, 1000);
         })
         .catch(function () { setTimeout(follow, 2000); });
@@ -144,6 +160,8 @@ input:focus{outline:3px solid #0b57d0;outline-offset:1px}
 input[aria-invalid=true]{border-color:#b3261e;border-width:2px}
 .field-error,.error-summary{color:#b3261e;margin:.25rem 0 0}
 .error-summary{margin:0 0 1rem;font-weight:600}
+.declined{margin:0 0 1rem;padding:.75rem 1rem;border:2px solid #b3261e;border-radius:8px;color:#b3261e}
+.declined p{margin:0}
 .brand{display:block;min-height:1.5em;color:#555;font-size:.875rem}
 .actions{display:flex;flex-direction:column;gap:.75rem}
 button,.button{display:flex;align-items:center;justify-content:center;width:100%;min-height:48px;padding:.5rem 1rem;

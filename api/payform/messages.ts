@@ -54,6 +54,9 @@ const en = {
   challengeInvalid: 'Enter the code: digits only.',
   confirm: 'Confirm',
   sandboxChallengeHint: 'Sandbox: the code is',
+  declinedTitle: 'Card declined',
+  declined: 'Your card was declined by its bank. No money was taken. You can pay with another card.',
+  triesLeft: 'Cards you can still try:',
   crossSiteTitle: 'Not sent',
   crossSite: 'This form was sent from another site, so it was not accepted. Open the payment page again from the shop.',
 };
@@ -108,6 +111,9 @@ const ru: Messages = {
   challengeInvalid: 'Введите код: только цифры.',
   confirm: 'Подтвердить',
   sandboxChallengeHint: 'Песочница: код',
+  declinedTitle: 'Карта отклонена',
+  declined: 'Банк отклонил вашу карту. Деньги не списаны. Вы можете оплатить другой картой.',
+  triesLeft: 'Осталось попыток:',
   crossSiteTitle: 'Не отправлено',
   crossSite: 'Эта форма отправлена с другого сайта и не принята. Откройте страницу оплаты снова из магазина.',
 };

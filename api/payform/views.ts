@@ -49,6 +49,7 @@ eta.loadTemplate(
 eta.loadTemplate(
   '@form',
   `<%~ include('@summary', it) %>
+<% if (it.declined) { %><div class="declined" role="alert" id="declined"><p><%= it.m.declined %></p><p><%= it.m.triesLeft %> <%= it.declined.triesLeft %></p></div><% } %>
 <% if (it.hasErrors) { %><p class="error-summary" role="alert" id="error-summary"><%= it.m.errorSummary %></p><% } %>
 <form method="post" action="<%= it.action %>" autocomplete="on" novalidate id="payform">
 <fieldset>
@@ -146,11 +147,17 @@ function layout(frame: PageFrame, body: string): string {
 /** The card form, with the errors of a refused submit next to their fields. */
 export function formPage(
   frame: PageFrame,
-  view: OrderSummary & { payLabel: string; fields: FieldView[]; action: string },
+  view: OrderSummary & {
+    payLabel: string;
+    fields: FieldView[];
+    action: string;
+    /** The issuer declined the last card: the page says so and takes another (this many tries left). */
+    declined?: { triesLeft: number };
+  },
 ): string {
   const m: Messages = MESSAGES[frame.locale];
   const hasErrors = view.fields.some((f) => f.error);
-  return layout(frame, eta.render('@form', { ...view, m, hasErrors }));
+  return layout(frame, eta.render('@form', { declined: null, ...view, m, hasErrors }));
 }
 
 /** A page that tells the payer where the payment is, with a way back to the shop when there is one. */

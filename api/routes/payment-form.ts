@@ -12,7 +12,7 @@ import type { PaymentMethod } from '../../domain/requisites';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
 import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
 import { recordFirstCard } from '../../data/order-store';
-import { SANDBOX_CHALLENGE_CARD, SANDBOX_CHALLENGE_CODE } from '../../gateways/sandbox/challenge';
+import { SANDBOX_CHALLENGE_CARD, SANDBOX_CHALLENGE_CODE, SANDBOX_OTP_CARD } from '../../gateways/sandbox/challenge';
 import { CardVault } from '../../vault/card-vault';
 import {
   getOrderStateQuery,
@@ -56,9 +56,18 @@ interface FormOrder {
   processing_redirect_url: string | null;
   success_redirect_url: string | null;
   failed_redirect_url: string | null;
-  /** The form's lifetime ended without a card (the workflow recorded 1.2.4.73 before any card). */
+  /** The form's lifetime ended without a card (the workflow recorded 1.2.4.73 at the form). */
   expired: boolean;
+  /** The issuer declined the last card and the form takes another now (its 3.1.1.00 came after the last 3.1.1.55). */
+  retry_open: boolean;
+  /** Which of the payer's cards the form takes now (1, then 2, 3… after declines). */
+  card_try: number;
+  /** How many cards the order lets the payer try (recorded when the form opened again), when known. */
+  card_tries: number | null;
 }
+
+/** Cards the payer may still try, the one the form takes now included. */
+const cardTriesLeft = (order: FormOrder) => Math.max(1, (order.card_tries ?? order.card_try) - order.card_try + 1);
 
 /** How long a submit may wait for the workflow's answer before the payer is asked to try again. */
 const SUBMIT_DEADLINE_MS = 10_000;
@@ -69,8 +78,8 @@ const SUBMIT_DEADLINE_MS = 10_000;
  */
 const NO_UPDATE_HANDLER = 'No registered handler for update';
 
-/** The order still takes a card: nothing was submitted and it has not ended. */
-const takesCard = (order: FormOrder) => order.status === 'Created' && !order.card_mask;
+/** The order still takes a card: nothing was submitted and it has not ended, or the issuer declined the last one. */
+const takesCard = (order: FormOrder) => (order.status === 'Created' && !order.card_mask) || order.retry_open;
 
 /** Where the payment is, as the page's script reads it from the status endpoint. */
 export interface PayformStatus {
@@ -78,11 +87,14 @@ export interface PayformStatus {
   final: boolean;
   /** The merchant's page for this outcome (success, failed; processing while pending), or null: none was given. */
   redirectUrl: string | null;
+  /** Present when the issuer declined the last card and the page takes another one. */
+  cardDeclined?: true;
 }
 
 function statusOf(order: FormOrder): PayformStatus {
   if (order.status === 'Success') return { status: 'success', final: true, redirectUrl: order.success_redirect_url };
   if (order.status === 'Failed') return { status: 'failed', final: true, redirectUrl: order.failed_redirect_url };
+  if (order.retry_open) return { status: 'awaiting-card', final: false, redirectUrl: null, cardDeclined: true };
   if (takesCard(order)) return { status: 'awaiting-card', final: false, redirectUrl: null };
   return { status: 'processing', final: false, redirectUrl: order.processing_redirect_url };
 }
@@ -170,11 +182,19 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       `SELECT o.id, o.merchant_id, m.name AS merchant_name, o.external_transaction_id, o.status,
               o.amount_minor::text AS amount, o.currency, o.mode, o.workflow_id, o.pipeline_id, o.method, o.card_mask,
               o.processing_redirect_url, o.success_redirect_url, o.failed_redirect_url,
-              (o.status = 'Failed' AND o.card_mask IS NULL AND EXISTS (
-                 SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.code = $2)) AS expired
+              (o.status = 'Failed' AND ((o.card_mask IS NULL AND f.deadline) OR f.form_deadline)) AS expired,
+              (o.status NOT IN ('Success', 'Failed') AND f.submits > 0 AND f.forms > f.submits) AS retry_open,
+              greatest(f.forms, 1) AS card_try, f.card_tries
          FROM orders o JOIN merchants m ON m.id = o.merchant_id
+         CROSS JOIN LATERAL (
+           SELECT coalesce(bool_or(h.code = $2), false) AS deadline,
+                  coalesce(bool_or(h.code = $2 AND h.details->>'stage' = 'payform'), false) AS form_deadline,
+                  (count(*) FILTER (WHERE h.code = $3))::int AS forms,
+                  (count(*) FILTER (WHERE h.code = $4))::int AS submits,
+                  max((h.details->>'cardTries')::int) FILTER (WHERE h.code = $3) AS card_tries
+             FROM order_history h WHERE h.order_id = o.id) f
         WHERE o.id = $1 AND o.flow = 'h2c'`,
-      [id, CODES.DEADLINE_REACHED],
+      [id, CODES.DEADLINE_REACHED, CODES.PAYFORM_CREATED, CODES.PAYFORM_SUBMITTED],
     );
     return rows[0];
   }
@@ -273,7 +293,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       await deps.temporal.client.withDeadline(Date.now() + SUBMIT_DEADLINE_MS, () =>
         handle.executeUpdate(payformSubmitUpdate, {
           args: [submission],
-          updateId: `payform-submit-${submission.cardFingerprint}`,
+          // Per try: the same card tried again after a decline is a new submit, not the first one repeated.
+          updateId: `payform-submit-${order.card_try > 1 ? `${order.card_try}-` : ''}${submission.cardFingerprint}`,
         }),
       );
       return 'accepted';
@@ -314,9 +335,17 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     return true;
   }
 
+  /** Whether the order's workflow waits for another card of the payer's now, after a decline. */
+  async function awaitsAnotherCard(order: FormOrder): Promise<boolean> {
+    const handle = deps.temporal.client.workflow.getHandle(order.workflow_id);
+    const state = await handle.query(getOrderStateQuery).catch(() => undefined);
+    return state?.cardTry?.number === order.card_try && state.cardTry.awaitingCard;
+  }
+
   /** Whether the order's workflow waits for the payer's answer to the card's verification challenge. */
   async function challengePending(order: FormOrder): Promise<boolean> {
-    if (order.status !== 'Created' || !order.card_mask) return false;
+    const afterDecline = order.card_try > 1 && order.status === 'Processing' && !order.retry_open;
+    if ((order.status !== 'Created' && !afterDecline) || !order.card_mask) return false;
     const handle = deps.temporal.client.workflow.getHandle(order.workflow_id);
     const state = await handle.query(getOrderStateQuery).catch(() => undefined);
     return state?.challenge === 'pending';
@@ -331,8 +360,9 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
 
   /** The card form; after a refused submit, with each error next to its field and the safe values kept. */
   function formView(req: Request, res: Response, order: FormOrder, status: number, refused?: RefusedForm): void {
-    const { m, frame, locale } = frameOf(req, order, (m) => m.pageTitle, {
-      data: { 'refused-url': `/pay/${order.id}/refused` },
+    const title = (m: Messages) => (order.retry_open ? m.declinedTitle : m.pageTitle);
+    const { m, frame, locale } = frameOf(req, order, title, {
+      data: { 'refused-url': `/pay/${order.id}/refused`, 'activity-url': `/pay/${order.id}/activity` },
     });
     const amount = formatAmount(order.amount, order.currency, locale);
     const errors = refused?.errors ?? {};
@@ -386,7 +416,13 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       },
     ];
     const action = `/pay/${order.id}${req.query.lang ? `?lang=${locale}` : ''}`;
-    const html = formPage(frame, { ...summaryOf(order, locale), payLabel: `${m.pay} ${amount}`, fields, action });
+    const html = formPage(frame, {
+      ...summaryOf(order, locale),
+      payLabel: `${m.pay} ${amount}`,
+      fields,
+      action,
+      ...(order.retry_open ? { declined: { triesLeft: cardTriesLeft(order) } } : {}),
+    });
     send(res, status, html, order);
   }
 
@@ -419,6 +455,26 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const order = await findOrder(req);
     if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
     if (takesCard(order)) await recordRefusal(order, [...new Set(fields)]);
+    res.status(204).end();
+  });
+
+  /**
+   * The page's script tells what the payer does on the form that the server cannot see: started typing card details
+   * (`entered`, 3.0.1.53) or left the page without paying (`left`, 3.0.1.52, a beacon on `pagehide`). Only while
+   * the order takes a card, within the traffic budget; nothing of what was typed is sent.
+   */
+  router.post('/pay/:externalId/activity', sameOrigin, async (req, res) => {
+    const event = req.query.event;
+    if (event !== 'entered' && event !== 'left') {
+      throw new HttpError(400, 'VALIDATION_FAILED', 'event must be entered or left', [
+        { field: 'event', message: 'entered or left' },
+      ]);
+    }
+    const order = await findOrder(req);
+    if (!order) throw new HttpError(404, 'NOT_FOUND', 'there is no payment form at this address');
+    if (takesCard(order) && (await traffic.allow(order.id, 'payform-activity'))) {
+      await tell(order, { type: event }).catch(() => undefined);
+    }
     res.status(204).end();
   });
 
@@ -472,8 +528,11 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
       cardFingerprint: cardFingerprint(digits, deps.secretsKey),
       cardMask: maskCard(digits),
       ...(holder ? { cardHolder: holder } : {}),
-      // The sandbox's 3-D Secure test card asks for a challenge before the gateway (docs/sandbox.md).
+      // The sandbox's 3-D Secure and OTP test cards ask for a challenge before the gateway (docs/sandbox.md).
       ...(order.mode !== 'live' && digits === SANDBOX_CHALLENGE_CARD ? { challenge: true } : {}),
+      ...(order.mode !== 'live' && digits === SANDBOX_OTP_CARD
+        ? { challenge: true, challengeKind: 'otp' as const }
+        : {}),
     };
     const vault = new CardVault(deps.dataSource, deps.keyring);
     // One submit of an order at a time, so the card the vault keeps (the first) is the one the workflow accepts. A
@@ -484,11 +543,16 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
         [`payform-submit:${order.id}`],
       );
       if (!lock?.got) return 'refused' as const;
+      // Another card after a decline replaces the vaulted one: only while this try still waits for its card (the
+      // workflow's word, not the order row's, which a submit accepted a moment ago may not have reached yet).
+      if (order.retry_open && !(await awaitsAnotherCard(order))) return 'refused' as const;
       await vault.storeForOrder(
         order.id,
         order.merchant_id,
         { card: { number: digits, ...(expiry ? { expiry } : {}), ...(holder ? { holder } : {}) } },
         cvc || undefined,
+        // After a decline the new card replaces the declined one: the workflow charges nothing until it accepts it.
+        { replaceCard: order.retry_open },
       );
       return submitCard(order, submission);
     });

@@ -15,6 +15,7 @@ import type {
   StatusOutcome,
 } from '../connector';
 import { buildSignedCallback, callbackSecretOf, verifySandboxCallback } from './callbacks';
+import { SANDBOX_DECLINE_CARD, SANDBOX_DECLINE_CARD_MASK } from './challenge';
 import {
   createAnswerView,
   createOutcomeOf,
@@ -170,5 +171,12 @@ function assertRequest(req: GatewayPaymentRequest): void {
  */
 function scenarioOf(req: GatewayPaymentRequest, ctx: GatewayCallContext) {
   const forced = ctx.gateway.settings?.scenario;
-  return typeof forced === 'string' ? scenarioNamed(forced) : scenarioFor(req.amountMinor);
+  if (typeof forced === 'string') return scenarioNamed(forced);
+  return isDeclineCard(req) ? scenarioNamed('create-declined') : scenarioFor(req.amountMinor);
+}
+
+/** The sandbox's declined card: by its number when the vault gave it, else by its mask. */
+function isDeclineCard(req: GatewayPaymentRequest): boolean {
+  const { card, cardMask } = req.requisites;
+  return card?.number !== undefined ? card.number === SANDBOX_DECLINE_CARD : cardMask === SANDBOX_DECLINE_CARD_MASK;
 }

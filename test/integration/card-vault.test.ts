@@ -79,6 +79,20 @@ test('the hosted form adds the card to what the create stored; a second card doe
   });
 });
 
+test('after a decline the next card replaces the declined one, with its own CVC; the rest stays', async () => {
+  const orderId = await anOrder();
+  await vault.storeForOrder(orderId, merchantId, { email: 'form@example.test' });
+  await vault.storeForOrder(orderId, merchantId, { card: { number: '4000000000000002', holder: 'A' } }, '123');
+  await vault.destroyCvc(orderId); // the declined card's first attempt was made
+  await vault.storeForOrder(orderId, merchantId, { card: { number: '5555555555554444' } }, '999', {
+    replaceCard: true,
+  });
+  expect(await vault.openForOrder(orderId)).toEqual({
+    card: { number: '5555555555554444', cvc: '999' },
+    email: 'form@example.test',
+  });
+});
+
 test('a ciphertext copied into another row does not open there', async () => {
   const [a, b] = [await anOrder(), await anOrder()];
   await vault.storeForOrder(a, merchantId, { card: { number: '4111111111111111' } });

@@ -182,6 +182,48 @@ test('finding 9: of two concurrent submits with different cards one is accepted,
   expect((await submit(order.paymentFormUrl, { cardNumber: SECOND_CARD, action: 'pay' })).status).toBe(409);
 });
 
+test('issue 15: after a decline the form takes another card, once: of two tabs one is charged, and the status shows it', async () => {
+  const order = await hostToClientDeposit(14.09);
+  // The sandbox's declined card (docs/sandbox.md).
+  expect((await submit(order.paymentFormUrl, { cardNumber: '4000 0000 0000 0002', action: 'pay' })).status).toBe(202);
+  for (let i = 0; i < 200; i++) {
+    const page = (await (await fetch(`${order.paymentFormUrl}/status`)).json()) as { cardDeclined?: boolean };
+    if (page.cardDeclined) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(await (await fetch(`${order.paymentFormUrl}/status`)).json()).toEqual({
+    status: 'awaiting-card',
+    final: false,
+    redirectUrl: null,
+    cardDeclined: true,
+  });
+  expect((await statusOf(order.externalId, order.key)).orderStatus).toBe('Processing');
+  const form = await fetch(order.paymentFormUrl);
+  const html = await form.text();
+  expect(form.status).toBe(200);
+  expect(html).toContain('id="declined"');
+  expect(html).toContain('Cards you can still try: 2');
+  expect(html).not.toContain('4000000000000002');
+
+  const [first, second] = await Promise.all([
+    submit(order.paymentFormUrl, { cardNumber: CARD, action: 'pay' }),
+    submit(order.paymentFormUrl, { cardNumber: SECOND_CARD, action: 'pay' }),
+  ]);
+  expect([first.status, second.status].sort()).toEqual([202, 409]);
+  const mask = first.status === 202 ? '411111******1111' : '555555******4444';
+  const final = await waitFor(order.externalId, order.key, (s) => s.orderHistory.some((h) => h.code === '1.1.3.84'));
+  expect(final.orderStatus).toBe('Success');
+  expect(final.externalParams.cardNumber).toBe(mask);
+  expect(final.orderHistory.filter((h) => h.code === '3.1.1.55')).toHaveLength(2);
+  // One payment at the sandbox for the order: the charged card is the one on record.
+  const payments = (await ds.query(
+    `SELECT p.idempotency_key AS key FROM sandbox_payments p JOIN orders o ON p.idempotency_key LIKE o.workflow_id || ':%'
+      WHERE o.id = $1`,
+    [order.externalId],
+  )) as Array<{ key: string }>;
+  expect(payments.map((p) => p.key.replace(/^.*?:/, ''))).toEqual(['2:1']);
+});
+
 test('an order of the previous release (no submit Update) gets the card by signal, first card only', async () => {
   const order = await hostToClientDeposit(15.09);
   const [{ workflow_id: workflowId }] = await ds.query(`SELECT workflow_id FROM orders WHERE id = $1`, [

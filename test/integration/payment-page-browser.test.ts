@@ -169,9 +169,9 @@ test('on a 390 px phone the page is readable and every control is at least 44 px
   expect((await historyOf(order)).orderStatus).toBe('Success');
 }, 150_000);
 
-test('on a desktop a declined card lands on the failed URL', async () => {
-  // The sandbox declines at create an amount whose minor units end in 10.
-  const order = await deposit({ amount: 12.1, redirects: true });
+test('on a desktop a decline that is not the card’s (antifraud) lands on the failed URL', async () => {
+  // The sandbox's antifraud declines at create an amount whose minor units end in 41: no other card is offered.
+  const order = await deposit({ amount: 12.41, redirects: true });
   const seen = await browse(
     DESKTOP,
     [
@@ -185,6 +185,74 @@ test('on a desktop a declined card lands on the failed URL', async () => {
   );
   expect(seen.landed).toBe(`${shopUrl}/failed`);
   expect((await historyOf(order)).orderStatus).toBe('Failed');
+}, 150_000);
+
+test('decline and retry: the bank declines the first card, the page offers another, the second card pays', async () => {
+  const order = await deposit({ amount: 12.09, redirects: true });
+  const seen = await browse(
+    DESKTOP,
+    [
+      { do: 'goto', url: order.paymentFormUrl },
+      // The sandbox's declined card (docs/sandbox.md).
+      ...typeCard('4000000000000002'),
+      { do: 'click', selector: '#pay' },
+      { do: 'waitText', selector: '#declined', contains: 'declined' },
+      { do: 'read', as: 'declined', selector: '#declined' },
+      { do: 'read', as: 'heading', selector: 'h1' },
+      { do: 'value', as: 'numberAfterDecline', selector: '#cardNumber' },
+      { do: 'value', as: 'cvcAfterDecline', selector: '#cardCvc' },
+      { do: 'boxes', as: 'controls', selector: 'input, button' },
+      ...typeCard('5555555555554444'),
+      { do: 'click', selector: '#pay' },
+      { do: 'waitUrl', startsWith: `${shopUrl}/success` },
+      { do: 'url', as: 'landed' },
+    ],
+    { name: 'desktop-decline-retry' },
+  );
+  expect(seen.declined).toContain('Your card was declined by its bank. No money was taken.');
+  expect(seen.declined).toContain('Cards you can still try: 2');
+  expect(seen.heading).toBe('Card declined');
+  expect(seen).toMatchObject({ numberAfterDecline: '', cvcAfterDecline: '', landed: `${shopUrl}/success` });
+  expect((seen.controls as unknown[]).length).toBeGreaterThanOrEqual(6);
+  expect(seen.cspViolations).toEqual([]);
+  const res = await fetch(`${api.baseUrl}/api/v1/integration/deposit-order/${order.externalId}/status`, {
+    headers: { authorization: `Bearer ${order.key}` },
+  });
+  const status = (await res.json()) as {
+    orderStatus: string;
+    externalParams: { cardNumber: string };
+    orderHistory: Array<{ code: string }>;
+  };
+  expect(status.orderStatus).toBe('Success');
+  expect(status.externalParams.cardNumber).toBe('555555******4444');
+  const codes = status.orderHistory.map((h) => h.code);
+  // Each card: the form opens (3.1.1.00), the payer types (3.0.1.53) and pays (3.1.1.55); the first is declined.
+  expect(codes.filter((c) => ['3.1.1.00', '3.0.1.53', '3.1.1.55', '2.2.4.00'].includes(c))).toEqual([
+    '3.1.1.00',
+    '3.0.1.53',
+    '3.1.1.55',
+    '2.2.4.00',
+    '3.1.1.00',
+    '3.0.1.53',
+    '3.1.1.55',
+  ]);
+}, 150_000);
+
+test('a payer who types, then leaves the page for the shop, is recorded (3.0.1.53, 3.0.1.52); the form still waits', async () => {
+  const order = await deposit({ redirects: true });
+  await browse(
+    PHONE,
+    [
+      { do: 'goto', url: order.paymentFormUrl },
+      { do: 'type', selector: '#cardNumber', text: '4111' },
+      { do: 'goto', url: `${shopUrl}/elsewhere` },
+      { do: 'waitText', selector: 'h1', contains: 'Shop page' },
+    ],
+    { name: 'phone-leave' },
+  );
+  const h = await waitForCode(order, '3.0.1.52');
+  expect(h.codes.filter((c) => c.startsWith('3.0.1.'))).toEqual(['3.0.1.51', '3.0.1.53', '3.0.1.52']);
+  expect(h.orderStatus).toBe('Created');
 }, 150_000);
 
 test('a payer who cancels is taken back to the failed URL, and the page then sends them there again', async () => {
@@ -362,17 +430,18 @@ test('two tabs paying with different cards at once: one is charged, the other is
 }, 150_000);
 
 test.each([
-  ['123456', 'success', []],
-  ['654321', 'failed', ['3.2.4.56']],
+  ['3-D Secure', '4000000000003220', '123456', 'success', []],
+  ['3-D Secure', '4000000000003220', '654321', 'failed', ['3.2.4.56']],
+  ['OTP', '4000000000000036', '654321', 'failed', ['3.2.4.57']],
 ])(
-  '3-D Secure: the sandbox challenge card asks for a code; %s lands on the %s URL',
-  async (code, outcome, codes) => {
+  '%s: the sandbox challenge card %s asks for a code; %s lands on the %s URL',
+  async (_kind, card, code, outcome, codes) => {
     const order = await deposit({ amount: 12.09, redirects: true });
     const seen = await browse(
       PHONE,
       [
         { do: 'goto', url: order.paymentFormUrl },
-        ...typeCard('4000000000003220'),
+        ...typeCard(card),
         { do: 'click', selector: '#pay' },
         { do: 'waitText', selector: 'h1', contains: 'Confirm the payment' },
         { do: 'read', as: 'hint', selector: '#challenge-hint' },
@@ -382,7 +451,7 @@ test.each([
         { do: 'waitUrl', startsWith: `${shopUrl}/${outcome}` },
         { do: 'url', as: 'landed' },
       ],
-      { name: `phone-3ds-${outcome}` },
+      { name: `phone-challenge-${card.slice(-4)}-${outcome}` },
     );
     expect(seen).toMatchObject({
       hint: 'Sandbox: the code is 123456',

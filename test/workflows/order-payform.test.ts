@@ -113,6 +113,39 @@ describe('host-to-client deposits wait for the hosted payment form', () => {
     expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
   });
 
+  test('a one-time code (OTP) challenge failed is 3.2.4.57, not the 3-D Secure code', async () => {
+    const { result, setup } = await hostToClient([
+      { type: 'submitted', ...CARD, challenge: true, challengeKind: 'otp' },
+      { type: 'challenge', outcome: 'failed' },
+    ]);
+    expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '3.2.4.57']);
+    expect(result).toMatchObject({ status: 'Failed', challenge: 'failed' });
+    expect(await sandboxPaymentsAt(ds, ...setup.gatewayIds)).toBe(0);
+  });
+
+  test('the payer typing (3.0.1.53) and leaving the page (3.0.1.52) are recorded once each, the order still waits', async () => {
+    const { result } = await hostToClient([
+      { type: 'visited' },
+      { type: 'entered' },
+      { type: 'entered' },
+      { type: 'left' },
+      { type: 'left' },
+      { type: 'submitted', ...CARD },
+    ]);
+    expect(codesOf(result)).toEqual([
+      '1.1.1.00',
+      '3.1.1.00',
+      '3.0.1.51',
+      '3.0.1.53',
+      '3.0.1.52',
+      '3.1.1.55',
+      '2.1.2.00',
+      '4.1.3.00',
+      '1.1.3.84',
+    ]);
+    expect(result.history.slice(3, 5).map((h) => h.orderStatus)).toEqual(['Created', 'Created']);
+  });
+
   test('a challenge nobody answers fails the order after 10 minutes, the payer recorded as gone', async () => {
     const { result } = await hostToClient([{ type: 'submitted', ...CARD, challenge: true }]);
     expect(codesOf(result)).toEqual(['1.1.1.00', '3.1.1.00', '3.1.1.55', '3.0.1.58', '3.2.4.56']);

@@ -28,7 +28,19 @@ const UNSENT_RETRY_DELAY_MS = 30_000;
  * deadline came while `attempt`'s payment might exist, which the order must reconcile rather than fail.
  */
 export type CascadeResult =
-  { kind: 'success'; attempt: GatewayAttempt } | { kind: 'failed' } | { kind: 'unknown'; attempt: GatewayAttempt };
+  | { kind: 'success'; attempt: GatewayAttempt }
+  | { kind: 'failed'; anotherCard?: { declined: HistoryCode } }
+  | { kind: 'unknown'; attempt: GatewayAttempt };
+
+/**
+ * Which of the payer's card tries on the hosted form the route is walked for, and whether a final decline lets the
+ * payer try another card (the caller knows the tries, the form's lifetime and the cancellation). When it does, the
+ * decline leaves the order Processing and the result says so (`anotherCard`), instead of Failed.
+ */
+export interface CardTry {
+  number: number;
+  anotherCardAfter(code: HistoryCode): boolean;
+}
 
 /**
  * What the order does after a negative answer, once retries, the route, the deadline and cancellation count;
@@ -37,6 +49,8 @@ export type CascadeResult =
 interface Plan {
   step: 'retry' | 'next' | 'fail';
   because?: 'deadline' | 'cancel';
+  /** A final decline after which the payer may try another card: the order stays Processing. */
+  anotherCard?: { declined: HistoryCode };
 }
 
 /**
@@ -44,13 +58,22 @@ interface Plan {
  * What happens after a negative answer is the cascade decision table's call (domain/cascade-policy.ts); no payment
  * is created at or after the deadline, or after the workflow was asked to cancel.
  */
-export async function cascade(ctx: OrderContext, route: RouteCandidate[], deadline: number): Promise<CascadeResult> {
+export async function cascade(
+  ctx: OrderContext,
+  route: RouteCandidate[],
+  deadline: number,
+  cardTry?: CardTry,
+): Promise<CascadeResult> {
+  const tryNumber = cardTry?.number ?? 1;
   for (const [index, candidate] of route.entries()) {
     if (index > 0) await ctx.mark(CODES.CASCADE, { gatewayId: candidate.gatewayId, orderStatus: 'Processing' });
     const attempt: GatewayAttempt = {
       gatewayId: candidate.gatewayId,
       // Stable per gateway: a retry of the same create is the same request to the gateway, which deduplicates it.
-      idempotencyKey: `${ctx.workflowId}:${index + 1}`,
+      // Another card of the payer is a new payment: its keys carry the try, so no gateway returns the first one.
+      idempotencyKey:
+        tryNumber === 1 ? `${ctx.workflowId}:${index + 1}` : `${ctx.workflowId}:${tryNumber}:${index + 1}`,
+      ...(tryNumber > 1 ? { cardTry: tryNumber } : {}),
       gatewayRef: null,
       creates: 0,
       lastCode: null,
@@ -58,7 +81,7 @@ export async function cascade(ctx: OrderContext, route: RouteCandidate[], deadli
     };
     ctx.state.attempts.push(attempt);
     ctx.setSearchableGateway(candidate.gatewayId);
-    const result = await attemptGateway(ctx, attempt, deadline, index === route.length - 1);
+    const result = await attemptGateway(ctx, attempt, deadline, index === route.length - 1, cardTry);
     if (result !== 'next') return result;
   }
   return { kind: 'failed' }; // an empty route: routing refuses it before, this only keeps the type honest
@@ -69,10 +92,19 @@ async function attemptGateway(
   attempt: GatewayAttempt,
   deadline: number,
   isLast: boolean,
+  cardTry?: CardTry,
 ): Promise<CascadeResult | 'next'> {
   let retries = 0;
-  /** After a negative answer: the same gateway again, the next one, or the end of the order — and why it ends. */
-  const plan = (decision: CascadeDecision): Plan => {
+  /**
+   * After a negative answer (`code`, when it is a gateway's decline): the same gateway again, the next one, or the
+   * end of the order — and why it ends, or that the payer may try another card.
+   */
+  const plan = (decision: CascadeDecision, code?: HistoryCode): Plan => {
+    const planned = planAfter(decision);
+    if (planned.step !== 'fail' || planned.because || !code || !cardTry?.anotherCardAfter(code)) return planned;
+    return { ...planned, anotherCard: { declined: code } };
+  };
+  const planAfter = (decision: CascadeDecision): Plan => {
     const stoppedBy = (wakeAt: number): Plan['because'] =>
       ctx.state.cancelRequested ? 'cancel' : wakeAt >= deadline ? 'deadline' : undefined;
     if (decision === 'retry' && retries < SAME_GATEWAY_RETRY_DELAYS_MS.length) {
@@ -84,7 +116,7 @@ async function attemptGateway(
     const because = stoppedBy(Date.now());
     return because ? { step: 'fail', because } : { step: 'next' };
   };
-  const statusOf = (p: Plan): OrderStatus => (p.step === 'fail' ? 'Failed' : 'Processing');
+  const statusOf = (p: Plan): OrderStatus => (p.step === 'fail' && !p.anotherCard ? 'Failed' : 'Processing');
   const follow = async (p: Plan): Promise<CascadeResult | 'next' | 'retry'> => {
     if (p.because) {
       await ctx.mark(p.because === 'cancel' ? CODES.CANCELLED : CODES.DEADLINE_REACHED, {
@@ -92,7 +124,7 @@ async function attemptGateway(
         orderStatus: 'Failed',
       });
     }
-    if (p.step === 'fail') return { kind: 'failed' };
+    if (p.step === 'fail') return p.anotherCard ? { kind: 'failed', anotherCard: p.anotherCard } : { kind: 'failed' };
     if (p.step === 'next') return 'next';
     await ctx.mark(CODES.RETRY, { gatewayId: attempt.gatewayId, orderStatus: 'Processing' });
     await wf.condition(() => ctx.state.cancelRequested === true, SAME_GATEWAY_RETRY_DELAYS_MS[retries++]!);
@@ -128,7 +160,7 @@ async function attemptGateway(
             ? created.decision
             : cascadeDecision(created.code);
       if (decision !== 'check') {
-        const next = plan(decision);
+        const next = plan(decision, created.code);
         await ctx.mark(created.code, { ...attemptRef(attempt), orderStatus: statusOf(next) });
         const result = await follow(next);
         if (result === 'retry') continue;
@@ -143,11 +175,11 @@ async function attemptGateway(
     const resolution = await resolvePayment(ctx, attempt, {
       until: deadline,
       delays: STATUS_CHECK_DELAYS_MS,
-      statusAfter: (r) => statusOf((next = plan(decisionOf(r)))),
+      statusAfter: (r) => statusOf((next = plan(decisionOf(r), declineOf(r)))),
     });
     if (resolution.kind === 'success') return { kind: 'success', attempt };
     if (resolution.kind === 'unknown') return { kind: 'unknown', attempt };
-    const after = next ?? plan(decisionOf(resolution));
+    const after = next ?? plan(decisionOf(resolution), declineOf(resolution));
     const settledCreate = resolution.kind === 'not_found' ? CREATE_RULED_OUT[created.code] : undefined;
     // The check ruled out that the gateway took the unknown create: the create itself failed, and its code says so.
     if (settledCreate) await ctx.mark(settledCreate, { ...attemptRef(attempt), orderStatus: statusOf(after) });
@@ -167,3 +199,7 @@ function decisionOf(resolution: Extract<Resolution, { kind: 'failed' | 'not_foun
   // A payment that failed for good cannot be retried under the same key, whatever its reason says.
   return decision === 'stop' ? 'stop' : 'next';
 }
+
+/** The gateway's decline a resolution ended with, if it was one ("no such payment" is not). */
+const declineOf = (resolution: Extract<Resolution, { kind: 'failed' | 'not_found' }>): HistoryCode | undefined =>
+  resolution.kind === 'failed' ? resolution.code : undefined;

@@ -66,6 +66,8 @@ export interface OrderContext {
   requisites: OrderRequisites;
   /** True while the order waits for the payer on the hosted form (the submit Update is accepted only then). */
   awaitingPayform: boolean;
+  /** When the hosted form's lifetime ends (workflow clock, ms): no card is taken after it, first or another. */
+  payformDeadline: number;
   /** True while a gateway payment is being waited on (an operator may ask for a check then). */
   resolving: boolean;
   /**
@@ -150,6 +152,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     requisites: { ...input.requisites },
     // The form exists from the moment the order does: a payer may submit before the workflow's first step ran.
     awaitingPayform: input.payform === true,
+    payformDeadline: 0,
     resolving: false,
     async mark(code, { orderStatus, row, ...extra } = {}) {
       const before = state.status;
@@ -219,6 +222,8 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     (submission: PayformSubmission) => {
       ctx.payformEvents.push({ type: 'submitted', ...submission });
       ctx.awaitingPayform = false;
+      // The state query says at once that this try has its card (the API checks it before replacing a vaulted card).
+      if (state.cardTry) state.cardTry.awaitingCard = false;
       return { accepted: true as const };
     },
     {

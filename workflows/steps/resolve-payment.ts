@@ -198,7 +198,8 @@ async function handleCallback(
   const aboutThis =
     verification.valid &&
     callback.gatewayId === attempt.gatewayId &&
-    (!attempt.gatewayRef || verification.gatewayRef === attempt.gatewayRef);
+    (!attempt.gatewayRef || verification.gatewayRef === attempt.gatewayRef) &&
+    !(attempt.cardTry !== undefined && earlierCardsPayment(ctx, attempt, callback));
   if (!verification.valid || !aboutThis) {
     await recordStrayCallback(ctx, callback);
     return undefined;
@@ -218,6 +219,19 @@ async function handleCallback(
   await markOutcome(ctx, attempt, verification.code, resolution, opts);
   return resolution;
 }
+
+/**
+ * A callback about the payment of an earlier card of the payer's at the same gateway (a later try, waiting on a
+ * payment whose reference it does not know yet, must not take it for its own).
+ */
+const earlierCardsPayment = (ctx: OrderContext, attempt: GatewayAttempt, callback: GatewayCallbackSignal): boolean =>
+  ctx.state.attempts.some(
+    (a) =>
+      a !== attempt &&
+      a.gatewayId === callback.gatewayId &&
+      callback.verification.valid &&
+      a.gatewayRef === callback.verification.gatewayRef,
+  );
 
 /**
  * An invalid callback, or a valid one about a payment not waited on (an earlier gateway of the cascade, a stale
