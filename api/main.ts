@@ -4,6 +4,7 @@ import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
 import { Keyring } from '../infra/security/keyring';
 import { createApp } from './app';
+import { startSecretPurge } from './issues/secret-purge';
 import { startOrderReconciler } from './orders/reconciler';
 import { connectTemporal } from './temporal-connections';
 
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
     keyring,
     payformLifetimeMs,
   });
+  // Expired one-time secrets are refused when opened; their rows are deleted here.
+  const secretPurge = startSecretPurge({ dataSource, logger });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -42,8 +45,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     server.close(() => {
-      void reconciler
-        .stop()
+      void Promise.all([reconciler.stop(), secretPurge.stop()])
         .then(() => Promise.allSettled([temporal.close(), dataSource.destroy()]))
         .then(() => process.exit(0));
     });
