@@ -48,7 +48,16 @@ export async function insertIssue(db: Queryable, i: NewIssue): Promise<IssueRow>
   const [row]: IssueRow[] = await db.query(
     `INSERT INTO issues (merchant_id, created_by, owner_id, subject, description, priority, status, source, source_fields)
      VALUES ($1, $2, $3, $4, $5, $6, 'Draft', $7, $8) RETURNING ${ISSUE_COLUMNS}`,
-    [i.merchantId, i.createdBy, i.ownerId, i.subject, i.description, i.priority, i.source, JSON.stringify(i.sourceFields)],
+    [
+      i.merchantId,
+      i.createdBy,
+      i.ownerId,
+      i.subject,
+      i.description,
+      i.priority,
+      i.source,
+      JSON.stringify(i.sourceFields),
+    ],
   );
   return row!;
 }
@@ -181,10 +190,9 @@ export async function insertAttachment(
 }
 
 export async function listAttachments(db: Queryable, issueId: string): Promise<AttachmentMeta[]> {
-  return db.query(
-    `SELECT ${ATTACHMENT_COLUMNS} FROM issue_attachments WHERE issue_id = $1 ORDER BY created_at, id`,
-    [issueId],
-  );
+  return db.query(`SELECT ${ATTACHMENT_COLUMNS} FROM issue_attachments WHERE issue_id = $1 ORDER BY created_at, id`, [
+    issueId,
+  ]);
 }
 
 /** One attachment of the issue with its bytes, or undefined. */

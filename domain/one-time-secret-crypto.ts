@@ -41,7 +41,11 @@ export async function encryptSecret(plaintext: string): Promise<EncryptedSecret>
 /** Decrypts; throws when the key is wrong or the ciphertext was altered (GCM's tag). */
 export async function decryptSecret(sealed: { ciphertext: string; iv: string }, key: string): Promise<string> {
   const k = await subtle().importKey('raw', fromB64url(key), 'AES-GCM', false, ['decrypt']);
-  const plain = await subtle().decrypt({ name: 'AES-GCM', iv: fromB64url(sealed.iv) }, k, fromB64url(sealed.ciphertext));
+  const plain = await subtle().decrypt(
+    { name: 'AES-GCM', iv: fromB64url(sealed.iv) },
+    k,
+    fromB64url(sealed.ciphertext),
+  );
   return new TextDecoder().decode(plain);
 }
 

@@ -150,7 +150,12 @@ export function issuesRouter(deps: ApiDependencies): Router {
         sources: z.record(
           z.string(),
           z.array(
-            z.object({ name: z.string(), label: z.string(), kind: z.string(), choices: z.array(z.string()).optional() }),
+            z.object({
+              name: z.string(),
+              label: z.string(),
+              kind: z.string(),
+              choices: z.array(z.string()).optional(),
+            }),
           ),
         ),
         transitions: z.array(z.object({ from: z.string(), to: z.string(), by: z.string(), via: z.string() })),

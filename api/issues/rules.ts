@@ -1,10 +1,4 @@
-import {
-  SECRET_LINK,
-  redactSecretLink,
-  SOURCE_FIELDS,
-  type IssueSource,
-  type SourceField,
-} from '../../domain/issues';
+import { SECRET_LINK, redactSecretLink, SOURCE_FIELDS, type IssueSource, type SourceField } from '../../domain/issues';
 import { findSecretInClear, SECRET_HINT } from '../../domain/secret-detection';
 import { HttpError } from '../errors';
 
@@ -64,12 +58,7 @@ export function checkSourceFields(
     }
   }
   if (details.length) {
-    throw new HttpError(
-      400,
-      'VALIDATION_FAILED',
-      details.map((d) => `${d.field}: ${d.message}`).join('; '),
-      details,
-    );
+    throw new HttpError(400, 'VALIDATION_FAILED', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
   }
   return out;
 }
@@ -114,9 +103,12 @@ export function checkAttachment(a: { fileName: string; contentType: string; cont
   const type = a.contentType.toLowerCase();
   const expected = ATTACHMENT_TYPES[type];
   if (!expected) {
-    throw new HttpError(400, 'VALIDATION_FAILED', `contentType: must be one of ${ATTACHMENT_CONTENT_TYPES.join(', ')}`, [
-      { field: 'contentType', message: `must be one of ${ATTACHMENT_CONTENT_TYPES.join(', ')}` },
-    ]);
+    throw new HttpError(
+      400,
+      'VALIDATION_FAILED',
+      `contentType: must be one of ${ATTACHMENT_CONTENT_TYPES.join(', ')}`,
+      [{ field: 'contentType', message: `must be one of ${ATTACHMENT_CONTENT_TYPES.join(', ')}` }],
+    );
   }
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(a.contentBase64)) {
     throw new HttpError(400, 'VALIDATION_FAILED', 'contentBase64: must be base64', [

@@ -22,7 +22,7 @@ export const SourceFields = z
   .record(z.string().regex(/^[A-Za-z]{1,40}$/, 'is not a field name'), z.string().max(2000))
   .openapi({
     description:
-      "The fields the Source requires (GET /api/v1/issues/form lists them): Head and MerchHead `module`; API `docKind`; Integration `gatewayName`, `direction`, `techContact`, `testApiKey`, `prodApiKey`, `apiDoc`, `testBalance`, `testCard` (the key and card fields take a one-time secret link, never the secret)",
+      'The fields the Source requires (GET /api/v1/issues/form lists them): Head and MerchHead `module`; API `docKind`; Integration `gatewayName`, `direction`, `techContact`, `testApiKey`, `prodApiKey`, `apiDoc`, `testBalance`, `testCard` (the key and card fields take a one-time secret link, never the secret)',
   });
 
 export const NewAttachment = z.strictObject({
@@ -38,11 +38,9 @@ export const CreateIssue = z.strictObject({
   ownerId: Uuid.nullable().optional(),
   source: Source,
   sourceFields: SourceFields.default({}),
-  attachments: z
-    .array(NewAttachment)
-    .max(5)
-    .optional()
-    .openapi({ description: 'Files attached at creation (an Integration `apiDoc` may name one: `attachment:<fileName>`)' }),
+  attachments: z.array(NewAttachment).max(5).optional().openapi({
+    description: 'Files attached at creation (an Integration `apiDoc` may name one: `attachment:<fileName>`)',
+  }),
 });
 
 export const UpdateIssue = z
