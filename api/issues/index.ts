@@ -91,6 +91,14 @@ const commentView = (c: issues.CommentRow) => ({
   createdAt: iso(c.created_at),
 });
 const b64url = (b: Buffer) => b.toString('base64url');
+/** The audit entry of a comment or attachment added to an issue. */
+const childCreated = (entityType: 'issue-comment' | 'issue-attachment', issueId: string, view: { id: string }) => ({
+  action: 'create' as const,
+  entityType,
+  entityId: view.id,
+  before: null,
+  after: { issueId, ...view },
+});
 
 /** The merchant a caller's reads are bound to: its own for a merchant's user, none (all) for operators. */
 const boundMerchant = (caller: Caller) => (caller.kind === 'merchant' ? caller.merchantId : null);
@@ -229,13 +237,7 @@ export function issuesRouter(deps: ApiDependencies): Router {
           result: { ...issueView(row), comments: [], attachments: attached.map(attachmentView) },
           changes: [
             issueChange(null, row),
-            ...attached.map((a) => ({
-              action: 'create' as const,
-              entityType: 'issue-attachment',
-              entityId: a.id,
-              before: null,
-              after: { issueId: row.id, ...attachmentView(a) },
-            })),
+            ...attached.map((a) => childCreated('issue-attachment', row.id, attachmentView(a))),
           ],
         };
       });
@@ -357,13 +359,7 @@ export function issuesRouter(deps: ApiDependencies): Router {
           kind: via === 'accept' ? 'accept' : 'send-back',
           body: comment,
         });
-        changes.push({
-          action: 'create',
-          entityType: 'issue-comment',
-          entityId: recorded.id,
-          before: null,
-          after: { issueId: before.id, ...commentView(recorded) },
-        });
+        changes.push(childCreated('issue-comment', before.id, commentView(recorded)));
       }
       return { result: { issue: issueView(after), comment: recorded ? commentView(recorded) : null }, changes };
     });
@@ -461,15 +457,7 @@ export function issuesRouter(deps: ApiDependencies): Router {
         });
         return {
           result: { comment: commentView(c) },
-          changes: [
-            {
-              action: 'create',
-              entityType: 'issue-comment',
-              entityId: c.id,
-              before: null,
-              after: { issueId: issue.id, ...commentView(c) },
-            },
-          ],
+          changes: [childCreated('issue-comment', issue.id, commentView(c))],
         };
       });
     },
@@ -503,15 +491,7 @@ export function issuesRouter(deps: ApiDependencies): Router {
         });
         return {
           result: { attachment: attachmentView(a) },
-          changes: [
-            {
-              action: 'create',
-              entityType: 'issue-attachment',
-              entityId: a.id,
-              before: null,
-              after: { issueId: issue.id, ...attachmentView(a) },
-            },
-          ],
+          changes: [childCreated('issue-attachment', issue.id, attachmentView(a))],
         };
       });
     },

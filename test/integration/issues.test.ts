@@ -211,6 +211,10 @@ describe('the board: moves, acceptance, comments, attachments, audit', () => {
     ]);
     expect(Buffer.compare(row.content, PNG)).toBe(0);
     expect(row.size_bytes).toBe(PNG.length);
+    // A body far over the rest of the API's 100 kB: these paths take files up to 2 MiB.
+    const oneMiB = Buffer.concat([PNG, Buffer.alloc(1024 * 1024, 1)]);
+    const large = await expectStatus(attach({ ...png, contentBase64: oneMiB.toString('base64') }), 201);
+    expect(large.attachment.sizeBytes).toBe(oneMiB.length);
     expect((await attach({ ...png, contentType: 'application/x-msdownload' })).status).toBe(400);
     expect((await attach({ ...png, contentType: 'image/jpeg' })).status).toBe(400); // a PNG is not a JPEG
     const big = Buffer.concat([PNG, Buffer.alloc(2 * 1024 * 1024)]);
