@@ -20,7 +20,8 @@ import { buildOpenApiDocument } from './openapi';
 import { securityHeaders } from './security-headers';
 import './openapi-extra-paths';
 import { accountsRouter } from './accounts';
-import { adminRouter } from './admin';
+import { adminRouter, constraintErrors } from './admin';
+import { ISSUE_BODY_LIMIT, issueFileBodies, issuesRouter } from './issues';
 import { balanceRouter } from './routes/balance';
 import { codecServerRouter, redactCodecToken } from './routes/codec-server';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
@@ -96,6 +97,8 @@ export function createApp(deps: ApiDependencies): Express {
   // Payload batches of the Temporal UI can be larger than the JSON limit of the rest of the API.
   app.use(codecServerRouter(deps));
   app.use(requireJsonBody);
+  // Requests that may carry files (attachments, base64) get a larger limit than the rest of the API.
+  app.use(issueFileBodies, express.json({ limit: ISSUE_BODY_LIMIT }));
   app.use(express.json({ limit: '100kb' }));
   app.use(refuseControlCharacters);
 
@@ -112,6 +115,8 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(savedCardsRouter(deps));
   app.use(historyCodesRouter());
   app.use(accountsRouter(deps));
+  app.use(issuesRouter(deps));
+  app.use(['/api/v1/issues', '/api/v1/secrets'], constraintErrors);
   app.use(adminRouter(deps));
 
   app.use(notFound);

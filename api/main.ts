@@ -4,6 +4,7 @@ import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
 import { Keyring } from '../infra/security/keyring';
 import { createApp } from './app';
+import { startSecretPurge } from './issues/secret-purge';
 import { startOrderReconciler } from './orders/reconciler';
 import { connectTemporal } from './temporal-connections';
 
@@ -37,6 +38,8 @@ async function main(): Promise<void> {
     payformLifetimeMs,
     payformCardTries: config.PAYFORM_CARD_TRIES,
   });
+  // Expired one-time secrets are refused when opened; their rows are deleted here.
+  const secretPurge = startSecretPurge({ dataSource, logger });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -44,8 +47,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     server.close(() => {
-      void reconciler
-        .stop()
+      void Promise.all([reconciler.stop(), secretPurge.stop()])
         .then(() => Promise.allSettled([temporal.close(), dataSource.destroy()]))
         .then(() => process.exit(0));
     });

@@ -21,6 +21,7 @@ import { ADMIN_ENTITIES, ADMIN_MIGRATIONS } from './registry/admin';
 import { GATEWAY_ENTITIES, GATEWAY_MIGRATIONS } from './registry/gateways';
 import { MERCHANT_CALLBACK_ENTITIES, MERCHANT_CALLBACK_MIGRATIONS } from './registry/merchant-callbacks';
 import { HARDENING_MIGRATIONS } from './registry/hardening';
+import { ISSUES_ENTITIES, ISSUES_MIGRATIONS } from './registry/issues';
 import {
   OPERATIONS_ENTITIES,
   OPERATIONS_MIGRATIONS,
@@ -54,6 +55,7 @@ export const ENTITIES = [
   ...ADMIN_ENTITIES,
   ...ROUTING_RULE_ENTITIES,
   ...ACCOUNTS_ENTITIES,
+  ...ISSUES_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
@@ -74,6 +76,7 @@ export const MIGRATIONS = [
   ...PAYFORM_MIGRATIONS,
   ...ROUTING_RULE_MIGRATIONS,
   ...ACCOUNTS_MIGRATIONS,
+  ...ISSUES_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

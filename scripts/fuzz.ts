@@ -42,8 +42,9 @@ const PUBLIC = 'health|openapi\\.json|docs|api/v1/history-codes|api/v1/gateways/
 const RUNS = [
   { kind: 'deposit', paths: `^/(api/v1/integration/(deposit-order|balance|card-storage-tokens)|${PUBLIC})` },
   { kind: 'payout', paths: `^/(api/v1/integration/(withdrawal-order|balance)|${PUBLIC})` },
-  // People's endpoints (api/accounts) too: with an operator key, or none (sign-in, links; the rest answer 401).
-  { kind: 'admin', paths: '^/api/v1/(admin|auth|account|team|portal)(/|$)' },
+  // People's endpoints (api/accounts, api/issues) too: with an operator key, or none (sign-in, links, opening a
+  // one-time secret; the rest answer 401).
+  { kind: 'admin', paths: '^/api/v1/(admin|auth|account|team|portal|issues|secrets)(/|$)' },
 ] as const;
 
 /**

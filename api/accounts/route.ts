@@ -24,7 +24,9 @@ export interface AccountRouteDefinition<P extends z.ZodType, Q extends z.ZodType
   body?: B;
   response: z.ZodType;
   status?: 200 | 201;
-  errors?: Partial<Record<401 | 404 | 409 | 410 | 429, string>>;
+  errors?: Partial<Record<401 | 404 | 409 | 410 | 413 | 429, string>>;
+  /** The OpenAPI tag (default `accounts`). */
+  tag?: string;
 }
 
 const Empty = z.object({});
@@ -80,7 +82,7 @@ function register(def: AccountRouteDefinition<z.ZodType, z.ZodType, z.ZodType>, 
     method: def.method,
     path: def.path,
     summary: def.summary,
-    tags: ['accounts'],
+    tags: [def.tag ?? 'accounts'],
     security,
     request: openApiRequest(def),
     responses: {

@@ -81,9 +81,11 @@ test('every table the migrations create has an entity, and every entity a table'
 test('the schema TypeORM builds from the entities is the migrated one, check expressions included', async () => {
   const migrated = await describeSchema(dataSource);
   const described = await describeSchema(fromEntities);
-  // What an entity cannot say (docs/schema.md): NULLS NOT DISTINCT, so these two uniques differ by those words.
+  // What an entity cannot say (docs/schema.md): NULLS NOT DISTINCT, so these two uniques differ by those words; and
+  // the expression (GIN) index of the issues' free-text search, declared with synchronize: false.
   const inexpressible = (line: string) =>
-    /^constraint \w+\.(blacklist_entries_one_per_owner|commissions_specificity) UNIQUE /.test(line);
+    /^constraint \w+\.(blacklist_entries_one_per_owner|commissions_specificity) UNIQUE /.test(line) ||
+    line.startsWith('index CREATE INDEX issues_search ON issues USING gin ');
   expect(described.filter((l) => !migrated.includes(l) && !inexpressible(l))).toEqual([]);
   expect(migrated.filter((l) => !described.includes(l) && !inexpressible(l))).toEqual([]);
 });
