@@ -31,10 +31,10 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
     ],
     'operator:finance': ['admin:*:read', 'admin:commissions:write', 'admin:limits:write', 'team:users:read'],
     'operator:support': ['admin:*:read', 'team:users:read'],
-    'merchant:owner': ['portal:orders:read', 'portal:merchant:read', 'team:users:read', 'team:users:write'],
-    'merchant:developer': ['portal:orders:read', 'portal:merchant:read', 'team:users:read'],
-    'merchant:finance': ['portal:orders:read', 'portal:merchant:read', 'team:users:read'],
-    'merchant:viewer': ['portal:orders:read', 'portal:merchant:read'],
+    'merchant:owner': ['portal:*:read', 'portal:blacklist:write', 'team:users:read', 'team:users:write'],
+    'merchant:developer': ['portal:*:read', 'portal:blacklist:write', 'team:users:read'],
+    'merchant:finance': ['portal:*:read', 'team:users:read'],
+    'merchant:viewer': ['portal:*:read'],
   };
 
 /**
