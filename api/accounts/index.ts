@@ -9,7 +9,7 @@ import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS } from '../auth-failures'
 import { HttpError, invalidField } from '../errors';
 import { authenticate, clearSessionCookies, setSessionCookies, type Caller } from './access';
 import { hashPassword, verifyPassword } from './passwords';
-import { rolesOf, type UserKind } from './permissions';
+import { patternsOf, rolesOf, type UserKind } from './permissions';
 import { accountRoute, type Authenticator } from './route';
 import { AnyPassword, Email, NewPassword, OneTimeLink, Role, Session, TotpCode, User } from './schemas';
 import { portalRoutes } from './portal';
@@ -232,14 +232,25 @@ function myAccountRoutes(router: Router, auth: Authenticator, deps: ApiDependenc
       path: '/api/v1/account',
       summary: 'Who is signed in: the user, and the merchant of a merchant user',
       auth: 'session',
-      response: z.object({ user: User, merchant: z.object({ id: z.uuid(), name: z.string() }).nullable() }),
+      response: z.object({
+        user: User,
+        merchant: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+        permissions: z.array(z.string()).openapi({
+          description:
+            "The action patterns the user's role allows (api/accounts/permissions.ts): screens hide what the server would refuse",
+        }),
+      }),
     },
     async ({ caller }) => {
       const user = await store.userById(ds, me(caller).userId);
       const [merchant]: Array<{ id: string; name: string }> = user.merchant_id
         ? await ds.query(`SELECT id, name FROM merchants WHERE id = $1`, [user.merchant_id])
         : [];
-      return { user: store.userView(user), merchant: merchant ?? null };
+      return {
+        user: store.userView(user),
+        merchant: merchant ?? null,
+        permissions: [...patternsOf(user.kind, user.role)],
+      };
     },
   );
 

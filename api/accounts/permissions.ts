@@ -82,8 +82,11 @@ function matches(pattern: string, action: string): boolean {
 /** Whether a person of this kind and role may do the action. Unknown roles may do nothing. */
 export function allows(kind: UserKind, role: string, action: string): boolean {
   if (kind === 'merchant' && OPERATOR_ONLY.test(action)) return false;
-  const patterns = (PERMISSIONS as Record<string, readonly string[] | undefined>)[`${kind}:${role}`] ?? [];
-  return patterns.some((p) => matches(p, action));
+  return patternsOf(kind, role).some((p) => matches(p, action));
 }
 
 export const rolesOf = (kind: UserKind): readonly Role[] => (kind === 'operator' ? OPERATOR_ROLES : MERCHANT_ROLES);
+
+/** The action patterns a role is given (none for an unknown role). */
+export const patternsOf = (kind: UserKind, role: string): readonly string[] =>
+  (PERMISSIONS as Record<string, readonly string[] | undefined>)[`${kind}:${role}`] ?? [];
