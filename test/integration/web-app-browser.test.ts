@@ -248,6 +248,59 @@ describe('MerchHead: merchant users', () => {
     expect(await timeline.innerText()).not.toContain('unknown code');
   });
 
+  test('an owner keeps its black list as seed 004 says: By Pipeline add, ⋮ Update, Delete with a reason, Clear Filters', async () => {
+    const owner = await invitedPerson(base, admin, 'owner', merchantA.merchantId);
+    await openSignIn();
+    await signInByKeyboard(page, owner.email);
+    await signedIn(page, owner.email);
+    await page.getByRole('link', { name: 'Black list' }).click();
+    await page.getByRole('tab', { name: 'By Pipeline' }).click();
+    await page.getByRole('button', { name: '+ Add new' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Pipeline').click();
+    await page.getByRole('option', { name: 'main (deposit)' }).click();
+    await dialog.getByLabel('Type').click();
+    await page.getByRole('option', { name: 'Email', exact: true }).click();
+    await dialog.getByLabel('Requisites').fill('Fraud@Example.com');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const table = page.getByRole('table', { name: 'Black-list entries' });
+    await table.locator('tr', { hasText: 'fraud@example.com' }).filter({ hasText: 'main' }).waitFor();
+    const [entry] = (
+      await expectStatus(admin.get(`/api/v1/admin/blacklist?pipelineId=${merchantA.pipelines.main!.id}`), 200)
+    ).items;
+    expect(entry).toMatchObject({ scope: 'pipeline', type: 'email', requisites: 'fraud@example.com' });
+
+    // Filters narrow the list; Clear Filters brings every entry of the tab back.
+    await page.getByLabel('Requisites').fill('nobody');
+    await table.locator('tr', { hasText: 'fraud@example.com' }).waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Clear Filters' }).click();
+    await table.locator('tr', { hasText: 'fraud@example.com' }).waitFor();
+
+    await page.getByRole('button', { name: 'Actions for fraud@example.com' }).click();
+    await page.getByRole('menuitem', { name: 'Update' }).click();
+    await dialog.getByLabel('Description').fill('seen in chargebacks');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await table.locator('tr', { hasText: 'seen in chargebacks' }).waitFor();
+
+    await page.getByRole('button', { name: 'Actions for fraud@example.com' }).click();
+    await page.getByRole('menuitem', { name: 'Delete' }).click();
+    await dialog.getByLabel('Reason').fill('customer cleared');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await table.locator('tr', { hasText: 'fraud@example.com' }).waitFor({ state: 'detached' });
+    const audit = await expectStatus(
+      admin.get(`/api/v1/admin/audit-log?entityType=blacklist-entry&entityId=${entry.id}`),
+      200,
+    );
+    expect(
+      audit.items.map((a: { actor: string; action: string; note: string | null }) => [a.actor, a.action, a.note]),
+    ).toEqual([
+      [owner.email, 'delete', 'customer cleared'],
+      [owner.email, 'update', null],
+      [owner.email, 'create', null],
+    ]);
+  });
+
   test('a viewer cannot use a write action, and the server refuses it when called directly', async () => {
     const viewer = await invitedPerson(base, admin, 'viewer', merchantA.merchantId);
     await openSignIn();

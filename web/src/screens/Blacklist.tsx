@@ -266,7 +266,8 @@ function EntryForm(props: {
     const typed = { type: type as RequisiteType, ...(requisites ? { requisites } : {}) };
     let failed: unknown;
     if (entry) {
-      const body = { ...typed, description: description || null };
+      // The type goes only with new requisites (or when changed, and the server asks for them).
+      const body = { ...(requisites || type !== entry.type ? typed : {}), description: description || null };
       failed = operator
         ? (await api.PATCH('/api/v1/admin/blacklist/{id}', { params: { path: { id: entry.id } }, body })).error
         : (await api.PATCH('/api/v1/portal/blacklist/{id}', { params: { path: { id: entry.id } }, body })).error;
