@@ -11,15 +11,18 @@ import { Currency, Direction, Timestamp, Uuid } from './common-schemas';
 
 export const OrderStatus = z.enum(['Created', 'Processing', 'Success', 'Failed']);
 
-/** The position after the last row of a page: PostgreSQL's own text of created_at (microseconds kept) and the id. */
+/**
+ * The position after the last row of a page: its created_at in whole microseconds since 1970 (PostgreSQL keeps
+ * microseconds; a JavaScript Date would round them to milliseconds and skip or repeat rows) and its id.
+ */
 const Cursor = z
   .string()
   .max(200)
   .transform((value, ctx) => {
     try {
-      const [createdAt, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
-      if (typeof createdAt === 'string' && /^[\d\-:. +]{10,40}$/.test(createdAt) && Uuid.safeParse(id).success) {
-        return { createdAt, id: id as string };
+      const [micros, id] = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as unknown[];
+      if (typeof micros === 'string' && /^\d{1,16}$/.test(micros) && Uuid.safeParse(id).success) {
+        return { micros, id: id as string };
       }
     } catch {
       // not ours: below
@@ -28,7 +31,7 @@ const Cursor = z
     return z.NEVER;
   })
   .openapi({ description: 'The `nextCursor` of the page before (keyset paging)', type: 'string' });
-const cursorOf = (createdAt: string, id: string) => Buffer.from(JSON.stringify([createdAt, id])).toString('base64url');
+const cursorOf = (micros: string, id: string) => Buffer.from(JSON.stringify([micros, id])).toString('base64url');
 
 /** Filters every order list takes; the admin list adds merchantId. */
 export const OrderFilters = z.object({
@@ -75,11 +78,12 @@ export async function listOrders<R extends { id: string }>(
   if (f.id) where.push(`o.id = ${param(f.id)}`);
   if (f.externalTransactionId) where.push(`o.external_transaction_id = ${param(f.externalTransactionId)}`);
   if (f.cursor) {
-    where.push(`(o.created_at, o.id) < (${param(f.cursor.createdAt)}::timestamptz, ${param(f.cursor.id)}::uuid)`);
+    const at = `'epoch'::timestamptz + ${param(f.cursor.micros)}::bigint * interval '1 microsecond'`;
+    where.push(`(o.created_at, o.id) < (${at}, ${param(f.cursor.id)}::uuid)`);
   }
   where.push(...(extra.where?.(param) ?? []));
-  const rows: Array<R & { cursor_created_at: string }> = await ds.query(
-    `SELECT ${columns}, o.created_at::text AS cursor_created_at FROM orders o
+  const rows: Array<R & { cursor_micros: string }> = await ds.query(
+    `SELECT ${columns}, (extract(epoch FROM o.created_at) * 1000000)::bigint::text AS cursor_micros FROM orders o
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY o.created_at DESC, o.id DESC LIMIT ${param(f.limit + 1)}`,
     params,
@@ -87,8 +91,8 @@ export async function listOrders<R extends { id: string }>(
   const page = rows.slice(0, f.limit);
   const last = page.at(-1);
   return {
-    rows: page.map(({ cursor_created_at: _, ...r }) => r as unknown as R),
-    nextCursor: rows.length > f.limit && last ? cursorOf(last.cursor_created_at, last.id) : null,
+    rows: page.map(({ cursor_micros: _, ...r }) => r as unknown as R),
+    nextCursor: rows.length > f.limit && last ? cursorOf(last.cursor_micros, last.id) : null,
   };
 }
 

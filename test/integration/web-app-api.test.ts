@@ -90,7 +90,15 @@ describe('order lists', () => {
       200,
     );
     expect(range.items.map((o: { id: string }) => o.id)).toEqual([ids[2], ids[1]]);
-    expect((await ctx.admin.get('/api/v1/admin/orders?cursor=not-a-cursor')).status).toBe(400);
+    // A cursor not made by the server is a 400, never a database error.
+    const forged = (v: unknown[]) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    for (const cursor of [
+      'not-a-cursor',
+      forged(['2026-02-31 00:00:00+00', ids[0]]),
+      forged(['1'.repeat(17), ids[0]]),
+    ]) {
+      expect([cursor, (await ctx.admin.get(`/api/v1/admin/orders?cursor=${cursor}`)).status]).toEqual([cursor, 400]);
+    }
     expect((await viewer.client.get('/api/v1/portal/orders?currency=XXXX')).status).toBe(400);
   });
 
