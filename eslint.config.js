@@ -4,6 +4,7 @@ const { builtinModules } = require('node:module');
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
 const prettier = require('eslint-config-prettier');
+const globals = require('globals');
 
 const nodeBuiltins = builtinModules.flatMap((m) => [m, `node:${m}`]);
 
@@ -90,6 +91,11 @@ module.exports = tseslint.config(
     files: ['workflows/**/*.ts', 'activities/**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: __dirname } },
     rules: { '@typescript-eslint/no-floating-promises': 'error' },
+  },
+  {
+    // The web application runs in browsers (docs/web-app.md): their globals, not Node's.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser, process: 'off', require: 'off', __dirname: 'off' } },
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -30,6 +30,7 @@ import { ordersRouter } from './routes/orders';
 import { paymentFormRouter } from './routes/payment-form';
 import { savedCardsRouter } from './routes/saved-cards';
 import { healthRouter } from './routes/health';
+import { webAppRouter } from './web-app';
 
 /** What the HTTP layer needs; the API holds no state of its own, so any number of instances can run. */
 export interface ApiDependencies {
@@ -118,6 +119,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(issuesRouter(deps));
   app.use(['/api/v1/issues', '/api/v1/secrets'], constraintErrors);
   app.use(adminRouter(deps));
+  app.use(webAppRouter());
 
   app.use(notFound);
   app.use(clientErrors);

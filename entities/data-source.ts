@@ -13,6 +13,7 @@ import { OrderWorkflowRequisites1764100000000 } from './migrations/1764100000000
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
+import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-list-indexes';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -76,6 +77,7 @@ export const MIGRATIONS = [
   ...PAYFORM_MIGRATIONS,
   ...ROUTING_RULE_MIGRATIONS,
   ...ACCOUNTS_MIGRATIONS,
+  OrderListIndexes1764700000050,
   ...ISSUES_MIGRATIONS,
 ];
 

@@ -19,6 +19,7 @@ import { Supervised, type Running } from '../infra/process/supervisor';
 import { DEV_MASTER_KEYS, Keyring } from '../infra/security/keyring';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
 import { rewrapEverything } from '../vault/rewrap';
+import { ensureWebBuild } from './build-web';
 
 const config = loadConfigOrExit(StartEnv);
 // Unset: the development keyring, whose key is public (infra/security/keyring.ts). A local demo only.
@@ -166,6 +167,9 @@ async function main(): Promise<void> {
     await dataSource.destroy();
   }
 
+  // The web application the API serves under /app/ (docs/web-app.md): built on a fresh clone, and after its sources change.
+  if (await ensureWebBuild()) say('web application built into dist/web');
+
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -204,6 +208,7 @@ async function main(): Promise<void> {
     [
       '',
       `PayStar orchestration engine is up (${((Date.now() - started) / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
+      `  Web app         ${apiUrl}/app/   (sign in with the operator or merchant user below; docs/web-app.md)`,
       `  API             ${apiUrl}`,
       `  API docs        ${apiUrl}/docs`,
       `  OpenAPI         ${apiUrl}/openapi.json`,

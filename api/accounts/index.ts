@@ -1,7 +1,6 @@
 import { Router, type Request } from 'express';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { Page, pageOf, toPage } from '../admin/common-schemas';
 import { audited } from '../admin/audit';
 import { adminAuth } from '../admin/auth';
 import { constraintErrors } from '../admin';
@@ -10,9 +9,10 @@ import { authFailureGuard, DEFAULT_AUTH_FAILURE_LIMITS } from '../auth-failures'
 import { HttpError, invalidField } from '../errors';
 import { authenticate, clearSessionCookies, setSessionCookies, type Caller } from './access';
 import { hashPassword, verifyPassword } from './passwords';
-import { rolesOf, type UserKind } from './permissions';
+import { patternsOf, rolesOf, type UserKind } from './permissions';
 import { accountRoute, type Authenticator } from './route';
-import { AnyPassword, Email, NewPassword, OneTimeLink, PortalOrder, Role, Session, TotpCode, User } from './schemas';
+import { AnyPassword, Email, NewPassword, OneTimeLink, Role, Session, TotpCode, User } from './schemas';
+import { portalRoutes } from './portal';
 import * as store from './store';
 import { checkTotp, newTotpSecret, sealTotpSecret, totpUri } from './totp';
 
@@ -232,14 +232,25 @@ function myAccountRoutes(router: Router, auth: Authenticator, deps: ApiDependenc
       path: '/api/v1/account',
       summary: 'Who is signed in: the user, and the merchant of a merchant user',
       auth: 'session',
-      response: z.object({ user: User, merchant: z.object({ id: z.uuid(), name: z.string() }).nullable() }),
+      response: z.object({
+        user: User,
+        merchant: z.object({ id: z.uuid(), name: z.string() }).nullable(),
+        permissions: z.array(z.string()).openapi({
+          description:
+            "The action patterns the user's role allows (api/accounts/permissions.ts): screens hide what the server would refuse",
+        }),
+      }),
     },
     async ({ caller }) => {
       const user = await store.userById(ds, me(caller).userId);
       const [merchant]: Array<{ id: string; name: string }> = user.merchant_id
         ? await ds.query(`SELECT id, name FROM merchants WHERE id = $1`, [user.merchant_id])
         : [];
-      return { user: store.userView(user), merchant: merchant ?? null };
+      return {
+        user: store.userView(user),
+        merchant: merchant ?? null,
+        permissions: [...patternsOf(user.kind, user.role)],
+      };
     },
   );
 
@@ -519,79 +530,5 @@ function teamRoutes(router: Router, auth: Authenticator, deps: ApiDependencies):
           ],
         };
       }),
-  );
-}
-
-const ORDER_COLUMNS = `id, external_transaction_id, direction, amount_minor::text AS amount_minor, currency, status,
-  created_at, updated_at`;
-const portalOrder = (r: {
-  id: string;
-  external_transaction_id: string;
-  direction: 'deposit' | 'payout';
-  amount_minor: string;
-  currency: string;
-  status: 'Created' | 'Processing' | 'Success' | 'Failed';
-  created_at: Date;
-  updated_at: Date;
-}) => ({
-  id: r.id,
-  externalTransactionId: r.external_transaction_id,
-  direction: r.direction,
-  amountMinor: Number(r.amount_minor),
-  currency: r.currency.trim(),
-  status: r.status,
-  createdAt: r.created_at.toISOString(),
-  updatedAt: r.updated_at.toISOString(),
-});
-
-/** The merchant cabinet: a merchant user's own merchant only; every query is bound to the session's merchant. */
-function portalRoutes(router: Router, auth: Authenticator, deps: ApiDependencies): void {
-  const ds = deps.dataSource;
-
-  accountRoute(
-    router,
-    auth,
-    {
-      method: 'get',
-      path: '/api/v1/portal/orders',
-      summary: "My merchant's orders, newest first",
-      auth: 'session',
-      merchantOnly: true,
-      action: 'portal:orders:read',
-      query: Page.extend({ status: PortalOrder.shape.status.optional() }),
-      response: pageOf(PortalOrder),
-    },
-    async ({ query, caller }) => {
-      const rows: Parameters<typeof portalOrder>[0][] = await ds.query(
-        `SELECT ${ORDER_COLUMNS} FROM orders WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2)
-         ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4`,
-        [caller.merchantId, query.status ?? null, query.limit + 1, query.offset],
-      );
-      return toPage(rows.map(portalOrder), query);
-    },
-  );
-
-  accountRoute(
-    router,
-    auth,
-    {
-      method: 'get',
-      path: '/api/v1/portal/orders/{id}',
-      summary: "One of my merchant's orders (another merchant's is 404)",
-      auth: 'session',
-      merchantOnly: true,
-      action: 'portal:orders:read',
-      params: Id,
-      response: PortalOrder,
-      errors: { 404: 'No such order of my merchant' },
-    },
-    async ({ params, caller }) => {
-      const [row]: Parameters<typeof portalOrder>[0][] = await ds.query(
-        `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1 AND merchant_id = $2`,
-        [params.id, caller.merchantId],
-      );
-      if (!row) throw new HttpError(404, 'NOT_FOUND', `no order ${params.id}`);
-      return portalOrder(row);
-    },
   );
 }

@@ -41,28 +41,22 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
     ],
     'operator:support': ['admin:*:read', 'team:users:read', 'issues:issues:read', 'issues:issues:write'],
     'merchant:owner': [
-      'portal:orders:read',
-      'portal:merchant:read',
+      'portal:*:read',
+      'portal:blacklist:write',
       'team:users:read',
       'team:users:write',
       'issues:issues:read',
       'issues:issues:write',
     ],
     'merchant:developer': [
-      'portal:orders:read',
-      'portal:merchant:read',
+      'portal:*:read',
+      'portal:blacklist:write',
       'team:users:read',
       'issues:issues:read',
       'issues:issues:write',
     ],
-    'merchant:finance': [
-      'portal:orders:read',
-      'portal:merchant:read',
-      'team:users:read',
-      'issues:issues:read',
-      'issues:issues:write',
-    ],
-    'merchant:viewer': ['portal:orders:read', 'portal:merchant:read', 'issues:issues:read'],
+    'merchant:finance': ['portal:*:read', 'team:users:read', 'issues:issues:read', 'issues:issues:write'],
+    'merchant:viewer': ['portal:*:read', 'issues:issues:read'],
   };
 
 /**
@@ -110,8 +104,11 @@ function matches(pattern: string, action: string): boolean {
 /** Whether a person of this kind and role may do the action. Unknown roles may do nothing. */
 export function allows(kind: UserKind, role: string, action: string): boolean {
   if (kind === 'merchant' && OPERATOR_ONLY.test(action)) return false;
-  const patterns = (PERMISSIONS as Record<string, readonly string[] | undefined>)[`${kind}:${role}`] ?? [];
-  return patterns.some((p) => matches(p, action));
+  return patternsOf(kind, role).some((p) => matches(p, action));
 }
 
 export const rolesOf = (kind: UserKind): readonly Role[] => (kind === 'operator' ? OPERATOR_ROLES : MERCHANT_ROLES);
+
+/** The action patterns a role is given (none for an unknown role). */
+export const patternsOf = (kind: UserKind, role: string): readonly string[] =>
+  (PERMISSIONS as Record<string, readonly string[] | undefined>)[`${kind}:${role}`] ?? [];

@@ -13,7 +13,7 @@ import { sessionCookie } from './schemas';
  * `action`: the permission table's action the caller's role must allow; `merchantOnly`: a merchant user only.
  */
 export interface AccountRouteDefinition<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
-  method: 'get' | 'post' | 'patch';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   auth: 'none' | 'session' | 'session-or-key';

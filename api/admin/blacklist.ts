@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
@@ -26,7 +26,7 @@ const TYPES: Record<string, RequisiteType> = {
   payeeridentifier: 'payeerIdentifier',
 };
 /** Seed 004 spells the types Card, Email, IP, Phone, PayeerIdentifier; any letter case is taken. */
-const RequisiteTypeSchema = z
+export const RequisiteTypeSchema = z
   .preprocess((v) => (typeof v === 'string' ? (TYPES[v.toLowerCase()] ?? v) : v), z.enum(Object.values(TYPES)))
   .openapi({ description: 'card, email, ip, phone or payeerIdentifier (seed 004 spellings accepted)' });
 const SCOPES: Record<string, 'merchant' | 'pipeline'> = {
@@ -35,12 +35,12 @@ const SCOPES: Record<string, 'merchant' | 'pipeline'> = {
   pipeline: 'pipeline',
   'by pipeline': 'pipeline',
 };
-const ScopeSchema = z
+export const ScopeSchema = z
   .preprocess((v) => (typeof v === 'string' ? (SCOPES[v.toLowerCase()] ?? v) : v), z.enum(['merchant', 'pipeline']))
   .openapi({ description: '`merchant` (By Merch) or `pipeline` (By Pipeline)' });
-const Description = z.string().trim().max(500).nullable();
+export const Description = z.string().trim().max(500).nullable();
 
-const Entry = z
+export const Entry = z
   .object({
     id: Uuid,
     scope: z.enum(['merchant', 'pipeline']),
@@ -55,7 +55,7 @@ const Entry = z
   .openapi('BlacklistEntry');
 type Entry = z.infer<typeof Entry>;
 
-const CreateBody = z
+export const CreateBody = z
   .strictObject({
     scope: ScopeSchema,
     merchantId: Uuid.optional(),
@@ -70,7 +70,7 @@ const CreateBody = z
   })
   .superRefine(scopeOwner);
 
-const UpdateBody = z
+export const UpdateBody = z
   .strictObject({
     scope: ScopeSchema.optional(),
     merchantId: Uuid.optional(),
@@ -89,7 +89,7 @@ const UpdateBody = z
     }
   });
 
-const Filters = Page.extend({
+export const Filters = Page.extend({
   createdFrom: Timestamp.optional().openapi({ description: 'Created at or after' }),
   createdTo: Timestamp.optional().openapi({ description: 'Created before' }),
   merchantId: Uuid.optional().openapi({
@@ -104,7 +104,7 @@ const Filters = Page.extend({
   description: z.string().min(1).optional().openapi({ description: 'Part of the description, any letter case' }),
 });
 
-const DeleteQuery = z.object({
+export const DeleteQuery = z.object({
   reason: z.string().trim().min(1).max(500).optional().openapi({ description: 'Why the block is removed (audit log)' }),
 });
 
@@ -148,51 +148,56 @@ function storedForms(type: RequisiteType, raw: string, secretsKey: string) {
   }
 }
 
-async function findEntry(tx: EntityManager, id: string): Promise<Entry> {
+/** An entry; with `owner`, only one of that merchant's (another merchant's is 404, as if it did not exist). */
+async function findEntry(tx: EntityManager, id: string, owner?: string): Promise<Entry> {
   const rows: EntryRow[] = await tx.query(`${SELECT_ENTRIES} WHERE b.id = $1`, [id]);
-  if (!rows[0]) throw new HttpError(404, 'NOT_FOUND', `no black-list entry ${id}`);
+  if (!rows[0] || (owner !== undefined && rows[0].owner_merchant_id !== owner)) {
+    throw new HttpError(404, 'NOT_FOUND', `no black-list entry ${id}`);
+  }
   return view(rows[0]);
 }
 
-export function blacklistRouter(deps: ApiDependencies): Router {
-  const router = Router();
-  const ds = deps.dataSource;
+/** A merchant user may name only its own merchant's pipelines (another's is 404). */
+async function assertOwnPipeline(tx: EntityManager, pipelineId: string | undefined, owner: string | undefined) {
+  if (pipelineId === undefined || owner === undefined) return;
+  const rows: unknown[] = await tx.query(`SELECT 1 FROM pipelines WHERE id = $1 AND merchant_id = $2`, [
+    pipelineId,
+    owner,
+  ]);
+  if (!rows.length) throw new HttpError(404, 'NOT_FOUND', `no pipeline ${pipelineId}`);
+}
 
-  adminRoute(
-    router,
-    {
-      method: 'post',
-      path: '/blacklist',
-      summary: 'Add a black-list entry (By Merch or By Pipeline)',
-      body: CreateBody,
-      response: Entry,
-      status: 201,
-      errors: { 409: 'The same requisite is already blocked for this merchant or pipeline' },
-    },
-    async ({ body, req }) => {
-      const forms = storedForms(body.type, body.requisites, deps.secretsKey);
-      return audited(ds, req, async (tx) => {
-        const [row]: Array<{ id: string }> = await tx.query(
-          `INSERT INTO blacklist_entries (type, value, display_value, scope, merchant_id, pipeline_id, description)
-           VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-          [
-            body.type,
-            forms.value,
-            forms.display,
-            body.scope,
-            body.merchantId ?? null,
-            body.pipelineId ?? null,
-            body.description ?? null,
-          ],
-        );
-        const after = await findEntry(tx, row!.id);
-        return {
-          result: after,
-          changes: [{ action: 'create', entityType: 'blacklist-entry', entityId: after.id, before: null, after }],
-        };
-      });
-    },
-  );
+/**
+ * The black list's operations, shared by the admin API and the merchant cabinet (api/accounts/portal.ts). `owner`
+ * confines them to one merchant: its entries only, By Merch entries of that merchant, By Pipeline entries of its
+ * pipelines. Every change is audited under the caller.
+ */
+export function blacklistOperations(deps: Pick<ApiDependencies, 'dataSource' | 'secretsKey'>) {
+  const ds = deps.dataSource;
+  const create = async (req: Request, body: z.infer<typeof CreateBody>, owner?: string) => {
+    const forms = storedForms(body.type, body.requisites, deps.secretsKey);
+    return audited(ds, req, async (tx) => {
+      await assertOwnPipeline(tx, body.pipelineId, owner);
+      const [row]: Array<{ id: string }> = await tx.query(
+        `INSERT INTO blacklist_entries (type, value, display_value, scope, merchant_id, pipeline_id, description)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [
+          body.type,
+          forms.value,
+          forms.display,
+          body.scope,
+          body.merchantId ?? null,
+          body.pipelineId ?? null,
+          body.description ?? null,
+        ],
+      );
+      const after = await findEntry(tx, row!.id);
+      return {
+        result: after,
+        changes: [{ action: 'create', entityType: 'blacklist-entry', entityId: after.id, before: null, after }],
+      };
+    });
+  };
 
   const list = async (query: z.infer<typeof Filters>) => {
     const where: string[] = [];
@@ -213,6 +218,73 @@ export function blacklistRouter(deps: ApiDependencies): Router {
     );
     return toPage(rows.map(view), query);
   };
+
+  const update = (req: Request, id: string, body: z.infer<typeof UpdateBody>, owner?: string) =>
+    audited(ds, req, async (tx) => {
+      const before = await findEntry(tx, id, owner);
+      await assertOwnPipeline(tx, body.pipelineId, owner);
+      // New requisites are normalised for the new type, or for the entry's own when the type stays.
+      const forms =
+        body.requisites === undefined ? null : storedForms(body.type ?? before.type, body.requisites, deps.secretsKey);
+      await tx.query(
+        `UPDATE blacklist_entries SET
+           type = coalesce($2, type),
+           value = coalesce($3, value),
+           display_value = coalesce($4, display_value),
+           scope = coalesce($5, scope),
+           merchant_id = CASE WHEN $5::text IS NULL THEN merchant_id ELSE $6::uuid END,
+           pipeline_id = CASE WHEN $5::text IS NULL THEN pipeline_id ELSE $7::uuid END,
+           description = CASE WHEN $8 THEN $9 ELSE description END,
+           updated_at = now()
+         WHERE id = $1`,
+        [
+          id,
+          body.type ?? null,
+          forms?.value ?? null,
+          forms?.display ?? null,
+          body.scope ?? null,
+          body.merchantId ?? null,
+          body.pipelineId ?? null,
+          body.description !== undefined,
+          body.description ?? null,
+        ],
+      );
+      const after = await findEntry(tx, id);
+      return {
+        result: after,
+        changes: [{ action: 'update', entityType: 'blacklist-entry', entityId: after.id, before, after }],
+      };
+    });
+
+  const remove = (req: Request, id: string, reason: string | undefined, owner?: string) =>
+    auditedDelete(ds, req, {
+      table: 'blacklist_entries',
+      entityType: 'blacklist-entry',
+      id,
+      find: (tx, entryId) => findEntry(tx, entryId, owner),
+      note: reason ?? null,
+    });
+
+  return { create, list, update, remove, find: (id: string, owner?: string) => findEntry(ds.manager, id, owner) };
+}
+
+export function blacklistRouter(deps: ApiDependencies): Router {
+  const router = Router();
+  const ops = blacklistOperations(deps);
+
+  adminRoute(
+    router,
+    {
+      method: 'post',
+      path: '/blacklist',
+      summary: 'Add a black-list entry (By Merch or By Pipeline)',
+      body: CreateBody,
+      response: Entry,
+      status: 201,
+      errors: { 409: 'The same requisite is already blocked for this merchant or pipeline' },
+    },
+    async ({ body, req }) => ops.create(req, body),
+  );
   adminRoute(
     router,
     {
@@ -222,7 +294,7 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       query: Filters,
       response: pageOf(Entry),
     },
-    async ({ query }) => list(query),
+    async ({ query }) => ops.list(query),
   );
   // A card number in a URL ends up in proxies' logs: searching by one goes in a body.
   adminRoute(
@@ -234,9 +306,8 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       body: Filters,
       response: pageOf(Entry),
     },
-    async ({ body }) => list(body),
+    async ({ body }) => ops.list(body),
   );
-
   adminRoute(
     router,
     {
@@ -247,9 +318,8 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       response: Entry,
       errors: { 404: 'No such entry' },
     },
-    async ({ params }) => findEntry(ds.manager, params.id),
+    async ({ params }) => ops.find(params.id),
   );
-
   adminRoute(
     router,
     {
@@ -261,45 +331,8 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       response: Entry,
       errors: { 404: 'No such entry', 409: 'The same requisite is already blocked for that merchant or pipeline' },
     },
-    async ({ params, body, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await findEntry(tx, params.id);
-        // New requisites are normalised for the new type, or for the entry's own when the type stays.
-        const forms =
-          body.requisites === undefined
-            ? null
-            : storedForms(body.type ?? before.type, body.requisites, deps.secretsKey);
-        await tx.query(
-          `UPDATE blacklist_entries SET
-             type = coalesce($2, type),
-             value = coalesce($3, value),
-             display_value = coalesce($4, display_value),
-             scope = coalesce($5, scope),
-             merchant_id = CASE WHEN $5::text IS NULL THEN merchant_id ELSE $6::uuid END,
-             pipeline_id = CASE WHEN $5::text IS NULL THEN pipeline_id ELSE $7::uuid END,
-             description = CASE WHEN $8 THEN $9 ELSE description END,
-             updated_at = now()
-           WHERE id = $1`,
-          [
-            params.id,
-            body.type ?? null,
-            forms?.value ?? null,
-            forms?.display ?? null,
-            body.scope ?? null,
-            body.merchantId ?? null,
-            body.pipelineId ?? null,
-            body.description !== undefined,
-            body.description ?? null,
-          ],
-        );
-        const after = await findEntry(tx, params.id);
-        return {
-          result: after,
-          changes: [{ action: 'update', entityType: 'blacklist-entry', entityId: after.id, before, after }],
-        };
-      }),
+    async ({ params, body, req }) => ops.update(req, params.id, body),
   );
-
   adminRoute(
     router,
     {
@@ -311,14 +344,7 @@ export function blacklistRouter(deps: ApiDependencies): Router {
       response: Entry,
       errors: { 404: 'No such entry' },
     },
-    async ({ params, query, req }) =>
-      auditedDelete(ds, req, {
-        table: 'blacklist_entries',
-        entityType: 'blacklist-entry',
-        id: params.id,
-        find: findEntry,
-        note: query.reason ?? null,
-      }),
+    async ({ params, query, req }) => ops.remove(req, params.id, query.reason),
   );
   return router;
 }

@@ -1,11 +1,19 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { CODES, describeStoredCode } from '../../domain/history-codes';
+import { CODES } from '../../domain/history-codes';
 import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { adminRoute } from './admin-route';
-import { Direction, IdParams, Page, pageOf, toPage, trimPercent, Uuid } from './common-schemas';
+import { Direction, IdParams, trimPercent, Uuid } from './common-schemas';
+import {
+  keysetPageOf,
+  listOrders,
+  OrderFilters,
+  OrderStatus as Status,
+  orderTimeline,
+  TimelineStep,
+} from './order-list';
 import type { OrderEntity } from '../../entities/order.entity';
 import type { RowOf } from '../../entities/rows';
 
@@ -15,7 +23,6 @@ import type { RowOf } from '../../entities/rows';
  * stopped it). Read from PostgreSQL; the Temporal Web UI shows the same order as a workflow (docs/admin-api.md).
  */
 
-const Status = z.enum(['Created', 'Processing', 'Success', 'Failed']);
 const OrderSummary = z.object({
   id: Uuid,
   merchantId: Uuid,
@@ -35,18 +42,9 @@ const AdminOrder = OrderSummary.extend({
   method: z.string().nullable(),
   cardMask: z.string().nullable(),
   commission: z.object({ percent: z.string(), fixedMinor: z.number() }).nullable(),
-  history: z.array(
-    z.object({
-      seq: z.number(),
-      time: z.string(),
-      code: z.string(),
-      action: z.string(),
-      description: z.string(),
-      status: Status,
-      gatewayId: Uuid.nullable().openapi({ description: 'The gateway the step is about' }),
-      details: z.record(z.string(), z.unknown()),
-    }),
-  ),
+  merchantName: z.string(),
+  gatewayName: z.string().nullable(),
+  history: z.array(TimelineStep.extend({ details: z.record(z.string(), z.unknown()) })),
   unauthenticatedTraffic: z
     .array(
       z.object({
@@ -114,22 +112,16 @@ const RECONCILIATION_CODES = {
   review: [CODES.REVIEW_SECOND_SUCCESS, CODES.REVIEW_LATE_SUCCESS],
 } as const;
 
-const ListQuery = Page.extend({
-  merchantId: Uuid.optional().openapi({ description: 'Required unless `reconciliation` is given' }),
-  status: Status.optional(),
-  direction: Direction.optional(),
+const ListQuery = OrderFilters.extend({
+  merchantId: Uuid.optional(),
   reconciliation: z
     .enum(['open', 'review'])
     .optional()
     .openapi({
       description:
         '`open`: orders in reconciliation (outcome unknown past the deadline), `review`: orders flagged for ' +
-        'operations (a gateway contradicted the final status); across merchants unless merchantId is given',
+        'operations (a gateway contradicted the final status)',
     }),
-}).superRefine((q, ctx) => {
-  if (!q.merchantId && !q.reconciliation) {
-    ctx.addIssue({ code: 'custom', path: ['merchantId'], message: 'is required unless reconciliation is given' });
-  }
 });
 
 export function adminOrdersRouter(deps: ApiDependencies): Router {
@@ -141,29 +133,28 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
     {
       method: 'get',
       path: '/orders',
-      summary: "A merchant's orders, or the orders operators must look at (reconciliation), newest first",
+      summary:
+        'Orders across merchants, newest first, filtered; or the orders operators must look at (reconciliation). ' +
+        "Keyset paging: give the answer's nextCursor as cursor",
       query: ListQuery,
-      response: pageOf(OrderSummary),
+      response: keysetPageOf(OrderSummary.extend({ merchantName: z.string() })),
     },
     async ({ query }) => {
-      const rows: OrderRow[] = await ds.query(
-        `SELECT ${COLUMNS} FROM orders o
-          WHERE ($1::uuid IS NULL OR merchant_id = $1) AND ($2::text IS NULL OR status = $2)
-            AND ($3::text IS NULL OR direction = $3)
-            AND ($6::text IS NULL OR id IN (SELECT order_id FROM order_history WHERE code = ANY($7::text[])))
-            AND ($6::text IS DISTINCT FROM 'open' OR status NOT IN ('Success', 'Failed'))
-          ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
-        [
-          query.merchantId ?? null,
-          query.status ?? null,
-          query.direction ?? null,
-          query.limit + 1,
-          query.offset,
-          query.reconciliation ?? null,
-          query.reconciliation ? RECONCILIATION_CODES[query.reconciliation] : [],
-        ],
+      const { rows, nextCursor } = await listOrders<OrderRow & { merchant_name: string }>(
+        ds,
+        `${COLUMNS}, (SELECT name FROM merchants m WHERE m.id = o.merchant_id) AS merchant_name`,
+        query,
+        {
+          where: (param) =>
+            query.reconciliation
+              ? [
+                  `o.id IN (SELECT order_id FROM order_history WHERE code = ANY(${param(RECONCILIATION_CODES[query.reconciliation])}::text[]))`,
+                  ...(query.reconciliation === 'open' ? [`o.status NOT IN ('Success', 'Failed')`] : []),
+                ]
+              : [],
+        },
       );
-      return toPage(rows.map(summary), query);
+      return { items: rows.map((r) => ({ ...summary(r), merchantName: r.merchant_name })), nextCursor };
     },
   );
 
@@ -180,17 +171,11 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
     async ({ params }) => {
       const [row]: OrderRow[] = await ds.query(`SELECT ${COLUMNS} FROM orders WHERE id = $1`, [params.id]);
       if (!row) throw new HttpError(404, 'NOT_FOUND', `no order ${params.id}`);
-      const history: Array<{
-        seq: number;
-        occurred_at: Date;
-        code: string;
-        status: z.infer<typeof Status>;
-        details: Record<string, unknown>;
-        gateway_id: string | null;
-      }> = await ds.query(
-        `SELECT seq, occurred_at, code, status, details, gateway_id FROM order_history WHERE order_id = $1 ORDER BY seq`,
-        [params.id],
+      const names: Array<{ merchant: string; gateway: string | null }> = await ds.query(
+        `SELECT (SELECT name FROM merchants WHERE id = $1) AS merchant, (SELECT name FROM gateways WHERE id = $2) AS gateway`,
+        [row.merchant_id, row.gateway_id],
       );
+      const timeline = await orderTimeline(ds, params.id);
       return {
         ...summary(row),
         unauthenticatedTraffic: await unauthenticatedTraffic(ds).summary(params.id),
@@ -200,15 +185,9 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
           row.commission_percent === null
             ? null
             : { percent: trimPercent(row.commission_percent), fixedMinor: Number(row.commission_fixed_minor ?? 0) },
-        history: history.map((h) => ({
-          seq: h.seq,
-          time: h.occurred_at.toISOString(),
-          code: h.code,
-          ...describeStoredCode(h.code),
-          status: h.status,
-          gatewayId: h.gateway_id,
-          details: h.details,
-        })),
+        merchantName: names[0]!.merchant,
+        gatewayName: names[0]!.gateway,
+        history: timeline.map((h) => ({ ...h.step, details: h.details })),
       };
     },
   );

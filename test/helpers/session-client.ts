@@ -37,6 +37,7 @@ export function sessionClient(baseUrl: string) {
     get: (path: string) => call('GET', path),
     post: (path: string, body: unknown = {}, opts?: { csrf?: string | null }) => call('POST', path, body, opts),
     patch: (path: string, body: unknown, opts?: { csrf?: string | null }) => call('PATCH', path, body, opts),
+    delete: (path: string, opts?: { csrf?: string | null }) => call('DELETE', path, undefined, opts),
     signIn: (email: string, password: string, totpCode?: string) =>
       call('POST', '/api/v1/auth/sign-in', { email, password, ...(totpCode ? { totpCode } : {}) }),
   };

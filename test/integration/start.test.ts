@@ -85,7 +85,7 @@ async function start(extraEnv: NodeJS.ProcessEnv = {}): Promise<Started> {
   const banner = Object.fromEntries(
     [
       ...out.matchAll(
-        /^ {2}(API docs|API|OpenAPI|Health|Temporal UI|Codec endpoint|Deposit key|Payout key|Admin key) +(\S+)/gm,
+        /^ {2}(Web app|API docs|API|OpenAPI|Health|Temporal UI|Codec endpoint|Deposit key|Payout key|Admin key) +(\S+)/gm,
       ),
     ].map((m) => [m[1]!, m[2]!]),
   );
@@ -139,6 +139,11 @@ test('npm start brings every part up, stops on Ctrl-C leaving no process, and fi
   expect((await fetch(first.banner.OpenAPI!)).status).toBe(200);
   expect(first.banner['API docs']).toBe(`${api}/docs`);
   expect((await fetch(first.banner['API docs']!)).status).toBe(200);
+  // The web application is built by npm start and served by the API; GET / leads to it.
+  expect(first.banner['Web app']).toBe(`${api}/app/`);
+  const webApp = await fetch(first.banner['Web app']!);
+  expect([webApp.status, await webApp.text()]).toEqual([200, expect.stringContaining('<div id="root">')]);
+  expect((await fetch(`${api}/`, { redirect: 'manual' })).headers.get('location')).toBe('/app/');
   // One host name in what start-up prints for people: its own lines and the banner.
   const printed = first
     .output()

@@ -1,0 +1,123 @@
+import { Anchor, AppShell, Badge, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
+import { api } from './api/client';
+import { SessionProvider, useSession } from './session';
+import { AccountScreen } from './screens/Account';
+import { AuditLogScreen } from './screens/AuditLog';
+import { BalancesScreen } from './screens/Balances';
+import { BlacklistScreen } from './screens/Blacklist';
+import { LinkScreen } from './screens/Link';
+import { MerchantsScreen } from './screens/Merchants';
+import { OrderScreen } from './screens/Order';
+import { OrdersScreen } from './screens/Orders';
+import { SignInScreen } from './screens/SignIn';
+import { TeamScreen } from './screens/Team';
+
+/**
+ * Two faces of one application (issue 16): Head for operators, MerchHead for merchant users. The menu shows the
+ * screens the signed-in person's kind has; the server decides every request on its own.
+ */
+const HEAD = [
+  ['/orders', 'Orders'],
+  ['/merchants', 'Merchants'],
+  ['/blacklist', 'Black list'],
+  ['/audit-log', 'Audit log'],
+  ['/account', 'My Account'],
+] as const;
+const MERCH_HEAD = [
+  ['/orders', 'Orders'],
+  ['/balances', 'Balances'],
+  ['/blacklist', 'Black list'],
+  ['/team', 'Team'],
+  ['/account', 'My Account'],
+] as const;
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Routes>
+        <Route path="/sign-in" element={<SignInScreen />} />
+        <Route path="/sign-in/link" element={<LinkScreen />} />
+        <Route path="*" element={<SignedIn />} />
+      </Routes>
+    </SessionProvider>
+  );
+}
+
+function SignedIn() {
+  const { account, reload } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (account === undefined) {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading" />
+      </Center>
+    );
+  }
+  if (account === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
+  const operator = account.user.kind === 'operator';
+  const menu = operator ? HEAD : MERCH_HEAD;
+  const signOut = async () => {
+    await api.POST('/api/v1/auth/sign-out');
+    await reload();
+    navigate('/sign-in');
+  };
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'sm' }} padding="md">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group>
+            <Title order={3}>{operator ? 'PayStar Head' : 'PayStar MerchHead'}</Title>
+            {account.merchant && <Text c="dimmed">{account.merchant.name}</Text>}
+          </Group>
+          <Group>
+            <Text size="sm" data-testid="signed-in-as">
+              {account.user.email}
+            </Text>
+            <Badge variant="light">{account.user.role}</Badge>
+            <Button variant="subtle" onClick={() => void signOut()}>
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        {menu.map(([path, label]) => (
+          <NavLink
+            key={path}
+            component={Link}
+            to={path}
+            label={label}
+            active={location.pathname === path || location.pathname.startsWith(`${path}/`)}
+          />
+        ))}
+        <NavLink component="a" href="/docs" label="API docs" />
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Routes>
+          <Route path="/" element={<Navigate to="/orders" replace />} />
+          <Route path="/orders" element={<OrdersScreen operator={operator} />} />
+          <Route path="/orders/:id" element={<OrderScreen operator={operator} />} />
+          <Route path="/blacklist" element={<BlacklistScreen operator={operator} />} />
+          <Route path="/account" element={<AccountScreen />} />
+          {operator && <Route path="/merchants" element={<MerchantsScreen />} />}
+          {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
+          {!operator && <Route path="/balances" element={<BalancesScreen />} />}
+          {!operator && <Route path="/team" element={<TeamScreen />} />}
+          <Route
+            path="*"
+            element={
+              <Text>
+                No such screen.{' '}
+                <Anchor component={Link} to="/orders">
+                  Orders
+                </Anchor>
+              </Text>
+            }
+          />
+        </Routes>
+      </AppShell.Main>
+    </AppShell>
+  );
+}
