@@ -28,6 +28,7 @@ import {
   ROUTING_RULE_MIGRATIONS,
 } from './registry/operations';
 import { PAYFORM_MIGRATIONS } from './registry/payform';
+import { REPORT_ENTITIES, REPORT_MIGRATIONS } from './registry/reports';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 import { UnauthenticatedTrafficEntity } from './unauthenticated-traffic.entity';
@@ -54,6 +55,7 @@ export const ENTITIES = [
   ...ADMIN_ENTITIES,
   ...ROUTING_RULE_ENTITIES,
   ...ACCOUNTS_ENTITIES,
+  ...REPORT_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
@@ -74,6 +76,7 @@ export const MIGRATIONS = [
   ...PAYFORM_MIGRATIONS,
   ...ROUTING_RULE_MIGRATIONS,
   ...ACCOUNTS_MIGRATIONS,
+  ...REPORT_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */
