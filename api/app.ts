@@ -20,6 +20,7 @@ import { securityHeaders } from './security-headers';
 import './openapi-extra-paths';
 import { accountsRouter } from './accounts';
 import { adminRouter } from './admin';
+import { reportsRouter } from './reports';
 import { balanceRouter } from './routes/balance';
 import { codecServerRouter, redactCodecToken } from './routes/codec-server';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
@@ -103,6 +104,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(historyCodesRouter());
   app.use(accountsRouter(deps));
   app.use(adminRouter(deps));
+  app.use(reportsRouter(deps));
 
   app.use(notFound);
   app.use(clientErrors);

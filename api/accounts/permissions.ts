@@ -28,13 +28,26 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
       'admin:limits:write',
       'admin:blacklist:write',
       'team:users:read',
+      'reports:*:read',
     ],
-    'operator:finance': ['admin:*:read', 'admin:commissions:write', 'admin:limits:write', 'team:users:read'],
-    'operator:support': ['admin:*:read', 'team:users:read'],
-    'merchant:owner': ['portal:orders:read', 'portal:merchant:read', 'team:users:read', 'team:users:write'],
+    'operator:finance': [
+      'admin:*:read',
+      'admin:commissions:write',
+      'admin:limits:write',
+      'team:users:read',
+      'reports:*:read',
+    ],
+    'operator:support': ['admin:*:read', 'team:users:read', 'reports:*:read'],
+    'merchant:owner': [
+      'portal:orders:read',
+      'portal:merchant:read',
+      'team:users:read',
+      'team:users:write',
+      'reports:*:read',
+    ],
     'merchant:developer': ['portal:orders:read', 'portal:merchant:read', 'team:users:read'],
-    'merchant:finance': ['portal:orders:read', 'portal:merchant:read', 'team:users:read'],
-    'merchant:viewer': ['portal:orders:read', 'portal:merchant:read'],
+    'merchant:finance': ['portal:orders:read', 'portal:merchant:read', 'team:users:read', 'reports:*:read'],
+    'merchant:viewer': ['portal:orders:read', 'portal:merchant:read', 'reports:*:read'],
   };
 
 /**
