@@ -1,9 +1,11 @@
 import { Router, type Request, type Response } from 'express';
-import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { paymentAnalytics, paymentFormAnalytics, summaryReport, type ReportQuery } from '../data/reports';
+import { findExport, insertExport, readChunks, type ExportRow } from '../data/exports';
+import { writeCsv, writeXlsx, type FileTable } from '../infra/export-files';
 import type { ApiDependencies } from './app';
+import { HttpError } from './errors';
 import { adminAuth } from './admin/auth';
 import { audited } from './admin/audit';
 import { authenticate, forbidden, type Caller } from './accounts/access';
@@ -157,29 +159,6 @@ const queryOf = (p: ReportParams, caller: Caller): ReportQuery => ({
   merchantId: scopeOf(caller, p.merchantId),
 });
 
-/** Writes one table as CSV, streamed, header from the first row's keys. */
-async function writeCsv(res: Response, rows: Rows): Promise<void> {
-  const columns = Object.keys(rows[0] ?? {});
-  const csv = stringify({ header: true, columns: columns.length ? columns : ['empty'] });
-  csv.pipe(res);
-  for (const row of rows) if (!csv.write(row)) await new Promise((r) => csv.once('drain', r));
-  csv.end();
-  await new Promise((r) => res.once('finish', r));
-}
-
-/** Writes the tables as an XLSX workbook, one sheet each, streamed (exceljs' WorkbookWriter commits row by row). */
-async function writeXlsx(res: Response, tables: Record<string, Rows>): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useStyles: false, useSharedStrings: false });
-  for (const [name, rows] of Object.entries(tables)) {
-    const sheet = workbook.addWorksheet(name);
-    const columns = Object.keys(rows[0] ?? {});
-    sheet.columns = columns.map((key) => ({ header: key, key }));
-    for (const row of rows) sheet.addRow(row).commit();
-    sheet.commit();
-  }
-  await workbook.commit();
-}
-
 export function reportsRouter(deps: ApiDependencies): Router {
   const router = Router();
   const ds = deps.dataSource;
@@ -224,14 +203,148 @@ export function reportsRouter(deps: ApiDependencies): Router {
       }));
       const file = `${report.path}-${q.from}-${q.to}.${params.format}`;
       res.setHeader('content-disposition', `attachment; filename="${file}"`);
-      if (params.format === 'csv') {
-        res.type('text/csv');
-        await writeCsv(res, Object.values(tables)[0] ?? []);
-      } else {
-        res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-        await writeXlsx(res, tables);
-      }
+      const files: FileTable[] = Object.entries(tables).map(([name, rows]) => ({
+        name,
+        columns: rows[0] ? Object.keys(rows[0]) : ['noRows'],
+        rows,
+      }));
+      res.type(params.format === 'csv' ? 'text/csv' : XLSX_TYPE);
+      if (params.format === 'csv') await writeCsv(res, files[0]!);
+      else await writeXlsx(res, files);
     });
   }
+  exportRoutes(router, auth, deps);
   return router;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const ExportRequestBody = z
+  .object({
+    report: z.literal('orders'),
+    format: z.enum(['csv', 'xlsx']),
+    filters: z
+      .object({
+        merchantId: z.uuid().optional(),
+        status: z.enum(['Created', 'Processing', 'Success', 'Failed']).optional(),
+        direction: z.enum(['deposit', 'payout']).optional(),
+        currency: z
+          .string()
+          .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+          .optional(),
+        from: Day.optional(),
+        to: Day.optional(),
+        timeZone: z.string().min(1).max(64).refine(isZone, 'must be an IANA time zone').default('UTC'),
+      })
+      .strict()
+      .default({ timeZone: 'UTC' }),
+  })
+  .strict();
+const ExportStatus = z.object({
+  id: z.string(),
+  report: z.string(),
+  format: z.enum(['csv', 'xlsx']),
+  status: z.enum(['running', 'ready', 'failed']),
+  rows: z.number().nullable(),
+  bytes: z.number().nullable(),
+  error: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+const exportStatus = (e: ExportRow) => ({
+  id: e.id,
+  report: e.report,
+  format: e.format,
+  status: e.status,
+  rows: e.rows === null ? null : Number(e.rows),
+  bytes: e.bytes === null ? null : Number(e.bytes),
+  error: e.error,
+  createdAt: e.created_at.toISOString(),
+  finishedAt: e.finished_at?.toISOString() ?? null,
+});
+
+/** The caller's export, or 404: a merchant user sees only its merchant's exports. */
+async function visibleExport(deps: ApiDependencies, caller: Caller, id: string): Promise<ExportRow> {
+  const row = z.uuid().safeParse(id).success ? await findExport(deps.dataSource, id) : undefined;
+  if (!row || (caller.kind === 'merchant' && row.merchant_id !== caller.merchantId)) {
+    throw new HttpError(404, 'NOT_FOUND', `no export ${id}`);
+  }
+  return row;
+}
+
+/**
+ * Large exports in the background: the order list with its filters as CSV or XLSX, written by the `exportFile`
+ * workflow (workflows/export.ts) into PostgreSQL; the person polls the status and downloads the file when ready.
+ * The request is in the audit log, in the transaction that records the export.
+ */
+function exportRoutes(router: Router, auth: Authenticator, deps: ApiDependencies): void {
+  const action = 'reports:exports:read';
+  accountRoute(
+    router,
+    auth,
+    {
+      method: 'post',
+      path: '/api/v1/reports/exports',
+      summary: 'Start a background export of the order list with its filters (CSV or XLSX)',
+      auth: 'session-or-key',
+      action,
+      body: ExportRequestBody,
+      response: ExportStatus,
+      status: 201,
+    },
+    async ({ body, caller, req }) => {
+      const id = randomUUID();
+      const filters = { ...body.filters, merchantId: scopeOf(caller, body.filters.merchantId) };
+      const requestedBy = req.admin?.actor ?? req.person?.email ?? 'operator key';
+      await audited(deps.dataSource, req, async (tx) => {
+        await insertExport(tx, { id, requestedBy, report: body.report, format: body.format, filters });
+        return {
+          result: null,
+          changes: [
+            { action: 'export', entityType: 'export', entityId: id, before: null, after: { ...body, filters } },
+          ],
+        };
+      });
+      try {
+        await deps.temporal.client.workflow.start('exportFile', {
+          workflowId: `export-${id}`,
+          taskQueue: deps.taskQueue,
+          args: [{ exportId: id }],
+        });
+      } catch {
+        throw new HttpError(503, 'TEMPORAL_UNAVAILABLE', 'the export could not be started; try again');
+      }
+      return exportStatus((await findExport(deps.dataSource, id))!);
+    },
+  );
+
+  accountRoute(
+    router,
+    auth,
+    {
+      method: 'get',
+      path: '/api/v1/reports/exports/{id}',
+      summary: "A background export's status",
+      auth: 'session-or-key',
+      action,
+      params: z.object({ id: z.string() }),
+      response: ExportStatus,
+      errors: { 404: 'No such export (or not yours)' },
+    },
+    async ({ params, caller }) => exportStatus(await visibleExport(deps, caller, params.id)),
+  );
+
+  router.get('/api/v1/reports/exports/:id/download', async (req: Request, res: Response) => {
+    const caller = await auth(req, res, false);
+    if (!allows(caller.kind, caller.role, action)) throw forbidden(caller, action);
+    const row = await visibleExport(deps, caller, String(req.params.id));
+    if (row.status !== 'ready') throw new HttpError(409, 'NOT_READY', `the export is ${row.status}`);
+    res.type(row.format === 'csv' ? 'text/csv' : XLSX_TYPE);
+    res.setHeader('content-disposition', `attachment; filename="orders-${row.id}.${row.format}"`);
+    res.setHeader('content-length', String(row.bytes));
+    for await (const chunk of readChunks(deps.dataSource, row.id)) {
+      if (!res.write(chunk)) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  });
 }
