@@ -1,23 +1,26 @@
 /**
- * `npm run bench:reports [-- --orders N]`: the summary report over a year of a busy merchant (docs/reports.md). On a
+ * `npm run bench:reports [-- --orders N] [--backfill]`: the summary report over a year of a busy merchant (docs/reports.md). On a
  * throwaway embedded PostgreSQL it creates N orders (default 1,000,000) spread over 2025 with their histories and
- * ledger postings (INSERT … SELECT generate_series), counts them into the report tables with the migration's
- * backfill (the same SQL as the worker's per-order count), then times the summary report over the year in
- * Europe/Moscow. Bounded: stops itself after 20 minutes.
+ * ledger postings (INSERT … SELECT generate_series), writes their facts and hourly sums (INSERT … SELECT; with
+ * `--backfill`: histories too, counted by the migration's backfill, the worker's SQL — slower), then times the
+ * summary report over the year in Europe/Moscow. Bounded: stops itself after 30 minutes.
  */
 import { createDataSource } from '../entities/data-source';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
-import { backfillReports, paymentAnalytics, summaryReport } from '../data/reports';
+import { backfillReports, paymentAnalytics, summaryReport, sumFactsIntoHourly } from '../data/reports';
 
 const say = (line: string) => console.log(`[bench:reports] ${line}`);
 
 async function main(): Promise<void> {
   const i = process.argv.indexOf('--orders');
   const orders = i > 0 ? Number(process.argv[i + 1]) : 1_000_000;
+  const viaBackfill = process.argv.includes('--backfill');
   if (!Number.isSafeInteger(orders) || orders < 1 || orders > 5_000_000) throw new Error('--orders: 1 to 5,000,000');
   const db = await startThrowawayDatabase('paystar_bench_reports');
   const stop = async () => db.stop().catch(() => undefined);
-  setTimeout(() => void stop().then(() => process.exit(1)), 20 * 60_000).unref();
+  setTimeout(() => void stop().then(() => process.exit(1)), 30 * 60_000).unref();
+  process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
+  process.on('SIGINT', () => void stop().then(() => process.exit(130)));
   const ds = await createDataSource(db.url, { poolSize: 2 }).initialize();
   try {
     const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -45,20 +48,6 @@ async function main(): Promise<void> {
         [merchantId, gw, orders],
       ),
     );
-    await step('histories (created, create, final)', () =>
-      ds.query(
-        `INSERT INTO order_history (order_id, seq, code, status, order_status, occurred_at, details, gateway_id)
-         SELECT o.id, s.seq, s.code, s.status, s.status, o.created_at + s.after * interval '1 second', s.details::jsonb,
-                CASE WHEN s.seq > 1 THEN o.gateway_id END
-           FROM orders o, LATERAL (VALUES
-                  (1, '1.1.1.00', 'Created', 0, '{}'),
-                  (2, '2.1.2.00', 'Processing', 1, '{}'),
-                  (3, CASE WHEN o.status = 'Success' THEN '5.1.3.00' ELSE '2.2.4.63' END, o.status, 40,
-                   CASE WHEN o.status = 'Failed' THEN '{"pspCode":"insufficient_funds"}' ELSE '{}' END)) s(seq, code, status, after, details)
-          WHERE o.merchant_id = $1`,
-        [merchantId],
-      ),
-    );
     await step('ledger postings', () =>
       ds.query(
         `INSERT INTO ledger_postings (merchant_id, mode, currency, amount_minor, kind, order_id, idempotency_key, created_at)
@@ -70,7 +59,48 @@ async function main(): Promise<void> {
         [merchantId],
       ),
     );
-    await step('counted into the report tables', () => ds.transaction((tx) => backfillReports(tx)));
+    if (viaBackfill) {
+      await step('histories (created, create, final)', () =>
+        ds.query(
+          `INSERT INTO order_history (order_id, seq, code, status, order_status, occurred_at, details, gateway_id)
+           SELECT o.id, s.seq, s.code, s.status, s.status, o.created_at + s.after * interval '1 second', s.details::jsonb,
+                  CASE WHEN s.seq > 1 THEN o.gateway_id END
+             FROM orders o, LATERAL (VALUES
+                    (1, '1.1.1.00', 'Created', 0, '{}'),
+                    (2, '2.1.2.00', 'Processing', 1, '{}'),
+                    (3, CASE WHEN o.status = 'Success' THEN '5.1.3.00' ELSE '2.2.4.63' END, o.status, 40,
+                     CASE WHEN o.status = 'Failed' THEN '{"pspCode":"insufficient_funds"}' ELSE '{}' END)) s(seq, code, status, after, details)
+            WHERE o.merchant_id = $1`,
+          [merchantId],
+        ),
+      );
+      await step('counted by the migration backfill', () => ds.transaction((tx) => backfillReports(tx)));
+    } else {
+      // The facts the worker's countOrder would write for these orders (one history-free final entry each).
+      await step('facts', () =>
+        ds.query(
+          `INSERT INTO report_order_facts (order_id, merchant_id, mode, currency, direction, gateway, method, flow, hour,
+                                           status, reason, psp_code, gateway_position, final_at, created_at,
+                                           amount_minor, turnover_minor, commission_minor, net_minor, duration_ms,
+                                           form_created, form_visited, form_submitted, form_3ds, form_cancelled,
+                                           form_refusals)
+           SELECT o.id, o.merchant_id, o.mode, o.currency, o.direction, o.gateway_id::text, o.method, o.flow,
+                  date_trunc('hour', o.updated_at, 'UTC'), o.status,
+                  CASE WHEN o.status = 'Failed' THEN '63' ELSE '' END,
+                  CASE WHEN o.status = 'Failed' THEN 'insufficient_funds' ELSE '' END, 1, o.updated_at, o.created_at,
+                  o.amount_minor, abs(coalesce(m.principal, 0)), coalesce(m.commission, 0), coalesce(m.net, 0), 40000,
+                  false, false, false, false, false, 0
+             FROM orders o LEFT JOIN (
+                    SELECT order_id, sum(amount_minor) FILTER (WHERE kind <> 'commission') AS principal,
+                           -coalesce(sum(amount_minor) FILTER (WHERE kind = 'commission'), 0) AS commission,
+                           sum(amount_minor) AS net
+                      FROM ledger_postings WHERE merchant_id = $1 GROUP BY order_id) m ON m.order_id = o.id
+            WHERE o.merchant_id = $1`,
+          [merchantId],
+        ),
+      );
+      await step('hourly sums', () => sumFactsIntoHourly(ds));
+    }
     await ds.query('ANALYZE');
     const [{ rows }] = await ds.query(`SELECT count(*)::int AS rows FROM report_hourly`);
     say(`report_hourly rows: ${rows}`);
