@@ -1,5 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { paymentAnalytics, paymentFormAnalytics, summaryReport, type ReportQuery } from '../data/reports';
 import { findExport, insertExport, readChunks, type ExportRow } from '../data/exports';
@@ -19,7 +20,9 @@ import { accountRoute, type Authenticator } from './accounts/route';
  * it asks for (a merchantId of another merchant is 403). Every download is written to the audit log.
  */
 
+/** An IANA zone name (Area/Location, or UTC): no offsets, which PostgreSQL reads with the POSIX sign. */
 const isZone = (zone: string): boolean => {
+  if (!/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z][A-Za-z0-9_+-]*){1,2})$/.test(zone)) return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -28,7 +31,14 @@ const isZone = (zone: string): boolean => {
   }
 };
 
-const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a day, YYYY-MM-DD');
+/** A calendar day from 1970 to 2999 (so PostgreSQL never sees a day it would refuse). */
+const Day = z
+  .string()
+  .regex(/^(19[7-9]\d|2\d{3})-\d{2}-\d{2}$/, 'must be a day from 1970 on, YYYY-MM-DD')
+  .refine((d) => {
+    const t = new Date(`${d}T00:00:00Z`);
+    return !Number.isNaN(t.getTime()) && t.toISOString().slice(0, 10) === d;
+  }, 'must be a day of the calendar');
 export const ReportParams = z
   .object({
     from: Day,
@@ -142,6 +152,15 @@ const REPORTS: Record<string, Report> = {
   },
 };
 
+/** 400 for a zone Intl knows and PostgreSQL's time zone data does not (an older tzdata). */
+async function assertZoneKnown(ds: DataSource, zone: string): Promise<void> {
+  try {
+    await ds.query(`SELECT now() AT TIME ZONE $1`, [zone]);
+  } catch {
+    throw new HttpError(400, 'VALIDATION_FAILED', `timeZone: ${zone} is not known to the database`);
+  }
+}
+
 /** The merchant a caller may see: a merchant user its own only; an operator the one it names, or all. */
 export function scopeOf(caller: Caller, requested: string | undefined): string | null {
   if (caller.kind === 'merchant') {
@@ -179,7 +198,10 @@ export function reportsRouter(deps: ApiDependencies): Router {
         query: ReportParams,
         response: report.response,
       },
-      async ({ query, caller }) => report.run(ds, queryOf(query, caller)),
+      async ({ query, caller }) => {
+        await assertZoneKnown(ds, query.timeZone);
+        return report.run(ds, queryOf(query, caller));
+      },
     );
 
     router.get(`/api/v1/reports/${report.path}/export`, async (req: Request, res: Response) => {
@@ -187,6 +209,7 @@ export function reportsRouter(deps: ApiDependencies): Router {
       if (!allows(caller.kind, caller.role, action)) throw forbidden(caller, action);
       const params = ReportParams.and(z.object({ format: z.enum(['csv', 'xlsx']) })).parse(req.query);
       const q = queryOf(params, caller);
+      await assertZoneKnown(ds, q.timeZone);
       const result = await report.run(ds, q);
       const tables = report.tables(result as never);
       await audited(ds, req, async () => ({
@@ -291,8 +314,10 @@ function exportRoutes(router: Router, auth: Authenticator, deps: ApiDependencies
       body: ExportRequestBody,
       response: ExportStatus,
       status: 201,
+      errors: { 503: 'Temporal did not take the export; nothing was started' },
     },
     async ({ body, caller, req }) => {
+      await assertZoneKnown(deps.dataSource, body.filters.timeZone);
       const id = randomUUID();
       const filters = { ...body.filters, merchantId: scopeOf(caller, body.filters.merchantId) };
       const requestedBy = req.admin?.actor ?? req.person?.email ?? 'operator key';

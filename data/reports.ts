@@ -231,20 +231,30 @@ const outcome = (r: Record<string, string>) => {
   };
 };
 
+/** Each merchant's balance (mode, currency) before `start` and before `end`: sums of the ledger's postings. */
+export async function ledgerBalances(
+  db: Queryable,
+  merchantId: string | null,
+  start: Date,
+  end: Date,
+): Promise<Array<Record<string, string>>> {
+  return db.query(
+    `SELECT merchant_id, mode, currency,
+            coalesce(sum(amount_minor) FILTER (WHERE created_at < $1), 0)::text AS opening,
+            sum(amount_minor)::text AS closing
+       FROM ledger_postings WHERE created_at < $2 AND ($3::uuid IS NULL OR merchant_id = $3::uuid)
+      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    [start, end, merchantId],
+  );
+}
+
 /** Summary report: per merchant, mode, currency and direction, per gateway too, and the balances it ties to. */
 export async function summaryReport(db: Queryable, q: ReportQuery) {
   const key = { merchant_id: 'merchant_id', mode: 'mode', currency: 'currency', direction: 'direction' };
   const totals = await sums(db, q, key);
   const byGateway = await sums(db, q, { ...key, gateway: 'gateway' });
   const { start, end } = await sourceFor(db, q);
-  const balances: Array<Record<string, string>> = await db.query(
-    `SELECT merchant_id, mode, currency,
-            coalesce(sum(amount_minor) FILTER (WHERE created_at < $1), 0)::text AS opening,
-            sum(amount_minor)::text AS closing
-       FROM ledger_postings WHERE created_at < $2 AND ($3::uuid IS NULL OR merchant_id = $3::uuid)
-      GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-    [start, end, q.merchantId],
-  );
+  const balances = await ledgerBalances(db, q.merchantId, start, end);
   const group = (r: Record<string, string>) => ({
     merchantId: r.merchant_id!,
     mode: r.mode!,

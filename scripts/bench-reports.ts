@@ -7,7 +7,7 @@
  */
 import { createDataSource } from '../entities/data-source';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
-import { backfillReports, paymentAnalytics, summaryReport, sumFactsIntoHourly } from '../data/reports';
+import { backfillReports, ledgerBalances, paymentAnalytics, summaryReport, sumFactsIntoHourly } from '../data/reports';
 
 const say = (line: string) => console.log(`[bench:reports] ${line}`);
 
@@ -117,6 +117,9 @@ async function main(): Promise<void> {
       `summary report over a year (${orders} orders), 5 runs: median ${Math.round(sorted[2]!)} ms, ` +
         `first ${Math.round(times[0]!)} ms, max ${Math.round(sorted[4]!)} ms`,
     );
+    // The summary's two parts: the hourly sums and the balances, a sum over the merchant's ledger postings.
+    const year = { start: new Date('2024-12-31T21:00:00Z'), end: new Date('2025-12-31T21:00:00Z') };
+    await step('of which the ledger balances', () => ledgerBalances(ds, merchantId, year.start, year.end));
     await step('payment analytics over the year', () => paymentAnalytics(ds, q));
   } finally {
     await ds.destroy();

@@ -249,6 +249,15 @@ test('days are days of the asked zone: 23:30 UTC is the next day in Europe/Mosco
   expect(await orders('2026-04-01', '2026-04-01', 'Asia/Kolkata')).toBe(1);
   expect(await orders('2026-03-31', '2026-03-31', 'Asia/Kolkata')).toBe(0);
   await expectStatus(ctx.admin.get(`/api/v1/reports/summary?from=2026-03-01&to=2026-03-02&timeZone=Mars/Base`), 400);
+  // Days PostgreSQL would refuse and zone offsets (read with the POSIX sign there) are 400s, never a 500.
+  for (const bad of [
+    'from=2026-02-30&to=2026-03-02',
+    'from=0000-01-01&to=2026-03-02',
+    'from=2026-03-02&to=2026-03-01',
+    'from=2026-03-01&to=2026-03-02&timeZone=%2B03:00',
+  ]) {
+    await expectStatus(ctx.admin.get(`/api/v1/reports/summary?${bad}`), 400);
+  }
 });
 
 test('CSV and XLSX downloads hold the rows of the API, and each download is in the audit log', async () => {
