@@ -251,10 +251,29 @@ export async function ledgerBalances(
 /** Summary report: per merchant, mode, currency and direction, per gateway too, and the balances it ties to. */
 export async function summaryReport(db: Queryable, q: ReportQuery) {
   const key = { merchant_id: 'merchant_id', mode: 'mode', currency: 'currency', direction: 'direction' };
-  const totals = await sums(db, q, key);
-  const byGateway = await sums(db, q, { ...key, gateway: 'gateway' });
   const { start, end } = await sourceFor(db, q);
-  const balances = await ledgerBalances(db, q.merchantId, start, end);
+  // One pass over the hourly rows (per gateway; the totals are their sums) while the ledger is summed.
+  const [byGateway, balances] = await Promise.all([
+    sums(db, q, { ...key, gateway: 'gateway' }),
+    ledgerBalances(db, q.merchantId, start, end),
+  ]);
+  const totals = new Map<string, Record<string, string>>();
+  for (const r of byGateway) {
+    const k = [r.merchant_id, r.mode, r.currency, r.direction].join('|');
+    const t = totals.get(k) ?? {
+      ...r,
+      orders: '0',
+      successful: '0',
+      failed: '0',
+      turnover: '0',
+      commission: '0',
+      net: '0',
+    };
+    for (const m of ['orders', 'successful', 'failed', 'turnover', 'commission', 'net']) {
+      t[m] = String(num(t[m]) + num(r[m]));
+    }
+    totals.set(k, t);
+  }
   const group = (r: Record<string, string>) => ({
     merchantId: r.merchant_id!,
     mode: r.mode!,
@@ -263,7 +282,7 @@ export async function summaryReport(db: Queryable, q: ReportQuery) {
   });
   return {
     period: { from: q.from, to: q.to, timeZone: q.timeZone, start: start.toISOString(), end: end.toISOString() },
-    rows: totals.map((r) => ({ ...group(r), ...outcome(r) })),
+    rows: [...totals.values()].map((r) => ({ ...group(r), ...outcome(r) })),
     gateways: byGateway.map((r) => ({ ...group(r), gatewayId: r.gateway || null, ...outcome(r) })),
     balances: balances.map((r) => ({
       merchantId: r.merchant_id!,
