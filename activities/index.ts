@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
 import type { Keyring } from '../infra/security/keyring';
+import { exportActivities } from './exports';
 import { gatewayActivities } from './gateway';
 import { merchantCallbackActivities } from './merchant-callbacks';
 import { operationsActivities } from './operations';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...orderHistoryActivities(deps.dataSource),
     ...gatewayActivities(deps.dataSource, deps.gateways, { keyring: deps.keyring }),
     ...operationsActivities(deps.dataSource),
+    ...exportActivities(deps.dataSource),
     ...merchantCallbackActivities(deps.dataSource, {
       allowPrivateNetworks: deps.allowPrivateCallbackNetworks,
       keyring: deps.keyring,

@@ -22,6 +22,7 @@ import './openapi-extra-paths';
 import { accountsRouter } from './accounts';
 import { adminRouter, constraintErrors } from './admin';
 import { ISSUE_BODY_LIMIT, issueFileBodies, issuesRouter } from './issues';
+import { reportsRouter } from './reports';
 import { balanceRouter } from './routes/balance';
 import { codecServerRouter, redactCodecToken } from './routes/codec-server';
 import { gatewayCallbacksRouter } from './routes/gateway-callbacks';
@@ -119,6 +120,7 @@ export function createApp(deps: ApiDependencies): Express {
   app.use(issuesRouter(deps));
   app.use(['/api/v1/issues', '/api/v1/secrets'], constraintErrors);
   app.use(adminRouter(deps));
+  app.use(reportsRouter(deps));
   app.use(webAppRouter());
 
   app.use(notFound);

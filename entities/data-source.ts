@@ -30,6 +30,7 @@ import {
   ROUTING_RULE_MIGRATIONS,
 } from './registry/operations';
 import { PAYFORM_MIGRATIONS } from './registry/payform';
+import { REPORT_ENTITIES, REPORT_MIGRATIONS } from './registry/reports';
 import { VAULT_MIGRATIONS } from './registry/vault';
 import { SandboxPaymentEntity } from './sandbox-payment.entity';
 import { UnauthenticatedTrafficEntity } from './unauthenticated-traffic.entity';
@@ -57,6 +58,7 @@ export const ENTITIES = [
   ...ROUTING_RULE_ENTITIES,
   ...ACCOUNTS_ENTITIES,
   ...ISSUES_ENTITIES,
+  ...REPORT_ENTITIES,
 ];
 
 /** Migrations in the order they run. The schema changes only through these (never `synchronize`). */
@@ -79,6 +81,7 @@ export const MIGRATIONS = [
   ...ACCOUNTS_MIGRATIONS,
   OrderListIndexes1764700000050,
   ...ISSUES_MIGRATIONS,
+  ...REPORT_MIGRATIONS,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

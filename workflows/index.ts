@@ -1,3 +1,4 @@
 /** The workflows a worker registers. Workflow code only: deterministic, no I/O. */
 export { deposit } from './deposit';
 export { payout } from './payout';
+export { exportFile } from './export';

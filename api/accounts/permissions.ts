@@ -30,6 +30,7 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
       'team:users:read',
       'issues:issues:read',
       'issues:issues:write',
+      'reports:*:read',
     ],
     'operator:finance': [
       'admin:*:read',
@@ -38,8 +39,15 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
       'team:users:read',
       'issues:issues:read',
       'issues:issues:write',
+      'reports:*:read',
     ],
-    'operator:support': ['admin:*:read', 'team:users:read', 'issues:issues:read', 'issues:issues:write'],
+    'operator:support': [
+      'admin:*:read',
+      'team:users:read',
+      'issues:issues:read',
+      'issues:issues:write',
+      'reports:*:read',
+    ],
     'merchant:owner': [
       'portal:*:read',
       'portal:blacklist:write',
@@ -47,6 +55,7 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
       'team:users:write',
       'issues:issues:read',
       'issues:issues:write',
+      'reports:*:read',
     ],
     'merchant:developer': [
       'portal:*:read',
@@ -55,8 +64,14 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
       'issues:issues:read',
       'issues:issues:write',
     ],
-    'merchant:finance': ['portal:*:read', 'team:users:read', 'issues:issues:read', 'issues:issues:write'],
-    'merchant:viewer': ['portal:*:read', 'issues:issues:read'],
+    'merchant:finance': [
+      'portal:*:read',
+      'team:users:read',
+      'issues:issues:read',
+      'issues:issues:write',
+      'reports:*:read',
+    ],
+    'merchant:viewer': ['portal:*:read', 'issues:issues:read', 'reports:*:read'],
   };
 
 /**

@@ -24,7 +24,7 @@ export interface AccountRouteDefinition<P extends z.ZodType, Q extends z.ZodType
   body?: B;
   response: z.ZodType;
   status?: 200 | 201;
-  errors?: Partial<Record<401 | 404 | 409 | 410 | 413 | 429, string>>;
+  errors?: Partial<Record<401 | 404 | 409 | 410 | 413 | 429 | 503, string>>;
   /** The OpenAPI tag (default `accounts`). */
   tag?: string;
 }

@@ -5,7 +5,17 @@ import type { DataSource, EntityManager } from 'typeorm';
 export interface AuditedChange {
   /** A configuration change, or an operator's action on an order (recheck, resolve, cancel). */
   action:
-    'create' | 'update' | 'delete' | 'rotate' | 'revoke' | 'replace' | 'recheck' | 'resolve' | 'cancel' | 'rebuild';
+    | 'create'
+    | 'update'
+    | 'delete'
+    | 'rotate'
+    | 'revoke'
+    | 'replace'
+    | 'recheck'
+    | 'resolve'
+    | 'cancel'
+    | 'rebuild'
+    | 'export';
   entityType: string;
   entityId: string;
   before: object | null;
