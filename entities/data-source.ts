@@ -5,6 +5,7 @@ import { AuthFailureEntity } from './auth-failure.entity';
 import { CardVaultEntryEntity } from './card-vault-entry.entity';
 import { GatewayEntity } from './gateway.entity';
 import { LedgerPostingEntity } from './ledger-posting.entity';
+import { MerchantBalanceEntity } from './merchant-balance.entity';
 import { MerchantEntity } from './merchant.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-gateway-refs';
@@ -13,6 +14,7 @@ import { OrderWorkflowRequisites1764100000000 } from './migrations/1764100000000
 import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merchant-api-orders';
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
+import { RunningBalances1764700000000 } from './migrations/1764700000000-running-balances';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -44,6 +46,7 @@ export const ENTITIES = [
   OrderHistoryEntity,
   OrderGatewayRefEntity,
   LedgerPostingEntity,
+  MerchantBalanceEntity,
   SandboxPaymentEntity,
   CardVaultEntryEntity,
   AuthFailureEntity,
@@ -74,6 +77,7 @@ export const MIGRATIONS = [
   ...PAYFORM_MIGRATIONS,
   ...ROUTING_RULE_MIGRATIONS,
   ...ACCOUNTS_MIGRATIONS,
+  RunningBalances1764700000000,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */
