@@ -171,16 +171,13 @@ export interface HoldRequest extends BalanceKey {
 /**
  * Reserves amount plus commission when the balance covers both, in one statement: an UPDATE of the balance's one
  * row whose WHERE is the check, so concurrent holds queue on that row lock and each sees the one before it (never
- * an overdraft, never a lost update), then the hold row. Returns the available balance after the hold, or `placed:
- * false` and the balance available now. Throws PostgreSQL's unique violation (`balance_holds_order`) when another
- * call placed this order's hold meanwhile; nothing is written then.
+ * an overdraft, never a lost update), then the hold row. Returns the available balance after the hold, or undefined
+ * when the balance did not cover it (nothing written). Throws PostgreSQL's unique violation (`balance_holds_order`)
+ * when another call placed this order's hold meanwhile; nothing is written then either.
  */
-export async function placeHold(
-  q: Queryable,
-  h: HoldRequest,
-): Promise<{ placed: true; availableMinor: bigint } | { placed: false; availableMinor: bigint }> {
+export async function placeHold(q: Queryable, h: HoldRequest): Promise<bigint | undefined> {
   const needed = BigInt(h.amountMinor) + BigInt(h.commissionMinor);
-  const [row]: Array<{ after: string | null; now: string | null }> = await q.query(
+  const rows: Array<{ available: string }> = await q.query(
     `WITH reserved AS (
        UPDATE merchant_balances SET held_minor = held_minor + $7::bigint, updated_at = now()
         WHERE merchant_id = $2::uuid AND mode = $3::text AND currency = $4::bpchar
@@ -190,13 +187,10 @@ export async function placeHold(
        INSERT INTO balance_holds (order_id, merchant_id, mode, currency, amount_minor, commission_minor, status)
        SELECT $1::uuid, $2::uuid, $3::text, $4::bpchar, $5::bigint, $6::bigint, 'held' FROM reserved
      )
-     SELECT (SELECT available::text FROM reserved) AS after,
-            (SELECT (posted_minor - held_minor)::text FROM merchant_balances
-              WHERE merchant_id = $2::uuid AND mode = $3::text AND currency = $4::bpchar) AS now`,
+     SELECT available::text AS available FROM reserved`,
     [h.orderId, h.merchantId, h.mode, h.currency, h.amountMinor, h.commissionMinor, String(needed)],
   );
-  if (row?.after != null) return { placed: true, availableMinor: BigInt(row.after) };
-  return { placed: false, availableMinor: BigInt(row?.now ?? 0) };
+  return rows[0] ? BigInt(rows[0].available) : undefined;
 }
 
 /** Whether an error is the unique violation of a second hold for the same order. */

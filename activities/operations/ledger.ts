@@ -41,19 +41,27 @@ export function fundsActivities(dataSource: DataSource) {
       const existing = await findHold(dataSource, req.orderId);
       if (existing) return existingHold(existing, req, mode);
       const commissionMinor = await commissionFor(dataSource, { ...req, direction: 'payout' });
-      let result;
+      const balance = { merchantId: req.merchantId, mode, currency: req.currency };
+      let availableAfter: bigint | undefined;
       try {
-        result = await placeHold(dataSource, { ...req, mode, commissionMinor });
+        availableAfter = await placeHold(dataSource, {
+          ...balance,
+          orderId: req.orderId,
+          amountMinor: req.amountMinor,
+          commissionMinor,
+        });
       } catch (err) {
         // A concurrent attempt of the same order placed it first: answer as its retry.
         const placed = isDuplicateHold(err) ? await findHold(dataSource, req.orderId) : undefined;
         if (placed) return existingHold(placed, req, mode);
         throw err;
       }
-      if (!result.placed) {
-        return { ok: false, code: CODES.PRECHECK_BALANCE, availableMinor: reportable(result.availableMinor) };
-      }
-      return { ok: true, availableMinor: reportable(result.availableMinor) };
+      if (availableAfter !== undefined) return { ok: true, availableMinor: reportable(availableAfter) };
+      // Refused, maybe after queueing behind a concurrent attempt of the same order that placed the hold: its answer.
+      const placed = await findHold(dataSource, req.orderId);
+      if (placed) return existingHold(placed, req, mode);
+      const { availableMinor } = await readBalance(dataSource, balance);
+      return { ok: false, code: CODES.PRECHECK_BALANCE, availableMinor: reportable(availableMinor) };
     },
 
     /**
