@@ -96,6 +96,8 @@ function result(): BenchResult {
       pgEphemeral: false,
       temporalDb: 'memory',
       logLevel: 'info',
+      balance: 'also',
+      balancePostings: 1_000_000,
     },
     ceiling,
     phases: [peak, half, two],
