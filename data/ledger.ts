@@ -155,6 +155,10 @@ export type HoldRow = RowOf<
 
 const HOLD_COLUMNS = 'merchant_id, mode, currency, amount_minor::text, commission_minor::text, status';
 
+/** The balance row of the order ($1)'s hold, as `b`. */
+const BALANCE_OF_HOLD = `merchant_balances b JOIN balance_holds h
+  ON b.merchant_id = h.merchant_id AND b.mode = h.mode AND b.currency = h.currency WHERE h.order_id = $1`;
+
 /** The order's hold, whatever its status. */
 export async function findHold(q: Queryable, orderId: string): Promise<HoldRow | undefined> {
   const [hold]: HoldRow[] = await q.query(`SELECT ${HOLD_COLUMNS} FROM balance_holds WHERE order_id = $1`, [orderId]);
@@ -202,13 +206,20 @@ export function isDuplicateHold(err: unknown): boolean {
 /**
  * Settles the order's hold, if it is still held: its status, then postings (−amount `payout`, −commission
  * `commission` when > 0) and the running balance (posted by what was written, held back by the whole hold) in the
- * same transaction `tx`. Returns the hold as it was settled, or undefined when it was not held.
+ * same transaction `tx`. Returns the hold as it was settled, undefined when it was not held, null when there was no
+ * hold.
  */
 export async function settleHold(
   tx: Queryable,
   orderId: string,
   payoutMinor: (hold: HoldRow) => number,
-): Promise<HoldRow | undefined> {
+): Promise<HoldRow | undefined | null> {
+  // The balance row first, as a hold takes it: a hold of the same order racing this settlement (a retried attempt)
+  // holds that row while it waits for this hold row's index entry, so taking them in the other order deadlocks.
+  // No hold in this statement's snapshot: none to settle (a hold committed just after is left alone, rather than
+  // updated without the balance row's lock).
+  const locked: unknown[] = await tx.query(`SELECT 1 FROM ${BALANCE_OF_HOLD} FOR UPDATE OF b`, [orderId]);
+  if (locked.length === 0) return null;
   // In a CTE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
   const [hold]: HoldRow[] = await tx.query(
     `WITH changed AS (
@@ -233,10 +244,13 @@ export async function settleHold(
 /** Gives the order's hold back to its balance, once, in one statement. False when nothing was held. */
 export async function releaseHold(q: Queryable, orderId: string): Promise<boolean> {
   const released: unknown[] = await q.query(
-    `WITH changed AS (
-       UPDATE balance_holds SET status = 'released', resolved_at = now()
-        WHERE order_id = $1 AND status = 'held'
-        RETURNING merchant_id, mode, currency, amount_minor + commission_minor AS reserved
+    `WITH locked AS (
+       SELECT b.merchant_id FROM ${BALANCE_OF_HOLD} FOR UPDATE OF b
+     ), changed AS (
+       -- Joined to the locked balance row: taken before the hold row, in the order a hold takes them (settleHold).
+       UPDATE balance_holds h SET status = 'released', resolved_at = now()
+         FROM locked l WHERE h.order_id = $1 AND h.status = 'held' AND l.merchant_id = h.merchant_id
+        RETURNING h.merchant_id, h.mode, h.currency, h.amount_minor + h.commission_minor AS reserved
      ), moved AS (
        UPDATE merchant_balances b SET held_minor = b.held_minor - c.reserved, updated_at = now()
          FROM changed c WHERE b.merchant_id = c.merchant_id AND b.mode = c.mode AND b.currency = c.currency

@@ -79,7 +79,7 @@ export function fundsActivities(dataSource: DataSource) {
           assertSameOrder(hold, req);
           return payoutOf(hold);
         });
-        const hold = settled ?? (await findHold(tx, req.orderId));
+        const hold = settled === null ? undefined : (settled ?? (await findHold(tx, req.orderId)));
         if (!hold) throw failure('HoldNotFound', `no hold for order ${req.orderId}`);
         assertSameOrder(hold, req);
         if (hold.status === 'released') throw failure('HoldReleased', `hold of order ${req.orderId} was released`);
