@@ -30,6 +30,13 @@ export interface BenchOptions {
   logLevel: string;
   /** Where the JSON goes; logs and profiles go next to it. */
   out: string | undefined;
+  /**
+   * The balance micro-benchmark (bench/balance.ts): `also` after the end-to-end phases (default), `only` on its own
+   * (`--balance`, a PostgreSQL and nothing else), `skip` (`--no-balance`).
+   */
+  balance: 'also' | 'only' | 'skip';
+  /** Postings of the balance the micro-benchmark holds against. */
+  balancePostings: number;
 }
 
 export const FULL_DEFAULTS: Omit<BenchOptions, 'out' | 'quick'> = {
@@ -45,6 +52,8 @@ export const FULL_DEFAULTS: Omit<BenchOptions, 'out' | 'quick'> = {
   pgEphemeral: false,
   temporalDb: 'memory',
   logLevel: 'info',
+  balance: 'also',
+  balancePostings: 1_000_000,
 };
 
 const QUICK_OVERRIDES: Partial<BenchOptions> = { durationS: 8, ceilingS: 6, statusRate: 10 };
@@ -67,6 +76,10 @@ export const USAGE = `npm run bench -- [options]
   --temporal-db memory|file  the dev server's SQLite in memory (default, as npm test) or in a file (as npm start)
   --log-level L           LOG_LEVEL of the API and workers (default info)
   --out FILE              JSON result (default .data/bench/bench-<time>.json)
+  --balance               only the balance micro-benchmark: a payout's balance check and hold at a million
+                          postings of one merchant and currency, one at a time and concurrently (about a minute)
+  --balance-postings N    postings the balance micro-benchmark seeds (default ${FULL_DEFAULTS.balancePostings})
+  --no-balance            leave the balance micro-benchmark out of a full run
 `;
 
 /** Parses argv (after the script name) and BENCH_* variables; throws with a message on a bad option. */
@@ -85,6 +98,15 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {
     const next = () => argv[++i];
     switch (arg) {
       case '--quick':
+        break;
+      case '--balance':
+        options.balance = 'only';
+        break;
+      case '--no-balance':
+        options.balance = 'skip';
+        break;
+      case '--balance-postings':
+        options.balancePostings = Math.round(number(arg, next(), 1, 100_000_000));
         break;
       case '--concurrency':
         options.concurrency = Math.round(number(arg, next(), 1, 2000));

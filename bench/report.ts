@@ -2,6 +2,7 @@
  * The bench's result (written as JSON) and its readable table. Pure: test/unit/bench-report.test.ts renders a
  * made-up result.
  */
+import type { BalanceBenchResult } from './balance';
 import type { BenchOptions } from './plan';
 import type { ProfileSummary } from './profile';
 import type { LatencySummary } from './stats';
@@ -135,6 +136,8 @@ export interface BenchResult {
   };
   /** Cores each process uses with no orders at all (pollers, timers), measured between phases. */
   idleCores?: Record<string, number>;
+  /** The balance micro-benchmark, when it ran (bench/balance.ts). */
+  balance?: BalanceBenchResult;
   targets: TargetCheck[];
   profiles?: Array<{ process: string; thread: string; summary: ProfileSummary }>;
   notes: string[];
@@ -160,26 +163,95 @@ export function computeRatios(
 }
 
 /** The issue's targets, checked against a run. */
-export function checkTargets(r: Pick<BenchResult, 'ratios' | 'phases'>): TargetCheck[] {
+export function checkTargets(r: Pick<BenchResult, 'ratios' | 'phases' | 'balance'>): TargetCheck[] {
   const half = r.phases.find((p) => p.name === 'half-rate');
-  const check = (
-    name: string,
-    target: string,
-    actual: number | undefined,
-    unit: string,
-    ok: (v: number) => boolean,
-  ) => ({
-    name,
-    target,
-    actual,
-    unit,
-    met: actual === undefined ? undefined : ok(actual),
-  });
   return [
     check('end-to-end ÷ ceiling', '≥ 0.8', r.ratios.peakOverCeiling, '', (v) => v >= 0.8),
     check('create p99 at half the peak rate', '≤ 25 ms', half?.latencyMs.create?.p99, 'ms', (v) => v <= 25),
     check('status read p99 at half the peak rate', '≤ 10 ms', half?.latencyMs.status?.p99, 'ms', (v) => v <= 10),
+    ...(r.balance ? balanceTargets(r.balance) : []),
   ];
+}
+
+function check(
+  name: string,
+  target: string,
+  actual: number | undefined,
+  unit: string,
+  ok: (v: number) => boolean,
+): TargetCheck {
+  return { name, target, actual, unit, met: actual === undefined ? undefined : ok(actual) };
+}
+
+/**
+ * The issue's balance targets: a payout's balance check and hold within 2 ms at a million postings (p99 of one at a
+ * time), at least 100 concurrent holds a second on one merchant and currency, and no lost update (the running
+ * balance off by nothing).
+ */
+export function balanceTargets(b: BalanceBenchResult): TargetCheck[] {
+  const at = `at ${b.postings.toLocaleString('en-US')} postings`;
+  return [
+    check(`balance check + hold p99 ${at}`, '≤ 2 ms', b.holdMs?.p99, 'ms', (v) => v <= 2),
+    check('concurrent holds, one merchant and currency', '≥ 100/s', b.concurrent.perSecond, '/s', (v) => v >= 100),
+    check('running balance off after the holds (lost updates)', '= 0', b.offMinor, 'minor units', (v) => v === 0),
+  ];
+}
+
+/** The balance micro-benchmark's section of a report. */
+export function renderBalance(b: BalanceBenchResult): string {
+  const out = [
+    `Payout balance: ${b.postings.toLocaleString('en-US')} postings of one merchant and currency (seeded in ` +
+      `${fmt(b.seedS, 1)} s), PostgreSQL ${b.durable ? 'durable' : 'without fsync'}`,
+  ];
+  const rows: string[][] = [['', 'n', 'p50', 'p95', 'p99', 'max']];
+  rows.push(latencyRow('the old check: sum of postings and holds (ms)', b.sumMs));
+  rows.push(latencyRow('balance check + hold, one at a time (ms)', b.holdMs));
+  rows.push(latencyRow('  the same on a balance of 1,000 postings, interleaved', b.smallHoldMs));
+  rows.push(latencyRow('  a SELECT 1 round trip, interleaved (3 per hold)', b.roundTripMs));
+  rows.push(latencyRow(`balance check + hold, ${b.concurrent.concurrency} in flight (ms)`, b.concurrent.latencyMs));
+  out.push(formatTable(rows));
+  out.push(
+    `  ${b.concurrent.holds} holds with ${b.concurrent.concurrency} in flight: ${fmt(b.concurrent.perSecond, 0)} ` +
+      `holds/s (${b.concurrent.placed} placed); running balance ${b.exact ? 'exact' : 'NOT exact'} ` +
+      '(= sum of postings and open holds, = opening − holds placed)',
+  );
+  return out.join('\n');
+}
+
+/** The report of `--balance` alone. */
+export function renderBalanceReport(r: BalanceOnlyResult): string {
+  const m = r.machine;
+  return [
+    `PayStar balance bench, ${r.startedAt}: ${m.cpus} CPUs (${m.cpuModel}), ${m.platform}, Node ${m.node}, in ` +
+      `${fmt(r.elapsedS, 0)} s (load average at start ${m.loadAvg.map((v) => v.toFixed(2)).join(' ')})`,
+    '',
+    renderBalance(r.balance),
+    '',
+    'Targets',
+    renderTargets(r.targets),
+  ].join('\n');
+}
+
+/** What `--balance` alone writes as JSON. */
+export interface BalanceOnlyResult {
+  version: 1;
+  kind: 'balance';
+  startedAt: string;
+  elapsedS: number;
+  machine: BenchResult['machine'];
+  balance: BalanceBenchResult;
+  targets: TargetCheck[];
+}
+
+function renderTargets(targets: TargetCheck[]): string {
+  return formatTable(
+    targets.map((t) => [
+      t.name,
+      t.target,
+      t.actual === undefined ? '—' : `${fmt(t.actual, t.unit === '' ? 2 : 1)}${t.unit ? ` ${t.unit}` : ''}`,
+      t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met',
+    ]),
+  );
 }
 
 /** Left-aligned first column, right-aligned others, two spaces between columns. */
@@ -349,17 +421,10 @@ export function renderReport(r: BenchResult): string {
     ]),
   );
 
+  if (r.balance) out.push('', renderBalance(r.balance));
+
   out.push('', 'Targets');
-  out.push(
-    formatTable(
-      r.targets.map((t) => [
-        t.name,
-        t.target,
-        t.actual === undefined ? '—' : `${fmt(t.actual, t.unit === '' ? 2 : 1)}${t.unit ? ` ${t.unit}` : ''}`,
-        t.met === undefined ? 'not measured' : t.met ? 'met' : 'NOT met',
-      ]),
-    ),
-  );
+  out.push(renderTargets(r.targets));
 
   for (const p of r.profiles ?? []) {
     out.push('', `Profile: ${p.process} (${p.thread}), busy ${fmt(p.summary.busyMs / 1000, 1)} s`);

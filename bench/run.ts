@@ -6,7 +6,8 @@
  *   3. peak through the API, one engine worker, driven as the ceiling was (a burst by default);
  *   4. half-rate: an open loop at half the peak's orders/s, for create latency at a steady load;
  *   5. two workers: the peak again with a second worker process on the same task queue;
- *   6. the ceiling again, so that both sides of the ratio see the machine's drifting load.
+ *   6. the ceiling again, so that both sides of the ratio see the machine's drifting load;
+ *   7. the balance micro-benchmark (bench/balance.ts) on the stack's database, unless --no-balance.
  * Status reads run at a fixed rate alongside 3–5. CPU per process, memory, and (with --profile) CPU profiles are
  * recorded throughout.
  */
@@ -17,7 +18,9 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { orderWorkflowId } from '../domain/order';
+import { createDataSource } from '../entities/data-source';
 import { DEFAULT_DATA_DIR, PROJECT_ROOT } from '../infra/paths';
+import { BALANCE_DEFAULTS, BALANCE_QUICK, type BalanceBenchResult, runBalanceBench } from './balance';
 import type { BenchChild } from './children';
 import { probeStartLatency, runCeilingBatch } from './ceiling/run';
 import { ORDER_SHAPES } from './ceiling/shapes';
@@ -84,9 +87,9 @@ function overallRate(startedAt: number, completions: number[]): number {
 }
 
 /** Where a run writes its JSON; its logs and profiles go to a folder of the same name. */
-export function resultPaths(options: BenchOptions, startedAt: Date) {
+export function resultPaths(options: BenchOptions, startedAt: Date, prefix = 'bench') {
   const stamp = startedAt.toISOString().replace(/[:.]/g, '-');
-  const json = path.resolve(options.out ?? path.join(DEFAULT_DATA_DIR, 'bench', `bench-${stamp}.json`));
+  const json = path.resolve(options.out ?? path.join(DEFAULT_DATA_DIR, 'bench', `${prefix}-${stamp}.json`));
   return { json, dir: json.replace(/\.json$/, '') };
 }
 
@@ -592,6 +595,24 @@ export async function runBench(
 
     // 6. The ceiling again, and both ceiling runs combined.
     const secondCeiling = await ceilingRun('after');
+
+    // 7. The balance micro-benchmark, on the stack's database with nothing else running (bench/balance.ts).
+    let balance: BalanceBenchResult | undefined;
+    if (options.balance !== 'skip') {
+      const balanceOptions = {
+        ...(options.quick ? BALANCE_QUICK : BALANCE_DEFAULTS),
+        postings: options.balancePostings,
+      };
+      const bds = await createDataSource(stack.databaseUrl, {
+        poolSize: balanceOptions.concurrency + 2,
+        applicationName: 'paystar-bench-balance',
+      }).initialize();
+      try {
+        balance = await runBalanceBench(bds, { ...balanceOptions, durable: !options.pgEphemeral }, say);
+      } finally {
+        await bds.destroy();
+      }
+    }
     const runs = [firstCeiling, secondCeiling];
     const ceiling: CeilingResult = {
       workflows,
@@ -626,7 +647,7 @@ export async function runBench(
       'Time to final status: from the POST to the first Success/Failed history entry (workflow clock); time to ' +
         'callback: from the POST to the signed callback reaching the sink. Throughput counts callbacks arrived.',
     );
-    const partial = { ratios, phases };
+    const partial = { ratios, phases, balance };
     const result: BenchResult = {
       version: 1,
       startedAt: startedAt.toISOString(),
@@ -639,6 +660,7 @@ export async function runBench(
       idleCores: idle.cpu?.cores,
       quiet,
       ratios,
+      ...(balance ? { balance } : {}),
       targets: checkTargets(partial),
       notes,
     };

@@ -14,6 +14,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Client as PgClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { insertPosting } from '../data/ledger';
 import { DEMO_MERCHANT_ID, seedDemoMerchant } from '../demo/seed-demo-merchant';
 import { createDataSource, runMigrations } from '../entities/data-source';
 import { freePort } from '../infra/net';
@@ -134,12 +135,15 @@ async function assemble(opts: StackOptions, stops: StopSteps, stopAll: () => Pro
   await ds.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   const keys = { deposit: generateApiKey('deposit', 'sandbox'), payout: generateApiKey('payout', 'sandbox') };
   await seedDemoMerchant(ds, { depositKey: keys.deposit, payoutKey: keys.payout });
-  await ds.query(
-    `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
-     VALUES ($1, 'USD', $2, 'sandbox_opening_balance', 'bench:opening-balance:USD')
-     ON CONFLICT (idempotency_key) DO NOTHING`,
-    [DEMO_MERCHANT_ID, BENCH_BALANCE_MINOR],
-  );
+  await insertPosting(ds, {
+    merchantId: DEMO_MERCHANT_ID,
+    mode: 'sandbox',
+    currency: 'USD',
+    amountMinor: BENCH_BALANCE_MINOR,
+    kind: 'sandbox_opening_balance',
+    orderId: null,
+    idempotencyKey: 'bench:opening-balance:USD',
+  });
 
   const t2 = Date.now();
   const quiet = {

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { insertPosting } from '../data/ledger';
 import { type Currency, toMinorUnits } from '../domain/money';
 import { hashApiKey, keyPrefix } from '../infra/security/api-keys';
 
@@ -60,11 +61,16 @@ export async function seedDemoMerchant(dataSource: DataSource, keys: { depositKe
       );
     }
     for (const [currency, amount] of DEMO_OPENING_BALANCES) {
-      await tx.query(
-        `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
-         VALUES ($1, $2, $3, 'sandbox_opening_balance', $4) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [DEMO_MERCHANT_ID, currency, toMinorUnits(amount, currency), `demo:opening-balance:${currency}`],
-      );
+      // Through the ledger's owner: once per key, and the running balance moves with it.
+      await insertPosting(tx, {
+        merchantId: DEMO_MERCHANT_ID,
+        mode: 'sandbox',
+        currency,
+        amountMinor: toMinorUnits(amount, currency),
+        kind: 'sandbox_opening_balance',
+        orderId: null,
+        idempotencyKey: `demo:opening-balance:${currency}`,
+      });
     }
   });
 }

@@ -5,6 +5,7 @@ import { AuthFailureEntity } from './auth-failure.entity';
 import { CardVaultEntryEntity } from './card-vault-entry.entity';
 import { GatewayEntity } from './gateway.entity';
 import { LedgerPostingEntity } from './ledger-posting.entity';
+import { MerchantBalanceEntity } from './merchant-balance.entity';
 import { MerchantEntity } from './merchant.entity';
 import { InitialSchema1763700000000 } from './migrations/1763700000000-initial-schema';
 import { OrderGatewayRefs1763900000000 } from './migrations/1763900000000-order-gateway-refs';
@@ -14,6 +15,7 @@ import { MerchantApiOrders1763900000001 } from './migrations/1763900000001-merch
 import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-truth-model';
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-list-indexes';
+import { RunningBalances1764700000200 } from './migrations/1764700000200-running-balances';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -47,6 +49,7 @@ export const ENTITIES = [
   OrderHistoryEntity,
   OrderGatewayRefEntity,
   LedgerPostingEntity,
+  MerchantBalanceEntity,
   SandboxPaymentEntity,
   CardVaultEntryEntity,
   AuthFailureEntity,
@@ -82,6 +85,7 @@ export const MIGRATIONS = [
   OrderListIndexes1764700000050,
   ...ISSUES_MIGRATIONS,
   ...REPORT_MIGRATIONS,
+  RunningBalances1764700000200,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

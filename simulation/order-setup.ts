@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { insertPosting } from '../data/ledger';
 import type { Direction } from '../domain/order';
 import { GatewayEntity } from '../entities/gateway.entity';
-import { LedgerPostingEntity } from '../entities/ledger-posting.entity';
 import { MerchantEntity } from '../entities/merchant.entity';
 import { PipelineEntity } from '../entities/pipeline.entity';
 import { RouteEntity } from '../entities/route.entity';
@@ -57,8 +57,10 @@ export async function createOrderSetup(
       .save({ pipelineId, gatewayId: gateway.id, position: position + 1, enabled: spec.enabled ?? true });
   }
   if (opts.balanceMinor) {
-    await ds.getRepository(LedgerPostingEntity).save({
+    // Through the ledger's owner, so the running balance moves with the posting.
+    await insertPosting(ds, {
       merchantId,
+      mode: 'sandbox',
       currency,
       amountMinor: opts.balanceMinor,
       kind: 'test_opening_balance',

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { insertPosting } from '../data/ledger';
 import type { Direction } from '../domain/order';
 import type { GatewayScript } from '../gateways/scripted/script';
 import type { Scenario } from './scenario';
@@ -58,11 +59,15 @@ export async function createWorld(ds: DataSource, scenario: Scenario, epochMs: n
       }
     }
     for (const [currency, minor] of Object.entries(m.balancesMinor)) {
-      await ds.query(
-        `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
-         VALUES ($1, $2, $3, 'simulation_opening_balance', $4)`,
-        [merchantId, currency, minor, `opening:${merchantId}:${currency}`],
-      );
+      await insertPosting(ds, {
+        merchantId,
+        mode: 'sandbox',
+        currency,
+        amountMinor: minor,
+        kind: 'simulation_opening_balance',
+        orderId: null,
+        idempotencyKey: `opening:${merchantId}:${currency}`,
+      });
     }
     world.merchants.set(m.name, { id: merchantId, pipelines });
   }

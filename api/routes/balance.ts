@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ApiDependencies } from '../app';
 import { z } from 'zod';
+import { readBalances } from '../../data/ledger';
 import { isCurrency, toMajorUnits } from '../../domain/money';
 import { merchantAuth } from '../auth';
 import { ErrorBody, merchantBearer, openApiRegistry } from '../openapi';
@@ -36,30 +37,20 @@ openApiRegistry.registerPath({
 
 /**
  * `GET /api/v1/integration/balance`: per currency, what the merchant's payouts can use (ledger postings minus open
- * holds) and what open holds reserve, of the key's mode only (docs/merchant-api.md, "Balance").
+ * holds) and what open holds reserve, of the key's mode only (docs/merchant-api.md, "Balance"): the running
+ * balances, one row per currency.
  */
 export function balanceRouter(deps: Pick<ApiDependencies, 'dataSource' | 'authFailureLimits'>): Router {
   const { dataSource } = deps;
   const router = Router();
   router.get('/api/v1/integration/balance', merchantAuth(deps, ['deposit', 'payout']), async (req, res) => {
     const { merchantId, mode } = req.merchant!;
-    const rows: Array<{ currency: string; posted: string; held: string }> = await dataSource.query(
-      `SELECT currency, sum(posted)::text AS posted, sum(held)::text AS held FROM (
-         SELECT currency, amount_minor AS posted, 0 AS held FROM ledger_postings
-          WHERE merchant_id = $1 AND mode = $2
-         UNION ALL
-         SELECT currency, 0, amount_minor + commission_minor FROM balance_holds
-          WHERE merchant_id = $1 AND mode = $2 AND status = 'held'
-       ) b GROUP BY currency ORDER BY currency`,
-      [merchantId, mode],
-    );
-    const balances = rows
-      .filter((r) => isCurrency(r.currency))
-      .map((r) => {
-        const major = (minor: number) => toMajorUnits(minor, r.currency as never);
-        const held = Number(r.held);
-        const available = Number(BigInt(r.posted) - BigInt(r.held));
-        return { currency: r.currency, amount: major(available), available: major(available), held: major(held) };
+    const balances = (await readBalances(dataSource, merchantId, mode))
+      .filter((b) => isCurrency(b.currency))
+      .map((b) => {
+        const major = (minor: bigint) => toMajorUnits(Number(minor), b.currency as never);
+        const available = major(b.availableMinor);
+        return { currency: b.currency, amount: available, available, held: major(b.heldMinor) };
       });
     res.json(BalanceResponse.parse({ mode, balances }));
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { insertPosting } from '../../data/ledger';
 import type { Direction, KeyMode, OrderStatus } from '../../domain/order';
 
 export { createGateway, createMerchant, createPipeline } from './merchants';
@@ -48,11 +49,16 @@ export async function fundMerchant(
   amountMinor: number | bigint,
   mode: KeyMode = 'sandbox',
 ) {
-  await ds.query(
-    `INSERT INTO ledger_postings (merchant_id, mode, currency, amount_minor, kind, order_id, idempotency_key)
-     VALUES ($1, $2, $3, $4, 'adjustment', NULL, $5)`,
-    [merchantId, mode, currency, String(amountMinor), `test-funding:${randomUUID()}`],
-  );
+  // Through the ledger's owner, so the running balance moves with the posting.
+  await insertPosting(ds, {
+    merchantId,
+    mode,
+    currency,
+    amountMinor,
+    kind: 'adjustment',
+    orderId: null,
+    idempotencyKey: `test-funding:${randomUUID()}`,
+  });
 }
 
 /** The merchant's ledger postings, oldest first. */

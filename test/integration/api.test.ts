@@ -5,7 +5,7 @@ import { startThrowawayDatabase } from '../../infra/postgres/throwaway-database'
 import { cleanUp } from '../../infra/process/cleanup';
 import { statusQuery } from '../../api/orders/status';
 import { createMerchantWithKeys, testDataSource } from '../helpers/database';
-import { insertOrder } from '../helpers/operations-fixtures';
+import { fundMerchant, insertOrder } from '../helpers/operations-fixtures';
 import { startApi } from '../helpers/http';
 import { fromSetup, TEST_TEMPORAL_ADDRESS } from '../setup/services';
 
@@ -73,12 +73,10 @@ describe('GET /api/v1/integration/balance', () => {
   test("answers each merchant's own balance per currency, with either of its keys", async () => {
     const a = await createMerchantWithKeys(ds);
     const b = await createMerchantWithKeys(ds);
-    await ds.query(
-      `INSERT INTO ledger_postings (merchant_id, currency, amount_minor, kind, idempotency_key)
-       VALUES ($1, 'USD', 1050, 'test', $2), ($1, 'USD', -50, 'test', $3), ($1, 'EUR', 700, 'test', $4),
-              ($5, 'USD', 99900, 'test', $6)`,
-      [a.merchantId, `${a.merchantId}:1`, `${a.merchantId}:2`, `${a.merchantId}:3`, b.merchantId, `${b.merchantId}:1`],
-    );
+    await fundMerchant(ds, a.merchantId, 'USD', 1050);
+    await fundMerchant(ds, a.merchantId, 'USD', -50);
+    await fundMerchant(ds, a.merchantId, 'EUR', 700);
+    await fundMerchant(ds, b.merchantId, 'USD', 99900);
     for (const key of [a.depositKey, a.payoutKey]) {
       const res = await get('/api/v1/integration/balance', key);
       expect(res.status).toBe(200);

@@ -1,5 +1,7 @@
+import type { BalanceBenchResult } from '../../bench/balance';
 import { type CpuProfile, originOf, summarizeProfile } from '../../bench/profile';
 import {
+  balanceTargets,
   type BenchResult,
   checkTargets,
   computeRatios,
@@ -96,6 +98,8 @@ function result(): BenchResult {
       pgEphemeral: false,
       temporalDb: 'memory',
       logLevel: 'info',
+      balance: 'also',
+      balancePostings: 1_000_000,
     },
     ceiling,
     phases: [peak, half, two],
@@ -158,6 +162,31 @@ describe('bench report', () => {
     expect(targets[2]!.actual).toBe(8);
     const unmeasured = checkTargets({ ratios: {}, phases: [] });
     expect(unmeasured.every((t) => t.met === undefined)).toBe(true);
+  });
+
+  test('balance targets: hold p99 at a million postings, concurrent holds a second, nothing off', () => {
+    const balance: BalanceBenchResult = {
+      postings: 1_000_000,
+      seedS: 50,
+      sumMs: latency(130, 140),
+      holdMs: latency(1.2, 2.5),
+      smallHoldMs: latency(1.2, 2.4),
+      roundTripMs: latency(0.3, 0.6),
+      concurrent: { holds: 2000, concurrency: 32, seconds: 10, perSecond: 200, placed: 2000 },
+      exact: true,
+      offMinor: 0,
+      durable: true,
+    };
+    expect(balanceTargets(balance).map((t) => [t.name, t.actual, t.met])).toEqual([
+      ['balance check + hold p99 at 1,000,000 postings', 2.5, false],
+      ['concurrent holds, one merchant and currency', 200, true],
+      ['running balance off after the holds (lost updates)', 0, true],
+    ]);
+    const full = { ...result(), balance };
+    expect(checkTargets(full).map((t) => t.name)).toContain('concurrent holds, one merchant and currency');
+    const text = renderReport({ ...full, targets: checkTargets(full) });
+    expect(text).toContain('Payout balance: 1,000,000 postings of one merchant and currency');
+    expect(text).toMatch(/2000 holds with 32 in flight: 200 holds\/s \(2000 placed\); running balance exact/);
   });
 
   test('tables pad the first column left and the others right', () => {

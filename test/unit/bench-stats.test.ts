@@ -116,6 +116,13 @@ describe('bench plan', () => {
     expect(parseOptions(['--peak', 'closed']).peak).toBe('closed');
     expect(() => parseOptions(['--peak', 'open'])).toThrow(/burst or closed/);
     expect(() => parseOptions(['--fast'])).toThrow(/unknown option --fast/);
+    expect(full).toMatchObject({ balance: 'also', balancePostings: 1_000_000 });
+    expect(parseOptions(['--balance', '--balance-postings', '5000'])).toMatchObject({
+      balance: 'only',
+      balancePostings: 5000,
+    });
+    expect(parseOptions(['--no-balance']).balance).toBe('skip');
+    expect(() => parseOptions(['--balance-postings', '0'])).toThrow(/--balance-postings needs a number/);
   });
 
   test('/proc/<pid>/stat is read past a command name with spaces and parentheses', () => {
