@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { HttpError } from '../errors';
+import { readBalances } from '../../data/ledger';
 import type { ApiDependencies } from '../app';
 import {
   blacklistOperations,
@@ -152,23 +153,19 @@ export function portalRoutes(router: Router, auth: Authenticator, deps: ApiDepen
       response: z.object({ items: z.array(Balance) }),
     },
     async ({ caller }) => {
-      const rows: Array<{ mode: 'sandbox' | 'live'; currency: string; posted: string; held: string }> = await ds.query(
-        `SELECT mode, currency, sum(posted)::text AS posted, sum(held)::text AS held FROM (
-             SELECT mode, currency, amount_minor AS posted, 0 AS held FROM ledger_postings WHERE merchant_id = $1
-             UNION ALL
-             SELECT mode, currency, 0, amount_minor + commission_minor FROM balance_holds
-              WHERE merchant_id = $1 AND status = 'held'
-           ) b GROUP BY mode, currency ORDER BY mode, currency`,
-        [caller.merchantId],
-      );
-      return {
-        items: rows.map((r) => ({
-          mode: r.mode,
-          currency: r.currency.trim(),
-          availableMinor: Number(BigInt(r.posted) - BigInt(r.held)),
-          heldMinor: Number(r.held),
-        })),
-      };
+      // The running balances (data/ledger.ts), as the merchant API's balance endpoint reads them.
+      const items = [];
+      for (const mode of ['live', 'sandbox'] as const) {
+        for (const balance of await readBalances(ds, caller.merchantId!, mode)) {
+          items.push({
+            mode,
+            currency: balance.currency.trim(),
+            availableMinor: Number(balance.availableMinor),
+            heldMinor: Number(balance.heldMinor),
+          });
+        }
+      }
+      return { items };
     },
   );
 

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { insertPosting } from '../../data/ledger';
+import type { KeyMode } from '../../domain/order';
 import { expectStatus, useAdminApi, type Answer } from '../helpers/admin-client';
 import { invitedPerson } from '../helpers/session-client';
 
@@ -232,12 +234,17 @@ describe("the merchant cabinet's black list", () => {
 describe('balances', () => {
   test('per mode and currency: postings minus open holds, my merchant only', async () => {
     const [mine, theirs] = [await newMerchant(), await newMerchant()];
-    const post = (merchantId: string, mode: string, currency: string, amount: number) =>
-      ctx.ds.query(
-        `INSERT INTO ledger_postings (merchant_id, mode, currency, amount_minor, kind, order_id, idempotency_key)
-         VALUES ($1, $2, $3, $4, 'adjustment', NULL, $5)`,
-        [merchantId, mode, currency, amount, randomUUID()],
-      );
+    // Through the ledger's owner, which moves the running balance the cabinet reads.
+    const post = (merchantId: string, mode: KeyMode, currency: string, amountMinor: number) =>
+      insertPosting(ctx.ds, {
+        merchantId,
+        mode,
+        currency,
+        amountMinor,
+        kind: 'adjustment',
+        orderId: null,
+        idempotencyKey: randomUUID(),
+      });
     await post(mine, 'sandbox', 'USD', 5000);
     await post(mine, 'live', 'EUR', 700);
     await post(theirs, 'sandbox', 'USD', 999);

@@ -1375,6 +1375,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Summary report: orders, outcomes, conversion, turnover, commissions, net; per gateway; balances */
+        get: operations["getApiV1ReportsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/payment-analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment analytics: conversion by gateway, method, hour; declines; cascade effect; time to final */
+        get: operations["getApiV1ReportsPaymentAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/payment-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Payment-form analytics: the hosted page's funnel per merchant and day */
+        get: operations["getApiV1ReportsPaymentForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a background export of the order list with its filters (CSV or XLSX) */
+        post: operations["postApiV1ReportsExports"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A background export's status */
+        get: operations["getApiV1ReportsExportsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     orderFinal: {
@@ -12516,6 +12601,542 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsSummary: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                timeZone?: string;
+                merchantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        period: {
+                            from: string;
+                            to: string;
+                            timeZone: string;
+                            start: string;
+                            end: string;
+                        };
+                        rows: {
+                            merchantId: string;
+                            mode: string;
+                            currency: string;
+                            direction: string;
+                            orders: number;
+                            successful: number;
+                            failed: number;
+                            conversion: number;
+                            turnoverMinor: number;
+                            commissionMinor: number;
+                            netMinor: number;
+                        }[];
+                        gateways: {
+                            merchantId: string;
+                            mode: string;
+                            currency: string;
+                            direction: string;
+                            gatewayId: string | null;
+                            orders: number;
+                            successful: number;
+                            failed: number;
+                            conversion: number;
+                            turnoverMinor: number;
+                            commissionMinor: number;
+                            netMinor: number;
+                        }[];
+                        balances: {
+                            merchantId: string;
+                            mode: string;
+                            currency: string;
+                            openingMinor: number;
+                            closingMinor: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (or the session ended), or a bad key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not do this, or the X-CSRF-Token header is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsPaymentAnalytics: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                timeZone?: string;
+                merchantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        byGateway: {
+                            gatewayId: string | null;
+                            orders: number;
+                            successful: number;
+                            conversion: number;
+                        }[];
+                        byMethod: {
+                            method: string | null;
+                            orders: number;
+                            successful: number;
+                            conversion: number;
+                        }[];
+                        byHour: {
+                            hour: number;
+                            orders: number;
+                            successful: number;
+                            conversion: number;
+                        }[];
+                        declinesByReason: {
+                            reason: string;
+                            orders: number;
+                        }[];
+                        declinesByPspCode: {
+                            gatewayId: string | null;
+                            pspCode: string | null;
+                            orders: number;
+                        }[];
+                        cascade: {
+                            successful: number;
+                            savedByLaterGateway: number;
+                            byPosition: {
+                                position: number;
+                                successful: number;
+                            }[];
+                        };
+                        timeToFinalMs: {
+                            p50: number | null;
+                            p95: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (or the session ended), or a bad key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not do this, or the X-CSRF-Token header is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsPaymentForm: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+                timeZone?: string;
+                merchantId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rows: {
+                            merchantId: string;
+                            day: string;
+                            created: number;
+                            visited: number;
+                            submitted: number;
+                            threeDs: number;
+                            success: number;
+                            cancelled: number;
+                            abandoned: number;
+                            expired: number;
+                            refusedCards: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (or the session ended), or a bad key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not do this, or the X-CSRF-Token header is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postApiV1ReportsExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    report: "orders";
+                    /** @enum {string} */
+                    format: "csv" | "xlsx";
+                    /**
+                     * @default {
+                     *       "timeZone": "UTC"
+                     *     }
+                     */
+                    filters?: {
+                        /** Format: uuid */
+                        merchantId?: string;
+                        /** @enum {string} */
+                        status?: "Created" | "Processing" | "Success" | "Failed";
+                        /** @enum {string} */
+                        direction?: "deposit" | "payout";
+                        currency?: string;
+                        from?: string;
+                        to?: string;
+                        /** @default UTC */
+                        timeZone?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        report: string;
+                        /** @enum {string} */
+                        format: "csv" | "xlsx";
+                        /** @enum {string} */
+                        status: "running" | "ready" | "failed";
+                        rows: number | null;
+                        bytes: number | null;
+                        error: string | null;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (or the session ended), or a bad key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not do this, or the X-CSRF-Token header is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is larger than 100 kB */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "PAYLOAD_TOO_LARGE",
+                     *         "message": "the body is larger than allowed"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not UTF-8 JSON, or its Content-Encoding is not gzip, deflate or none */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "UNSUPPORTED_MEDIA_TYPE",
+                     *         "message": "the body must be application/json (UTF-8)"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Temporal did not take the export; nothing was started */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1ReportsExportsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        report: string;
+                        /** @enum {string} */
+                        format: "csv" | "xlsx";
+                        /** @enum {string} */
+                        status: "running" | "ready" | "failed";
+                        rows: number | null;
+                        bytes: number | null;
+                        error: string | null;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not signed in (or the session ended), or a bad key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The role may not do this, or the X-CSRF-Token header is wrong */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such export (or not yours) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
                     "application/json": components["schemas"]["Error"];
                 };
             };
