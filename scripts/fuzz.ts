@@ -41,7 +41,14 @@ const CHECKS = [
 const PUBLIC = 'health|openapi\\.json|docs|api/v1/history-codes|api/v1/gateways/|pay/';
 const RUNS = [
   { kind: 'deposit', paths: `^/(api/v1/integration/(deposit-order|balance|card-storage-tokens)|${PUBLIC})` },
-  { kind: 'payout', paths: `^/(api/v1/integration/(withdrawal-order|balance)|${PUBLIC})` },
+  {
+    kind: 'payout',
+    paths: `^/(api/v1/integration/(withdrawal-order|balance)|${PUBLIC})`,
+    // Schemathesis 4.32.5's coverage phase crashes inside its own generator on the withdrawal-order body (a KeyError
+    // in a cached schema builder, then CPython's "AST constructor recursion depth mismatch"): no request is at fault.
+    // The other phases still fuzz every payout operation; the deposit and admin runs keep all four phases.
+    phases: 'examples,fuzzing,stateful',
+  },
   // People's endpoints (api/accounts, api/issues) too: with an operator key, or none (sign-in, links, opening a
   // one-time secret; the rest answer 401).
   { kind: 'admin', paths: '^/api/v1/(admin|auth|account|team|portal|issues|secrets)(/|$)' },
@@ -125,7 +132,8 @@ async function main(): Promise<void> {
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const results: Array<{ kind: string; code: number; seconds: number }> = [];
-    for (const { kind, paths } of RUNS) {
+    for (const runDef of RUNS) {
+      const { kind, paths } = runDef;
       say(`${kind} key: up to ${seconds} s`);
       const started = Date.now();
       const code = await schemathesis([
@@ -151,6 +159,7 @@ async function main(): Promise<void> {
         'all',
         '--output-sanitize',
         'true',
+        ...('phases' in runDef ? ['--phases', runDef.phases] : []),
       ]);
       results.push({ kind, code, seconds: Math.round((Date.now() - started) / 1000) });
     }
