@@ -13,6 +13,9 @@ import type { CaseOutcome, FuzzWorld } from './run';
 /** Orders run side by side in one world; a failing batch reports its broken orders and shrinks the first alone. */
 const DEFAULT_BATCH_SIZE = 25;
 
+/** A seed for a run that was given none; printed with any failure, so the run can be repeated. */
+const randomSeed = () => Date.now() ^ (Math.random() * 0x100000000);
+
 export interface FuzzReport {
   cases: number;
   batches: number;
@@ -66,7 +69,7 @@ export class TruthModelViolation extends Error {
 export async function checkTruthModel(world: FuzzWorld, opts: TruthModelOptions): Promise<FuzzReport> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   const batches = Math.ceil(opts.cases / batchSize);
-  const seed = opts.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const seed = opts.seed ?? randomSeed();
   const violationsOf = opts.violationsOf ?? invariantViolations;
   const brokenIn = (outcomes: CaseOutcome[]): BrokenOrder[] =>
     outcomes
@@ -123,7 +126,7 @@ async function shrinkCase(
  * --seed <seed + k>` on one world reproduces it alone; a failure names the world.
  */
 export async function checkTruthModelOnWorlds(worlds: FuzzWorld[], opts: TruthModelOptions): Promise<FuzzReport> {
-  const seed = opts.seed ?? Date.now() ^ (Math.random() * 0x100000000);
+  const seed = opts.seed ?? randomSeed();
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   // Whole batches per world, so the worlds together run as many cases as one world would.
   const batches = Math.ceil(opts.cases / batchSize);
