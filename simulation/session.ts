@@ -33,6 +33,16 @@ export async function withSimulationSession<T>(body: (session: SimulationSession
   const stopAll = () => (stopping ??= cleanUp([...stops].reverse()));
   const onSignal = (signal: NodeJS.Signals) => {
     console.error(`\n${signal}: stopping the simulation's servers`);
+    // Calls in flight when their server stops fail as it goes, some where nothing can catch them (the SDK's gRPC
+    // retry timer throws once its channel is closed). The run was stopped, so they are expected: said, not fatal.
+    const said = new Set<string>();
+    const expected = (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!said.has(message)) console.error(`after ${signal}: ${message}`);
+      said.add(message);
+    };
+    process.on('uncaughtException', expected);
+    process.on('unhandledRejection', expected);
     void stopAll()
       .catch((err: unknown) => console.error(err))
       .finally(() => process.exit(130));

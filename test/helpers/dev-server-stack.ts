@@ -8,7 +8,7 @@ import { devKeyring, type Keyring } from '../../infra/security/keyring';
 import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { createWorker } from '../../workers/create-worker';
 import { fromSetup, TEST_TEMPORAL_ADDRESS, TEST_WORKFLOW_BUNDLE } from '../setup/services';
-import { testDataSource } from './database';
+import { migratedThrowawayDatabase, testDataSource } from './database';
 import { startApi } from './http';
 
 /**
@@ -17,11 +17,20 @@ import { startApi } from './http';
  */
 export async function startDevServerStack(
   name: string,
-  opts: { gateways?: (ds: DataSource) => GatewayRegistry; keyring?: Keyring; taskQueue?: string } = {},
+  opts: {
+    gateways?: (ds: DataSource) => GatewayRegistry;
+    keyring?: Keyring;
+    taskQueue?: string;
+    /** A migrated database of its own instead of the run's shared one, dropped at stop. */
+    ownDatabase?: boolean;
+  } = {},
 ) {
   const keyring = opts.keyring ?? devKeyring();
   const taskQueue = opts.taskQueue ?? `${name}-${randomUUID()}`;
-  const ds: DataSource = await testDataSource();
+  const database = opts.ownDatabase
+    ? await migratedThrowawayDatabase(name.replace(/[^a-z0-9]/gi, '_').toLowerCase())
+    : await testDataSource().then((shared) => ({ ds: shared, destroy: () => shared.destroy() }));
+  const { ds } = database;
   const address = fromSetup(TEST_TEMPORAL_ADDRESS);
   const connection = await NativeConnection.connect({ address });
   const worker = await createWorker({
@@ -57,7 +66,7 @@ export async function startDevServerStack(
         },
         async () => connection.close(),
         async () => clientConnection.close(),
-        async () => ds.destroy(),
+        async () => database.destroy(),
       ]),
   };
 }

@@ -43,7 +43,9 @@ beforeAll(async () => {
     });
     restore.push(() => spy.mockRestore());
   }
+  // Its own database: the whole of it is searched, and a 4-digit CVC is too often some other test's amount.
   stack = await startDevServerStack('card-data', {
+    ownDatabase: true,
     gateways: (dataSource) => RecordingConnector.registry(dataSource, (r) => (recorder = r)),
   });
   ds = stack.ds;

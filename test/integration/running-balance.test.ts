@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { fundsActivities } from '../../activities/operations/ledger';
 import { type BalanceKey, balanceFromPostings, readBalance } from '../../data/ledger';
@@ -8,6 +6,7 @@ import { CODES } from '../../domain/history-codes';
 import type { FundsRequest } from '../../domain/operations-contract';
 import type { Direction } from '../../domain/order';
 import { createDataSource, runMigrations } from '../../entities/data-source';
+import { createThrowawayDatabase } from '../helpers/database';
 import { fromSetup, TEST_DATABASE_URL } from '../setup/services';
 import { createMerchant, fundMerchant, insertOrder } from '../helpers/operations-fixtures';
 
@@ -175,14 +174,8 @@ describe('the running balance', () => {
 
 describe('the migration', () => {
   test('backfills each balance from the postings and open holds already there', async () => {
-    const server = new URL(fromSetup(TEST_DATABASE_URL));
-    server.pathname = '/postgres';
-    const admin = new Client({ connectionString: server.toString() });
-    await admin.connect();
-    const database = `running_balances_${randomUUID().replace(/-/g, '')}`;
-    await admin.query(`CREATE DATABASE ${database}`);
-    server.pathname = `/${database}`;
-    const fresh = await createDataSource(server.toString(), { poolSize: 2 }).initialize();
+    const database = await createThrowawayDatabase('running_balances');
+    const fresh = await createDataSource(database.url, { poolSize: 2 }).initialize();
     try {
       await runMigrations(fresh);
       // Back to the schema before it, with money written the way the previous release wrote it.
@@ -229,8 +222,7 @@ describe('the migration', () => {
       ]);
     } finally {
       await fresh.destroy();
-      await admin.query(`DROP DATABASE IF EXISTS ${database}`);
-      await admin.end();
+      await database.drop();
     }
   });
 });

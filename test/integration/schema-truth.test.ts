@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, runMigrations } from '../../entities/data-source';
-import { fromSetup, TEST_DATABASE_URL } from '../setup/services';
+import { createThrowawayDatabase } from '../helpers/database';
 
 /**
  * One truth for the schema (docs/schema.md): the entities in entities/ describe exactly what the migrations build.
@@ -10,35 +8,26 @@ import { fromSetup, TEST_DATABASE_URL } from '../setup/services';
  * every table the migrations made has its entity.
  */
 
-let admin: Client;
 let dataSource: DataSource;
 let fromEntities: DataSource;
-const suffix = randomUUID().replace(/-/g, '');
-const database = `schema_truth_${suffix}`;
-const entityDatabase = `schema_entities_${suffix}`;
+const drops: Array<() => Promise<void>> = [];
 
 beforeAll(async () => {
-  const server = new URL(fromSetup(TEST_DATABASE_URL));
-  server.pathname = '/postgres';
-  admin = new Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.query(`CREATE DATABASE ${entityDatabase}`);
-  server.pathname = `/${database}`;
-  dataSource = await createDataSource(server.toString(), { poolSize: 2 }).initialize();
+  const migrated = await createThrowawayDatabase('schema_truth');
+  drops.push(migrated.drop);
+  dataSource = await createDataSource(migrated.url, { poolSize: 2 }).initialize();
   await runMigrations(dataSource);
   // The same schema built the other way, from the entities alone: only here, on a throwaway database.
-  server.pathname = `/${entityDatabase}`;
-  fromEntities = await createDataSource(server.toString(), { poolSize: 2 }).initialize();
+  const synchronized = await createThrowawayDatabase('schema_entities');
+  drops.push(synchronized.drop);
+  fromEntities = await createDataSource(synchronized.url, { poolSize: 2 }).initialize();
   await fromEntities.synchronize();
 });
 
 afterAll(async () => {
   await dataSource?.destroy();
   await fromEntities?.destroy();
-  await admin?.query(`DROP DATABASE IF EXISTS ${database}`);
-  await admin?.query(`DROP DATABASE IF EXISTS ${entityDatabase}`);
-  await admin?.end();
+  for (const drop of drops) await drop();
 });
 
 /** The schema as PostgreSQL describes it: columns, constraints and indexes, each in PostgreSQL's own words. */
