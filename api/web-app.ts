@@ -29,7 +29,8 @@ export function webAppRouter(dir = WEB_APP_DIR): Router {
     policy,
     express.static(path.join(dir, 'assets'), { immutable: true, maxAge: '365d', index: false, fallthrough: true }),
   );
-  router.get(['/app', '/app/{*rest}'], policy, (req, res, next) => {
+  // A one-time secret link (`/secrets/<id>#<key>`, docs/one-time-secrets.md) opens the application's reveal page.
+  router.get(['/app', '/app/{*rest}', '/secrets/:id'], policy, (req, res, next) => {
     if (req.path.startsWith('/app/assets/')) return next();
     const index = path.join(dir, 'index.html');
     if (!existsSync(index)) {

@@ -16,7 +16,7 @@ const b64url = (bytes: Uint8Array): string => {
   for (const b of bytes) bin += String.fromCharCode(b);
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 };
-const fromB64url = (text: string): Uint8Array => {
+const fromB64url = (text: string): Uint8Array<ArrayBuffer> => {
   const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 };

@@ -12,6 +12,14 @@ import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
 import { SignInScreen } from './screens/SignIn';
 import { TeamScreen } from './screens/Team';
+// Issue 17: the Issues board and Secure data (one-time secrets), in both cabinets.
+import { IssueScreen } from './screens/Issue';
+import { IssuesScreen } from './screens/Issues';
+import { SecureDataScreen } from './screens/SecureData';
+const ISSUES_MENU = [
+  ['/issues', 'Issues'],
+  ['/secure-data', 'Secure data'],
+] as const;
 
 /**
  * Two faces of one application (issue 16): Head for operators, MerchHead for merchant users. The menu shows the
@@ -22,6 +30,7 @@ const HEAD = [
   ['/merchants', 'Merchants'],
   ['/blacklist', 'Black list'],
   ['/audit-log', 'Audit log'],
+  ...ISSUES_MENU,
   ['/account', 'My Account'],
 ] as const;
 const MERCH_HEAD = [
@@ -29,6 +38,7 @@ const MERCH_HEAD = [
   ['/balances', 'Balances'],
   ['/blacklist', 'Black list'],
   ['/team', 'Team'],
+  ...ISSUES_MENU,
   ['/account', 'My Account'],
 ] as const;
 
@@ -105,6 +115,9 @@ function SignedIn() {
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}
+          <Route path="/issues" element={<IssuesScreen operator={operator} />} />
+          <Route path="/issues/:id" element={<IssueScreen operator={operator} />} />
+          <Route path="/secure-data" element={<SecureDataScreen />} />
           <Route
             path="*"
             element={
