@@ -24,7 +24,7 @@ export function SecretLinkInput({
   return (
     <>
       <TextInput
-        label={label}
+        label={label.replace('*', '')}
         withAsterisk={required}
         value={value}
         onChange={(e) => onChange(e.currentTarget.value)}

@@ -7,6 +7,8 @@ import { SecretLinkInput } from '../components/SecretLinkInput';
 type Form = NonNullable<Awaited<ReturnType<typeof loadForm>>['data']>;
 type SourceField = Form['sources'][string][number];
 export const loadForm = () => api.GET('/api/v1/issues/form');
+/** The form's labels carry the seed's `*`; the inputs mark required fields themselves. */
+export const unstarred = (label: string) => label.replace('*', '');
 
 /**
  * Add issue (seed 000 §5): Source* first; then the location fields the Source requires (Head module, MerchHead
@@ -90,7 +92,7 @@ export function IssueWizard({
             ) : f.kind === 'choice' ? (
               <Select
                 key={f.name}
-                label={f.label}
+                label={unstarred(f.label)}
                 withAsterisk
                 data={f.choices ?? []}
                 value={fields[f.name] || null}
@@ -100,7 +102,7 @@ export function IssueWizard({
             ) : (
               <TextInput
                 key={f.name}
-                label={f.label}
+                label={unstarred(f.label)}
                 withAsterisk
                 value={fields[f.name] ?? ''}
                 onChange={(e) => setField(f.name)(e.currentTarget.value)}
