@@ -272,6 +272,14 @@ describe('issue 17 in the browser', () => {
 
   test('the merchant accepts it ("OK"); the board’s filters find it and Clear Filters brings the rest back', async () => {
     await signIn(merchant.email);
+    // On the board the requester is offered only accepting or sending back, and no move of a Draft issue.
+    await page.getByRole('link', { name: 'Issues', exact: true }).click();
+    await page.getByRole('button', { name: `Move issue ${issueId} to…` }).click();
+    expect(await page.getByRole('menuitem').allInnerTexts()).toEqual(['OK (accept)', 'Send back to Development']);
+    await page.keyboard.press('Escape');
+    expect(await page.getByRole('button', { name: `Move issue ${otherIssueId} to…` }).isDisabled()).toBe(true);
+    expect(await fromPage('POST', `/api/v1/issues/${otherIssueId}/status`, { status: 'Development' })).toBe(403);
+
     await page.goto(`${base}/app/issues/${issueId}`);
     await page.getByRole('button', { name: 'OK (accept)' }).click();
     await page.getByTestId('issue-status').filter({ hasText: 'Success' }).waitFor();
