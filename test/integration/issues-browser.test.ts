@@ -7,17 +7,14 @@
  * link opens once and then says it is gone; no table holds the secret's plaintext. One browser, one page; each
  * person starts from cleared cookies (see web-app-browser.test.ts).
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { SECRET_LINK } from '../../domain/issues';
 import { generateApiKey } from '../../infra/security/api-keys';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { expectStatus, useAdminApi } from '../helpers/admin-client';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
+import { builtWebAppAndBrowser } from '../helpers/web-browser';
 
-const run = promisify(execFile);
 const ctx = useAdminApi();
 const TEST_KEY = generateApiKey('deposit', 'sandbox');
 const PROD_KEY = generateApiKey('deposit', 'live');
@@ -35,40 +32,27 @@ let issueId: string;
 let otherIssueId: string;
 
 beforeAll(async () => {
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
   base = ctx.api.baseUrl;
-  merchantId = (await expectStatus(ctx.admin.post('/api/v1/admin/merchants', { name: `issues ${randomUUID()}` }), 201))
-    .id;
-  const developer = await invitedPerson(base, ctx.admin, 'developer', merchantId);
-  merchant = developer;
-  operator = await invitedPerson(base, ctx.admin, 'operations');
-  // Another issue of the merchant, for the filters to leave out.
-  otherIssueId = (
-    await expectStatus(
-      developer.client.post('/api/v1/issues', {
-        subject: 'Head: the finance report is slow',
-        description: 'Context: reports',
-        source: 'Head',
-        sourceFields: { module: 'Finance reports' },
-      }),
-      201,
-    )
-  ).id;
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
+  ({ browser } = await builtWebAppAndBrowser(async () => {
+    merchantId = (
+      await expectStatus(ctx.admin.post('/api/v1/admin/merchants', { name: `issues ${randomUUID()}` }), 201)
+    ).id;
+    const developer = await invitedPerson(base, ctx.admin, 'developer', merchantId);
+    merchant = developer;
+    operator = await invitedPerson(base, ctx.admin, 'operations');
+    // Another issue of the merchant, for the filters to leave out.
+    otherIssueId = (
+      await expectStatus(
+        developer.client.post('/api/v1/issues', {
+          subject: 'Head: the finance report is slow',
+          description: 'Context: reports',
+          source: 'Head',
+          sourceFields: { module: 'Finance reports' },
+        }),
+        201,
+      )
+    ).id;
+  }));
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
   page.setDefaultTimeout(30_000);
 });

@@ -5,18 +5,15 @@
  * cookie jar) per person. Accessibility basics: every input has a label, sign-in and the black-list add are done
  * with the keyboard alone.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { generate } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CODES } from '../../domain/history-codes';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
+import { builtWebAppAndBrowser } from '../helpers/web-browser';
 
-const run = promisify(execFile);
 const CARD = '4111111111111111';
 const BLOCKED_CARD = '5555555555554444';
 
@@ -48,33 +45,18 @@ async function deposit(key: string, card = CARD): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The bundle the API serves (dist/web), built when missing or older than web/ (npm start does the same).
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  // @sparticuz/chromium is an ES module: its browser's path and flags come from a child process.
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
-  stack = await startDevServerStack('web-app-browser');
-  base = stack.api.baseUrl;
-  admin = httpClient(base);
-  merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  [orderA, orderB] = await Promise.all([
-    deposit(merchantA.pipelines.main!.key),
-    deposit(merchantB.pipelines.main!.key),
-  ]);
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
+  // The bundle the API serves (dist/web) and the browser, while the stack starts.
+  ({ browser } = await builtWebAppAndBrowser(async () => {
+    stack = await startDevServerStack('web-app-browser');
+    base = stack.api.baseUrl;
+    admin = httpClient(base);
+    merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    [orderA, orderB] = await Promise.all([
+      deposit(merchantA.pipelines.main!.key),
+      deposit(merchantB.pipelines.main!.key),
+    ]);
+  }));
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
 });

@@ -140,15 +140,14 @@ export function IssueScreen({ operator }: { operator: boolean }) {
   );
 }
 
-function Attachments({
-  issue,
-  canWrite,
-  onChange,
-}: {
+/** A part of the issue page: the issue, whether the person may change it, and what to do after a change. */
+interface PartProps {
   issue: Schemas['IssueDetail'];
   canWrite: boolean;
   onChange: () => void;
-}) {
+}
+
+function Attachments({ issue, canWrite, onChange }: PartProps) {
   const [error, setError] = useState<string | null>(null);
   const upload = async (files: File[]) => {
     setError(null);
@@ -200,15 +199,7 @@ function Attachments({
   );
 }
 
-function Comments({
-  issue,
-  canWrite,
-  onChange,
-}: {
-  issue: Schemas['IssueDetail'];
-  canWrite: boolean;
-  onChange: () => void;
-}) {
+function Comments({ issue, canWrite, onChange }: PartProps) {
   const [body, setBody] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {

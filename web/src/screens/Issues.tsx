@@ -21,6 +21,7 @@ import {
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { api, messageOf, type Schemas } from '../api/client';
+import { CreatedRangeInputs } from '../components/CreatedRangeInputs';
 import { isoOf, useLoad } from '../load';
 import { useSession } from '../session';
 import { IssueWizard, loadForm } from './IssueWizard';
@@ -154,18 +155,7 @@ export function IssuesScreen({ operator }: { operator: boolean }) {
           clearable
           searchable
         />
-        <TextInput
-          label="Created from"
-          type="datetime-local"
-          value={filters.from}
-          onChange={(e) => set('from')(e.currentTarget.value)}
-        />
-        <TextInput
-          label="Created before"
-          type="datetime-local"
-          value={filters.to}
-          onChange={(e) => set('to')(e.currentTarget.value)}
-        />
+        <CreatedRangeInputs from={filters.from} to={filters.to} onChange={(which, v) => set(which)(v)} />
         <TextInput label="Search" value={filters.search} onChange={(e) => set('search')(e.currentTarget.value)} />
         <Button
           variant="default"
