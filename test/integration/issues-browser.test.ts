@@ -141,7 +141,7 @@ describe('issue 17 in the browser', () => {
   test('a merchant user files an Integration issue through the wizard; a required field left out is refused at that field', async () => {
     await signIn(merchant.email);
     await page.getByRole('link', { name: 'Issues' }).click();
-    await page.getByRole('button', { name: '+ Add issue' }).click();
+    await page.getByRole('button', { name: 'Add issue' }).click();
     const wizard = page.getByRole('dialog', { name: 'Add issue' });
     // The description starts as the seed's template.
     expect(await wizard.getByLabel('Description').inputValue()).toContain('Steps to reproduce');
@@ -163,7 +163,7 @@ describe('issue 17 in the browser', () => {
     await choose(wizard, 'Priority', 'High');
 
     // "Available balance for test" is left out: the server's 400 names it, and the form shows it at that field.
-    await wizard.getByRole('button', { name: 'Create issue' }).click();
+    await wizard.getByRole('button', { name: 'Add', exact: true }).click();
     const balance = wizard.getByLabel('Available balance for test');
     await wizard.getByText('is required for Source Integration', { exact: false }).first().waitFor();
     expect(await balance.getAttribute('aria-invalid')).toBe('true');
@@ -175,7 +175,7 @@ describe('issue 17 in the browser', () => {
     ).toEqual([{ n: 0 }]);
 
     await balance.fill('1000 USD');
-    await wizard.getByRole('button', { name: 'Create issue' }).click();
+    await wizard.getByRole('button', { name: 'Add', exact: true }).click();
     await page.waitForURL(/\/app\/issues\/\d+$/);
     issueId = page.url().split('/').pop()!;
     await page.getByTestId('issue-status').filter({ hasText: 'Draft' }).waitFor();

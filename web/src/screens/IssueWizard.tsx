@@ -173,7 +173,7 @@ export function IssueWizard({
               Cancel
             </Button>
             <Button type="submit" loading={busy}>
-              Create issue
+              Add
             </Button>
           </Group>
         </Stack>

@@ -132,7 +132,7 @@ export function IssuesScreen({ operator }: { operator: boolean }) {
         <Title order={2}>Issues</Title>
         {!operator && (
           <Button onClick={() => setAdding(true)} disabled={!canWrite || !form.data}>
-            + Add issue
+            Add issue
           </Button>
         )}
       </Group>
