@@ -4,11 +4,10 @@
  * merchant (another merchant's key or order is 404) and to the roles that may (a viewer or finance person is 403).
  */
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { loadCallbackSecret } from '../../activities/merchant-callbacks/secret';
 import { devKeyring } from '../../infra/security/keyring';
 import { verifyMerchantCallback } from '../../infra/security/merchant-callback-signature';
+import { startCallbackReceiver } from '../helpers/callback-receiver';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson } from '../helpers/session-client';
@@ -16,41 +15,10 @@ import { invitedPerson } from '../helpers/session-client';
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
 let base: string;
 let admin: HttpClient;
-let sink: Awaited<ReturnType<typeof startSink>>;
-
-interface Received {
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** The merchant's callback endpoint on loopback: 200 on /ok, 503 on anything else; it keeps what it received. */
-async function startSink() {
-  const requests: Received[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      requests.push({ path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-      res.writeHead(req.url?.startsWith('/ok') ? 200 : 503).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    base: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+let sink: Awaited<ReturnType<typeof startCallbackReceiver>>;
 
 beforeAll(async () => {
-  sink = await startSink();
+  sink = await startCallbackReceiver();
   stack = await startDevServerStack('web-merch-api');
   base = stack.api.baseUrl;
   admin = httpClient(base);

@@ -5,18 +5,13 @@
  * and a new delivery row appears; ends another of its sessions under My Account. The style of
  * web-app-browser.test.ts: one browser for the file, the built bundle via scripts/build-web.ts --if-stale.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PROJECT_ROOT } from '../../infra/paths';
+import type { Browser, Page } from 'playwright-core';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
+import { startCallbackReceiver } from '../helpers/callback-receiver';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD, type SessionClient } from '../helpers/session-client';
-
-const run = promisify(execFile);
+import { prepareWebBrowser, unlabelledInputs } from '../helpers/web-browser';
 
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
 let base: string;
@@ -26,34 +21,13 @@ let page: Page;
 let merchant: Awaited<ReturnType<typeof adminSetUpMerchant>>;
 let owner: { client: SessionClient; email: string };
 let order: string;
-const received: string[] = [];
-let receiver: http.Server;
+let receiver: Awaited<ReturnType<typeof startCallbackReceiver>>;
 let callbackUrl: string;
 
 beforeAll(async () => {
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
-  // The merchant's callback endpoint, on loopback: answers 200 and keeps the paths it was called on.
-  receiver = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      received.push(req.url ?? '');
-      res.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  callbackUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/paystar/${randomUUID()}`;
+  const launch = prepareWebBrowser();
+  receiver = await startCallbackReceiver();
+  callbackUrl = `${receiver.base}/ok/${randomUUID()}`;
 
   stack = await startDevServerStack('web-merch-browser');
   base = stack.api.baseUrl;
@@ -75,9 +49,7 @@ beforeAll(async () => {
   // Signed in once through the API: the session the owner will end from the browser.
   owner = await invitedPerson(base, admin, 'owner', merchant.merchantId);
 
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
+  browser = await launch();
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   page = await context.newPage();
   await page.goto(`${base}/`);
@@ -90,16 +62,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
-
-/** Every visible input is named by a label (or aria-label). */
-async function unlabelledInputs(): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-    .map((el) => el.outerHTML)`);
-}
 
 const merchantApiStatus = async (key: string) =>
   (await httpClient(base, key).get('/api/v1/integration/balance')).status;
@@ -109,7 +73,7 @@ test('an owner issues a key: shown once, then only its prefix; revoked with a re
   await page.waitForURL(`${base}/app/keys`);
   const form = page.getByRole('form', { name: 'Issue a key' });
   await form.getByLabel('Label').fill('browser key');
-  expect(await unlabelledInputs()).toEqual([]);
+  expect(await unlabelledInputs(page)).toEqual([]);
   await form.getByRole('button', { name: 'Issue key' }).click();
   const shown = page.getByTestId('shown-once-secret');
   await shown.waitFor();
@@ -152,8 +116,8 @@ test("sends an order's callback again: the receiver is called once more and a ne
   await rows.first().waitFor();
   expect(await rows.count()).toBe(1);
   expect(await rows.first().textContent()).toContain('delivered');
-  expect(await unlabelledInputs()).toEqual([]);
-  const calls = received.length;
+  expect(await unlabelledInputs(page)).toEqual([]);
+  const calls = receiver.requests.length;
 
   await rows
     .first()
@@ -168,7 +132,7 @@ test("sends an order's callback again: the receiver is called once more and a ne
   const cells = rows.first().locator('td');
   expect(await cells.nth(4).innerText()).toBe('2'); // the attempt
   expect(await cells.nth(5).textContent()).toContain('delivered');
-  expect(received.slice(calls)).toEqual([new URL(callbackUrl).pathname]);
+  expect(receiver.requests.slice(calls).map((r) => r.path)).toEqual([new URL(callbackUrl).pathname]);
   const audit = await stack.ds.query(
     `SELECT actor FROM audit_log WHERE action = 'resend' AND entity_type = 'order' AND entity_id = $1`,
     [order],
