@@ -5,18 +5,15 @@
  * cookie jar) per person. Accessibility basics: every input has a label, sign-in and the black-list add are done
  * with the keyboard alone.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { generate } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CODES } from '../../domain/history-codes';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
+import { prepareWebBrowser, unlabelledInputs } from '../helpers/web-browser';
 
-const run = promisify(execFile);
 const CARD = '4111111111111111';
 const BLOCKED_CARD = '5555555555554444';
 
@@ -48,21 +45,8 @@ async function deposit(key: string, card = CARD): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The bundle the API serves (dist/web), built when missing or older than web/ (npm start does the same).
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  // @sparticuz/chromium is an ES module: its browser's path and flags come from a child process.
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
+  // The bundle the API serves (dist/web) is built when stale, and the browser found, while the stack starts.
+  const launch = prepareWebBrowser();
   stack = await startDevServerStack('web-app-browser');
   base = stack.api.baseUrl;
   admin = httpClient(base);
@@ -72,9 +56,7 @@ beforeAll(async () => {
     deposit(merchantA.pipelines.main!.key),
     deposit(merchantB.pipelines.main!.key),
   ]);
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
+  browser = await launch();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
 });
@@ -93,14 +75,6 @@ async function openSignIn(): Promise<{ page: Page }> {
   await page.goto(`${base}/`);
   await page.waitForURL(`${base}/app/sign-in`);
   return { page };
-}
-
-/** Every visible input, select and text area is named by a label (or aria-label): none is left unnamed. */
-async function unlabelledInputs(page: Page): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-    .map((el) => el.outerHTML)`);
 }
 
 /** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */

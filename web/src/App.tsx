@@ -12,6 +12,8 @@ import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
 import { SignInScreen } from './screens/SignIn';
 import { TeamScreen } from './screens/Team';
+import { ApiKeysScreen } from './screens/ApiKeys';
+import { CallbackDeliveriesScreen } from './screens/CallbackDeliveries';
 
 /**
  * Two faces of one application (issue 16): Head for operators, MerchHead for merchant users. The menu shows the
@@ -28,6 +30,8 @@ const MERCH_HEAD = [
   ['/orders', 'Orders'],
   ['/balances', 'Balances'],
   ['/blacklist', 'Black list'],
+  ['/keys', 'API keys'],
+  ['/callbacks', 'Callbacks'],
   ['/team', 'Team'],
   ['/account', 'My Account'],
 ] as const;
@@ -105,6 +109,8 @@ function SignedIn() {
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}
+          {!operator && <Route path="/keys" element={<ApiKeysScreen />} />}
+          {!operator && <Route path="/callbacks" element={<CallbackDeliveriesScreen />} />}
           <Route
             path="*"
             element={
