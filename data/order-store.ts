@@ -9,7 +9,13 @@ import type { OrderEntity } from '../entities/order.entity';
 import type { RowOf } from '../entities/rows';
 import { mostSpecificCommissionSql } from './commissions';
 import type { Queryable } from './ledger';
+import { maskCardHolder } from '../infra/security/card-fingerprint';
 
+/**
+ * The name on a card is personal data: the row keeps it masked whoever writes it (an order's create, a payment page
+ * submit, a workflow that still carries a whole name from before masking at the page). The vault keeps it whole.
+ */
+const maskedHolder = (name: string | null): string | null => (name === null ? null : maskCardHolder(name));
 /**
  * The order store: the one module that writes `orders`, `order_history` and `order_gateway_refs`
  * (docs/data-ownership.md). An order's row is the projection of its history, and each history entry writes both in
@@ -103,7 +109,7 @@ export async function insertOrder(db: Queryable, o: NewOrder): Promise<StoredOrd
       o.method,
       o.flow,
       o.cardMask,
-      o.cardHolder,
+      maskedHolder(o.cardHolder),
       o.cardToken,
       o.cardStorageToken,
       o.callbackUrl,
@@ -216,7 +222,7 @@ export async function recordFirstCard(
     await tx.query(`UPDATE orders SET card_mask = $2, card_holder = COALESCE($3, card_holder) WHERE id = $1`, [
       orderId,
       card.cardMask,
-      card.cardHolder,
+      maskedHolder(card.cardHolder),
     ]);
     return true;
   });
@@ -281,7 +287,7 @@ export async function recordOrderEvent(
       JSON.stringify(entry.details ?? {}),
       orderStatus,
       row.cardMask ?? null,
-      row.cardHolder ?? null,
+      maskedHolder(row.cardHolder ?? null),
       row.settledAmountMinor ?? null,
     ],
   );

@@ -16,6 +16,7 @@ import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-t
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-list-indexes';
 import { RunningBalances1764700000200 } from './migrations/1764700000200-running-balances';
+import { MaskCardHolders1764700000300 } from './migrations/1764700000300-mask-card-holders';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -86,6 +87,7 @@ export const MIGRATIONS = [
   ...ISSUES_MIGRATIONS,
   ...REPORT_MIGRATIONS,
   RunningBalances1764700000200,
+  MaskCardHolders1764700000300,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

@@ -2,3 +2,4 @@
 export { deposit } from './deposit';
 export { payout } from './payout';
 export { exportFile } from './export';
+export { resendMerchantCallback } from './callback-resend';

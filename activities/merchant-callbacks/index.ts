@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import { resendRequest } from '../../data/callback-deliveries';
 import type { Keyring } from '../../infra/security/keyring';
 import type { MerchantCallbackRequest, MerchantCallbackResult } from '../../domain/merchant-callback-contract';
 import {
@@ -46,6 +47,14 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
   } = options;
 
   return {
+    /**
+     * The order's callback as it stands, to be sent again (the merchant cabinet's "Send again"): the same event and
+     * body, the next attempt number; null when the order has none to repeat. Reads only.
+     */
+    async prepareCallbackResend(orderId: string): Promise<MerchantCallbackRequest | null> {
+      return (await resendRequest(dataSource, orderId)) ?? null;
+    },
+
     /**
      * POSTs the signed payload to the merchant once, records the attempt in merchant_callback_deliveries and
      * returns its outcome. A failed delivery is a result, not an error: the activity throws only for a request no

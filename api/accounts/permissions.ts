@@ -51,6 +51,8 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
     'merchant:owner': [
       'portal:*:read',
       'portal:blacklist:write',
+      'portal:keys:write',
+      'portal:callbacks:write',
       'team:users:read',
       'team:users:write',
       'issues:issues:read',
@@ -60,6 +62,8 @@ export const PERMISSIONS: Readonly<Record<`operator:${OperatorRole}` | `merchant
     'merchant:developer': [
       'portal:*:read',
       'portal:blacklist:write',
+      'portal:keys:write',
+      'portal:callbacks:write',
       'team:users:read',
       'issues:issues:read',
       'issues:issues:write',

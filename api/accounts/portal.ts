@@ -16,6 +16,7 @@ import {
 } from '../admin/blacklist';
 import { pageOf, Uuid } from '../admin/common-schemas';
 import { keysetPageOf, listOrders, OrderFilters, orderTimeline, TimelineStep } from '../admin/order-list';
+import { portalDeveloperRoutes } from './portal-developer';
 import { accountRoute, type Authenticator } from './route';
 import { PortalOrder } from './schemas';
 
@@ -256,4 +257,6 @@ export function portalRoutes(router: Router, auth: Authenticator, deps: ApiDepen
     },
     async ({ params, query, req, caller }) => blacklist.remove(req, params.id, query.reason, caller.merchantId!),
   );
+
+  portalDeveloperRoutes(router, auth, deps);
 }

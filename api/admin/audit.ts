@@ -15,6 +15,7 @@ export interface AuditedChange {
     | 'resolve'
     | 'cancel'
     | 'rebuild'
+    | 'resend'
     | 'export';
   entityType: string;
   entityId: string;

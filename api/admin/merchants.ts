@@ -1,15 +1,13 @@
-import { Router } from 'express';
+import { type Request, Router } from 'express';
+import { endKey, findKey, insertKey, listKeys, lockKey } from '../../data/api-keys';
 import { insertMerchant, renameMerchant } from '../../data/merchants';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
-import { generateApiKey, hashApiKey, keyPrefix } from '../../infra/security/api-keys';
 import type { ApiDependencies } from '../app';
 import { HttpError, invalidField } from '../errors';
 import { adminRoute } from './admin-route';
 import { audited } from './audit';
 import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './common-schemas';
-import type { ApiKeyEntity } from '../../entities/api-key.entity';
-import type { RowOf } from '../../entities/rows';
 
 /** Merchants and their bearer keys. A key is shown once, when it is issued; afterwards only its prefix. */
 
@@ -17,7 +15,7 @@ const Merchant = z.object({ id: Uuid, name: z.string(), createdAt: z.string() })
 type Merchant = z.infer<typeof Merchant>;
 const MerchantBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
 
-const ApiKey = z
+export const ApiKey = z
   .object({
     id: Uuid,
     merchantId: Uuid,
@@ -34,11 +32,11 @@ const ApiKey = z
   })
   .openapi('AdminApiKey');
 type ApiKey = z.infer<typeof ApiKey>;
-const IssuedKey = z.object({
+export const IssuedKey = z.object({
   key: ApiKey,
   secret: z.string().openapi({ description: 'The bearer key itself. Shown only in this answer: store it now.' }),
 });
-const KeyBody = z.strictObject({
+export const KeyBody = z.strictObject({
   scope: Direction,
   mode: KeyMode,
   pipelineId: Uuid.optional(),
@@ -55,32 +53,13 @@ const RotateBody = z.strictObject({
 });
 const MerchantKeyParams = z.object({ id: Uuid });
 
-type KeyRow = RowOf<
-  ApiKeyEntity,
-  | 'id'
-  | 'merchantId'
-  | 'scope'
-  | 'mode'
-  | 'pipelineId'
-  | 'label'
-  | 'keyPrefix'
-  | 'createdAt'
-  | 'revokedAt'
-  | 'replacedBy'
->;
-const keyView = (r: KeyRow): ApiKey => ({
-  id: r.id,
-  merchantId: r.merchant_id,
-  scope: r.scope,
-  mode: r.mode,
-  pipelineId: r.pipeline_id,
-  label: r.label,
-  keyPrefix: r.key_prefix,
-  createdAt: r.created_at.toISOString(),
-  revokedAt: r.revoked_at?.toISOString() ?? null,
-  replacedBy: r.replaced_by,
-});
-const KEY_COLUMNS = `id, merchant_id, scope, mode, pipeline_id, label, key_prefix, created_at, revoked_at, replaced_by`;
+/** The merchant's key, locked against a concurrent rotation; 404 for another merchant's (with `merchantId`). */
+async function lockLiveKey(tx: EntityManager, id: string, merchantId?: string): Promise<ApiKey> {
+  const key = await lockKey(tx, id, merchantId);
+  if (!key) throw new HttpError(404, 'NOT_FOUND', `no API key ${id}`);
+  if (key.revokedAt !== null) throw new HttpError(409, 'KEY_REVOKED', `key ${id} is already revoked or rotated`);
+  return key;
+}
 
 async function findMerchant(tx: EntityManager, id: string): Promise<Merchant> {
   const [row]: Array<{ id: string; name: string; created_at: Date }> = await tx.query(
@@ -89,12 +68,6 @@ async function findMerchant(tx: EntityManager, id: string): Promise<Merchant> {
   );
   if (!row) throw new HttpError(404, 'NOT_FOUND', `no merchant ${id}`);
   return { id: row.id, name: row.name, createdAt: row.created_at.toISOString() };
-}
-
-async function findKey(tx: EntityManager, id: string): Promise<ApiKey> {
-  const [row]: KeyRow[] = await tx.query(`SELECT ${KEY_COLUMNS} FROM api_keys WHERE id = $1`, [id]);
-  if (!row) throw new HttpError(404, 'NOT_FOUND', `no API key ${id}`);
-  return keyView(row);
 }
 
 /** A key bound to a pipeline must go with a pipeline of the same merchant and direction. */
@@ -108,28 +81,66 @@ async function checkKeyPipeline(tx: EntityManager, merchantId: string, scope: st
   }
 }
 
-async function issueKey(
-  tx: EntityManager,
-  k: {
-    merchantId: string;
-    scope: 'deposit' | 'payout';
-    mode: 'sandbox' | 'live';
-    pipelineId: string | null;
-    label: string | null;
-  },
-) {
-  const secret = generateApiKey(k.scope, k.mode);
-  const [row]: KeyRow[] = await tx.query(
-    `INSERT INTO api_keys (merchant_id, scope, mode, pipeline_id, label, key_prefix, key_hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${KEY_COLUMNS}`,
-    [k.merchantId, k.scope, k.mode, k.pipelineId, k.label, keyPrefix(secret), hashApiKey(secret)],
-  );
-  return { key: keyView(row!), secret };
+/**
+ * Issuing, rotating and revoking keys, audited: the admin API's, and the merchant cabinet's confined to the
+ * session's merchant (`merchantId` given: another merchant's key is 404). The keys table is data/api-keys.ts's.
+ */
+export function keyOperations(ds: DataSource) {
+  return {
+    list: async (merchantId: string) => ({ items: await listKeys(ds, merchantId) }),
+
+    issue: (req: Request, merchantId: string, body: z.infer<typeof KeyBody>) =>
+      audited(ds, req, async (tx) => {
+        await findMerchant(tx, merchantId);
+        if (body.pipelineId) await checkKeyPipeline(tx, merchantId, body.scope, body.pipelineId);
+        const issued = await insertKey(tx, {
+          merchantId,
+          scope: body.scope,
+          mode: body.mode,
+          pipelineId: body.pipelineId ?? null,
+          label: body.label ?? null,
+        });
+        return {
+          result: issued,
+          changes: [
+            { action: 'create', entityType: 'api-key', entityId: issued.key.id, before: null, after: issued.key },
+          ],
+        };
+      }),
+
+    /** A new key with the same scope, mode, pipeline and label; the old one works `graceSeconds` more. */
+    rotate: (req: Request, id: string, graceSeconds: number, merchantId?: string) =>
+      audited(ds, req, async (tx) => {
+        const before = await lockLiveKey(tx, id, merchantId);
+        const issued = await insertKey(tx, before);
+        await endKey(tx, id, graceSeconds, issued.key.id);
+        const replaced = (await findKey(tx, id))!;
+        return {
+          result: { ...issued, replaced },
+          changes: [
+            { action: 'rotate', entityType: 'api-key', entityId: replaced.id, before, after: replaced },
+            { action: 'create', entityType: 'api-key', entityId: issued.key.id, before: null, after: issued.key },
+          ],
+        };
+      }),
+
+    revoke: (req: Request, id: string, merchantId?: string, reason?: string) =>
+      audited(ds, req, async (tx) => {
+        const before = await lockLiveKey(tx, id, merchantId);
+        await endKey(tx, id, 0);
+        const after = (await findKey(tx, id))!;
+        return {
+          result: after,
+          changes: [{ action: 'revoke', entityType: 'api-key', entityId: after.id, before, after, note: reason }],
+        };
+      }),
+  };
 }
 
 export function merchantsRouter(deps: ApiDependencies): Router {
   const router = Router();
   const ds = deps.dataSource;
+  const keys = keyOperations(ds);
 
   adminRoute(
     router,
@@ -214,24 +225,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
       status: 201,
       errors: { 404: 'No such merchant' },
     },
-    async ({ params, body, req }) =>
-      audited(ds, req, async (tx) => {
-        await findMerchant(tx, params.id);
-        if (body.pipelineId) await checkKeyPipeline(tx, params.id, body.scope, body.pipelineId);
-        const issued = await issueKey(tx, {
-          merchantId: params.id,
-          scope: body.scope,
-          mode: body.mode,
-          pipelineId: body.pipelineId ?? null,
-          label: body.label ?? null,
-        });
-        return {
-          result: issued,
-          changes: [
-            { action: 'create', entityType: 'api-key', entityId: issued.key.id, before: null, after: issued.key },
-          ],
-        };
-      }),
+    async ({ params, body, req }) => keys.issue(req, params.id, body),
   );
 
   adminRoute(
@@ -246,11 +240,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
     },
     async ({ params }) => {
       await findMerchant(ds.manager, params.id);
-      const rows: KeyRow[] = await ds.query(
-        `SELECT ${KEY_COLUMNS} FROM api_keys WHERE merchant_id = $1 ORDER BY created_at, id`,
-        [params.id],
-      );
-      return { items: rows.map(keyView) };
+      return keys.list(params.id);
     },
   );
 
@@ -266,23 +256,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
       response: IssuedKey.extend({ replaced: ApiKey }),
       errors: { 404: 'No such key', 409: 'The key is already revoked' },
     },
-    async ({ params, body, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await lockLiveKey(tx, params.id);
-        const issued = await issueKey(tx, { ...before, label: before.label });
-        await tx.query(
-          `UPDATE api_keys SET revoked_at = now() + make_interval(secs => $2), replaced_by = $3 WHERE id = $1`,
-          [params.id, body.graceSeconds, issued.key.id],
-        );
-        const replaced = await findKey(tx, params.id);
-        return {
-          result: { ...issued, replaced },
-          changes: [
-            { action: 'rotate', entityType: 'api-key', entityId: replaced.id, before, after: replaced },
-            { action: 'create', entityType: 'api-key', entityId: issued.key.id, before: null, after: issued.key },
-          ],
-        };
-      }),
+    async ({ params, body, req }) => keys.rotate(req, params.id, body.graceSeconds),
   );
 
   adminRoute(
@@ -295,24 +269,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
       response: ApiKey,
       errors: { 404: 'No such key', 409: 'The key is already revoked' },
     },
-    async ({ params, req }) =>
-      audited(ds, req, async (tx) => {
-        const before = await lockLiveKey(tx, params.id);
-        await tx.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [params.id]);
-        const after = await findKey(tx, params.id);
-        return {
-          result: after,
-          changes: [{ action: 'revoke', entityType: 'api-key', entityId: after.id, before, after }],
-        };
-      }),
+    async ({ params, req }) => keys.revoke(req, params.id),
   );
   return router;
-}
-
-/** The key, locked against a concurrent rotation; 409 once it is revoked (or its rotation grace period started). */
-async function lockLiveKey(tx: EntityManager, id: string): Promise<ApiKey> {
-  await tx.query(`SELECT id FROM api_keys WHERE id = $1 FOR UPDATE`, [id]);
-  const key = await findKey(tx, id);
-  if (key.revokedAt !== null) throw new HttpError(409, 'KEY_REVOKED', `key ${id} is already revoked or rotated`);
-  return key;
 }

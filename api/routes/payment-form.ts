@@ -10,7 +10,7 @@ import { isUuid } from '../../domain/ids';
 import type { OrderStatus } from '../../domain/order';
 import type { PaymentMethod } from '../../domain/requisites';
 import { normalizeCardNumber } from '../../domain/requisite-normalization';
-import { cardFingerprint, maskCard } from '../../infra/security/card-fingerprint';
+import { cardFingerprint, maskCard, maskCardHolder } from '../../infra/security/card-fingerprint';
 import { recordFirstCard } from '../../data/order-store';
 import { SANDBOX_CHALLENGE_CARD, SANDBOX_CHALLENGE_CODE, SANDBOX_OTP_CARD } from '../../gateways/sandbox/challenge';
 import { CardVault } from '../../vault/card-vault';
@@ -527,7 +527,8 @@ export function paymentFormRouter(deps: ApiDependencies): Router {
     const submission: PayformSubmission = {
       cardFingerprint: cardFingerprint(digits, deps.secretsKey),
       cardMask: maskCard(digits),
-      ...(holder ? { cardHolder: holder } : {}),
+      // Masked already: the submit travels in the workflow's history; the vault below keeps the whole name.
+      ...(holder ? { cardHolder: maskCardHolder(holder) } : {}),
       // The sandbox's 3-D Secure and OTP test cards ask for a challenge before the gateway (docs/sandbox.md).
       ...(order.mode !== 'live' && digits === SANDBOX_CHALLENGE_CARD ? { challenge: true } : {}),
       ...(order.mode !== 'live' && digits === SANDBOX_OTP_CARD

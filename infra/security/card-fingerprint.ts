@@ -22,3 +22,17 @@ export function maskCard(cardNumber: string): string {
   const leading = Math.max(0, Math.min(6, digits.length - 4 - HIDDEN_AT_LEAST));
   return `${digits.slice(0, leading)}${'*'.repeat(digits.length - leading - 4)}${digits.slice(-4)}`;
 }
+
+/**
+ * The name on a card as it may be kept and shown: each word's first letter, then `***` (the length hidden too).
+ * 'VAULT PROBE' → 'V*** P***'; words are joined by one space. Idempotent, so masking a mask changes nothing (the migration relies on it).
+ * The vault keeps the whole name for the gateway.
+ */
+export function maskCardHolder(name: string): string {
+  return name
+    .trim()
+    .split(/\s+/u)
+    .filter(Boolean)
+    .map((word) => `${[...word][0]}***`)
+    .join(' ');
+}

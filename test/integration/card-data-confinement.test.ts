@@ -9,7 +9,7 @@ import { recordGateways, RecordingConnector } from '../helpers/recording-connect
 
 /**
  * Issue 13's "done when": card data reaches the gateway and nothing else. Deposits (host-to-host, hosted form)
- * and a card payout run with a card number, CVC, email and phone chosen here; then the whole database, every raw
+ * and a card payout run with a card number, CVC, name on card, email and phone chosen here; then the whole database, every raw
  * history (as Temporal stores it, not decoded) and every log line of the run are searched for them.
  */
 const CARD = '4000056655665556';
@@ -20,6 +20,8 @@ const EMAIL = 'vault.probe+13@example.test';
 const PHONE = '+447700900713';
 const PAYEE = 'Payee-Vault-713';
 const BANK = 'Bank of the Vault Test';
+const HOLDER = 'VAULT PROBE';
+const FORM_HOLDER = 'FORM PROBE';
 
 let recorder: RecordingConnector;
 let stack: Awaited<ReturnType<typeof startDevServerStack>>;
@@ -113,7 +115,7 @@ const tokenAt = (haystack: string, secret: string): string | null => {
   return hit ? text.slice(Math.max(0, hit.index - 80), hit.index + 80) : null;
 };
 
-test('card number, CVC, email and phone reach the connector and appear in no table, history or log line', async () => {
+test('card number, CVC, name on card, email and phone reach the connector and appear in no table, history or log line', async () => {
   const vault = new CardVault(ds, devKeyring());
 
   // Host-to-host card deposit over two gateways: the first declines the create (.10), the second pays.
@@ -121,7 +123,7 @@ test('card number, CVC, email and phone reach the connector and appear in no tab
   const h2h = await createOrder('deposit', h2hMerchant.keys.sandbox.deposit, 25.09, {
     cardNumber: CARD,
     cardExpiry: '12/29',
-    cardHolder: 'VAULT PROBE',
+    cardHolder: HOLDER,
     cardCvc: CVC,
     email: EMAIL,
     phone: PHONE,
@@ -136,7 +138,7 @@ test('card number, CVC, email and phone reach the connector and appear in no tab
     body: new URLSearchParams({
       action: 'pay',
       cardNumber: FORM_CARD,
-      cardHolder: 'FORM PROBE',
+      cardHolder: FORM_HOLDER,
       cardExpiry: '01/30',
       cardCvc: FORM_CVC,
     }).toString(),
@@ -162,13 +164,13 @@ test('card number, CVC, email and phone reach the connector and appear in no tab
   const [first, second] = creates(h2h.externalId);
   expect(creates(h2h.externalId)).toHaveLength(2);
   expect(first!.requisites).toMatchObject({
-    card: { number: CARD, expiry: '12/29', holder: 'VAULT PROBE', cvc: CVC },
+    card: { number: CARD, expiry: '12/29', holder: HOLDER, cvc: CVC },
     email: EMAIL,
     phone: PHONE,
   });
-  expect(second!.requisites.card).toEqual({ number: CARD, expiry: '12/29', holder: 'VAULT PROBE' });
+  expect(second!.requisites.card).toEqual({ number: CARD, expiry: '12/29', holder: HOLDER });
   expect(creates(h2c.externalId)[0]!.requisites).toMatchObject({
-    card: { number: FORM_CARD, expiry: '01/30', holder: 'FORM PROBE', cvc: FORM_CVC },
+    card: { number: FORM_CARD, expiry: '01/30', holder: FORM_HOLDER, cvc: FORM_CVC },
     email: EMAIL,
     phone: PHONE,
   });
@@ -206,13 +208,15 @@ test('card number, CVC, email and phone reach the connector and appear in no tab
     ['a workflow history', histories.join('\n')],
     ['the log', logs],
   ] as const) {
-    for (const secret of [CARD, FORM_CARD, EMAIL, PHONE]) {
+    for (const secret of [CARD, FORM_CARD, EMAIL, PHONE, HOLDER, FORM_HOLDER]) {
       expect({ where, secret, found: text.includes(secret) }).toEqual({ where, secret, found: false });
     }
     for (const secret of [CVC, FORM_CVC]) {
       expect({ where, secret, foundIn: tokenAt(text, secret) }).toEqual({ where, secret, foundIn: null });
     }
   }
-  // What may be kept in clear: the mask.
+  // What may be kept in clear: the masks.
   expect(database).toContain('400005******5556');
+  expect(database).toContain('V*** P***');
+  expect(database).toContain('F*** P***');
 });

@@ -13,7 +13,7 @@ import { SECRET_LINK } from '../../domain/issues';
 import { generateApiKey } from '../../infra/security/api-keys';
 import { expectStatus, useAdminApi } from '../helpers/admin-client';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
-import { builtWebAppAndBrowser } from '../helpers/web-browser';
+import { prepareWebBrowser, unlabelledInputs } from '../helpers/web-browser';
 
 const ctx = useAdminApi();
 const TEST_KEY = generateApiKey('deposit', 'sandbox');
@@ -32,27 +32,26 @@ let issueId: string;
 let otherIssueId: string;
 
 beforeAll(async () => {
+  const launch = prepareWebBrowser();
   base = ctx.api.baseUrl;
-  ({ browser } = await builtWebAppAndBrowser(async () => {
-    merchantId = (
-      await expectStatus(ctx.admin.post('/api/v1/admin/merchants', { name: `issues ${randomUUID()}` }), 201)
-    ).id;
-    const developer = await invitedPerson(base, ctx.admin, 'developer', merchantId);
-    merchant = developer;
-    operator = await invitedPerson(base, ctx.admin, 'operations');
-    // Another issue of the merchant, for the filters to leave out.
-    otherIssueId = (
-      await expectStatus(
-        developer.client.post('/api/v1/issues', {
-          subject: 'Head: the finance report is slow',
-          description: 'Context: reports',
-          source: 'Head',
-          sourceFields: { module: 'Finance reports' },
-        }),
-        201,
-      )
-    ).id;
-  }));
+  merchantId = (await expectStatus(ctx.admin.post('/api/v1/admin/merchants', { name: `issues ${randomUUID()}` }), 201))
+    .id;
+  const developer = await invitedPerson(base, ctx.admin, 'developer', merchantId);
+  merchant = developer;
+  operator = await invitedPerson(base, ctx.admin, 'operations');
+  // Another issue of the merchant, for the filters to leave out.
+  otherIssueId = (
+    await expectStatus(
+      developer.client.post('/api/v1/issues', {
+        subject: 'Head: the finance report is slow',
+        description: 'Context: reports',
+        source: 'Head',
+        sourceFields: { module: 'Finance reports' },
+      }),
+      201,
+    )
+  ).id;
+  browser = await launch();
   page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
   page.setDefaultTimeout(30_000);
 });
@@ -146,6 +145,7 @@ describe('issue 17 in the browser', () => {
     // The description starts as the seed's template.
     expect(await wizard.getByLabel('Description').inputValue()).toContain('Steps to reproduce');
     await choose(wizard, 'Source', 'Integration');
+    expect(await unlabelledInputs(page)).toEqual([]);
     await wizard.getByLabel('Gateway name').fill('Example Bank');
     await choose(wizard, 'Direction', 'deposit');
     await wizard.getByLabel('Tech contact').fill('@example_bank_tech');

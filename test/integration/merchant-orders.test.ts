@@ -186,7 +186,8 @@ describe('POST /deposit-order', () => {
     expect(status).toMatchObject({
       orderStatus: 'Success',
       amount: 10.09,
-      externalParams: { cardHolder: 'JOHN WICK', cardNumber: '123412******1234' },
+      // The name on the card is personal data: masked like the number.
+      externalParams: { cardHolder: 'J*** W***', cardNumber: '123412******1234' },
     });
     expect(status.orderHistory.map((h: { code: string }) => h.code)).toContain('2.1.3.00');
   });

@@ -167,14 +167,15 @@ test('finding 9: of two concurrent submits with different cards one is accepted,
   expect(refused.text).toContain('no longer takes a card');
   const accepted =
     first.status === 202
-      ? { mask: '411111******1111', holder: 'JANE PAYER' }
-      : { mask: '555555******4444', holder: 'JOHN OTHER' };
+      ? { mask: '411111******1111', holder: 'J*** P***' }
+      : { mask: '555555******4444', holder: 'J*** O***' };
 
   const final = await waitFor(order.externalId, order.key, (s) => s.orderHistory.some((h) => h.code === '1.1.3.84'));
   expect(final.orderStatus).toBe('Success');
   // The workflow took one card, and the card on record is that one: the workflow wrote it, nobody else did.
   expect(final.orderHistory.filter((h) => h.code === '3.1.1.55')).toHaveLength(1);
   expect(final.externalParams.cardNumber).toBe(accepted.mask);
+  // The name on the card is kept masked (the vault keeps it whole, for the gateway).
   const [row] = await ds.query(`SELECT card_mask, card_holder FROM orders WHERE id = $1`, [order.externalId]);
   expect(row).toEqual({ card_mask: accepted.mask, card_holder: accepted.holder });
 

@@ -12,7 +12,7 @@ import { CODES } from '../../domain/history-codes';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
-import { builtWebAppAndBrowser } from '../helpers/web-browser';
+import { prepareWebBrowser, unlabelledInputs } from '../helpers/web-browser';
 
 const CARD = '4111111111111111';
 const BLOCKED_CARD = '5555555555554444';
@@ -45,18 +45,18 @@ async function deposit(key: string, card = CARD): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The bundle the API serves (dist/web) and the browser, while the stack starts.
-  ({ browser } = await builtWebAppAndBrowser(async () => {
-    stack = await startDevServerStack('web-app-browser');
-    base = stack.api.baseUrl;
-    admin = httpClient(base);
-    merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-    merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-    [orderA, orderB] = await Promise.all([
-      deposit(merchantA.pipelines.main!.key),
-      deposit(merchantB.pipelines.main!.key),
-    ]);
-  }));
+  // The bundle the API serves (dist/web) is built when stale, and the browser found, while the stack starts.
+  const launch = prepareWebBrowser();
+  stack = await startDevServerStack('web-app-browser');
+  base = stack.api.baseUrl;
+  admin = httpClient(base);
+  merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+  merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+  [orderA, orderB] = await Promise.all([
+    deposit(merchantA.pipelines.main!.key),
+    deposit(merchantB.pipelines.main!.key),
+  ]);
+  browser = await launch();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = await context.newPage();
 });
@@ -75,14 +75,6 @@ async function openSignIn(): Promise<{ page: Page }> {
   await page.goto(`${base}/`);
   await page.waitForURL(`${base}/app/sign-in`);
   return { page };
-}
-
-/** Every visible input, select and text area is named by a label (or aria-label): none is left unnamed. */
-async function unlabelledInputs(page: Page): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-    .map((el) => el.outerHTML)`);
 }
 
 /** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */

@@ -12,6 +12,8 @@ import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
 import { SignInScreen } from './screens/SignIn';
 import { TeamScreen } from './screens/Team';
+import { ApiKeysScreen } from './screens/ApiKeys';
+import { CallbackDeliveriesScreen } from './screens/CallbackDeliveries';
 // Issue 17: the Issues board and Secure data (one-time secrets), in both cabinets.
 import { IssueScreen } from './screens/Issue';
 import { IssuesScreen } from './screens/Issues';
@@ -37,6 +39,8 @@ const MERCH_HEAD = [
   ['/orders', 'Orders'],
   ['/balances', 'Balances'],
   ['/blacklist', 'Black list'],
+  ['/keys', 'API keys'],
+  ['/callbacks', 'Callbacks'],
   ['/team', 'Team'],
   ...ISSUES_MENU,
   ['/account', 'My Account'],
@@ -115,6 +119,8 @@ function SignedIn() {
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}
+          {!operator && <Route path="/keys" element={<ApiKeysScreen />} />}
+          {!operator && <Route path="/callbacks" element={<CallbackDeliveriesScreen />} />}
           <Route path="/issues" element={<IssuesScreen operator={operator} />} />
           <Route path="/issues/:id" element={<IssueScreen operator={operator} />} />
           <Route path="/secure-data" element={<SecureDataScreen />} />

@@ -2,8 +2,9 @@ import { Alert, Button, Code, Group, Paper, PasswordInput, Stack, Text, TextInpu
 import { useState, type FormEvent } from 'react';
 import { api, messageOf } from '../api/client';
 import { useSession } from '../session';
+import { SessionsPanel } from './Sessions';
 
-/** My Account: password and the second factor (TOTP). */
+/** My Account: password, the second factor (TOTP) and my sessions. */
 export function AccountScreen() {
   const { account, reload } = useSession();
   const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
@@ -149,6 +150,7 @@ export function AccountScreen() {
           )}
         </Stack>
       </Paper>
+      <SessionsPanel />
     </Stack>
   );
 }

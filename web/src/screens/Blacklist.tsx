@@ -16,6 +16,7 @@ import {
   VisuallyHidden,
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
+import { ConfirmWithReasonDialog } from '../components/ConfirmWithReasonDialog';
 import { api, messageOf, type Schemas } from '../api/client';
 import { isoOf, useLoad, when } from '../load';
 import { useSession } from '../session';
@@ -346,43 +347,20 @@ function EntryForm(props: {
 }
 
 function DeleteForm(props: { operator: boolean; entry: Entry; onClose: (changed: boolean) => void }) {
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const remove = async (reason: string) => {
     const params = { path: { id: props.entry.id }, query: { reason } };
     const { error: failed } = props.operator
       ? await api.DELETE('/api/v1/admin/blacklist/{id}', { params })
       : await api.DELETE('/api/v1/portal/blacklist/{id}', { params });
-    if (failed) setError(messageOf(failed));
-    else props.onClose(true);
+    return failed ? messageOf(failed) : null;
   };
   return (
-    <Modal opened onClose={() => props.onClose(false)} title={`Delete ${props.entry.requisites}`}>
-      <form onSubmit={(e) => void submit(e)}>
-        <Stack>
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
-          <TextInput
-            label="Reason"
-            required
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            data-autofocus
-          />
-          <Group justify="end">
-            <Button variant="default" onClick={() => props.onClose(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red">
-              Delete
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <ConfirmWithReasonDialog
+      title={`Delete ${props.entry.requisites}`}
+      text="The entry stops blocking at once; the reason is kept in the audit log."
+      confirmLabel="Delete"
+      confirm={remove}
+      onClose={props.onClose}
+    />
   );
 }
