@@ -10,7 +10,10 @@ import { LinkScreen } from './screens/Link';
 import { MerchantsScreen } from './screens/Merchants';
 import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
+import { PaymentAnalyticsScreen } from './screens/PaymentAnalytics';
+import { PaymentFormAnalyticsScreen } from './screens/PaymentFormAnalytics';
 import { SignInScreen } from './screens/SignIn';
+import { SummaryReportScreen } from './screens/SummaryReport';
 import { TeamScreen } from './screens/Team';
 
 /**
@@ -31,6 +34,12 @@ const MERCH_HEAD = [
   ['/team', 'Team'],
   ['/account', 'My Account'],
 ] as const;
+// The reports of issue 18, in both menus, for the roles the server lets read them.
+const REPORTS = [
+  ['/reports/summary', 'Summary report', 'reports:summary:read', SummaryReportScreen],
+  ['/reports/payment-analytics', 'Payment analytics', 'reports:payment-analytics:read', PaymentAnalyticsScreen],
+  ['/reports/payment-form', 'Payment-form analytics', 'reports:payment-form:read', PaymentFormAnalyticsScreen],
+] as const;
 
 export function App() {
   return (
@@ -45,7 +54,7 @@ export function App() {
 }
 
 function SignedIn() {
-  const { account, reload } = useSession();
+  const { account, reload, can } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   if (account === undefined) {
@@ -57,7 +66,8 @@ function SignedIn() {
   }
   if (account === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const operator = account.user.kind === 'operator';
-  const menu = operator ? HEAD : MERCH_HEAD;
+  const reports = REPORTS.filter(([, , action]) => can(action));
+  const menu = [...(operator ? HEAD : MERCH_HEAD), ...reports.map(([path, label]) => [path, label] as const)];
   const signOut = async () => {
     await api.POST('/api/v1/auth/sign-out');
     await reload();
@@ -105,6 +115,9 @@ function SignedIn() {
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}
+          {reports.map(([path, , , Screen]) => (
+            <Route key={path} path={path} element={<Screen operator={operator} />} />
+          ))}
           <Route
             path="*"
             element={

@@ -2,7 +2,9 @@ import { Alert, Anchor, Button, Group, Select, Stack, Table, TextInput, Title } 
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
+import { BackgroundExport, type OrderExportFilters } from '../components/BackgroundExport';
 import { isoOf, money, useLoad, when } from '../load';
+import { useSession } from '../session';
 
 type Status = 'Created' | 'Processing' | 'Success' | 'Failed';
 const EMPTY = {
@@ -32,8 +34,15 @@ function queryOf(f: Filters, cursor: string | undefined) {
   };
 }
 
+/** The list's filters as a background export's (docs/reports.md): the same orders, oldest first in the file. */
+function exportFiltersOf(f: Filters, operator: boolean): OrderExportFilters {
+  const { limit: _, cursor: __, ...list } = queryOf(f, undefined);
+  return { ...list, ...(operator && f.merchantId ? { merchantId: f.merchantId } : {}) };
+}
+
 /** Orders newest first with filters and keyset paging: Head across merchants, MerchHead its own. */
 export function OrdersScreen({ operator }: { operator: boolean }) {
+  const { can } = useSession();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   // The cursors of the pages before this one: Previous pops one.
@@ -133,6 +142,7 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
           </Button>
         </Group>
       </form>
+      {can('reports:exports:read') && <BackgroundExport filters={exportFiltersOf(applied, operator)} />}
       {page.error && (
         <Alert color="red" role="alert">
           {page.error}
