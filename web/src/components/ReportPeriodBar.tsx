@@ -1,4 +1,4 @@
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { useLoad } from '../load';
@@ -30,15 +30,27 @@ export function reportQueryString(p: ReportPeriod, format?: 'csv' | 'xlsx'): str
   }).toString();
 }
 
-/** Merchant names by id for operators (every merchant); a merchant user's own name. */
+const merchantPage = (offset: number) =>
+  api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500, offset } } });
+
+/**
+ * Merchant names by id: for operators every merchant (the admin list, page by page of 500, at most 20,000), for a
+ * merchant user its own.
+ */
 export function useMerchantNames(operator: boolean, own?: { id: string; name: string } | null): Map<string, string> {
-  const merchants = useLoad(
-    async () =>
-      operator ? api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500 } } }) : { data: undefined },
-    [operator],
-  );
+  const merchants = useLoad(async () => {
+    if (!operator) return { data: undefined };
+    const items: Array<{ id: string; name: string }> = [];
+    for (let offset: number | null = 0; offset !== null && offset < 20_000;) {
+      const { data, error }: Awaited<ReturnType<typeof merchantPage>> = await merchantPage(offset);
+      if (!data) return { data: undefined, error };
+      items.push(...data.items);
+      offset = data.nextOffset;
+    }
+    return { data: items };
+  }, [operator]);
   return useMemo(() => {
-    const names = new Map((merchants.data?.items ?? []).map((m) => [m.id, m.name]));
+    const names = new Map((merchants.data ?? []).map((m) => [m.id, m.name]));
     if (own) names.set(own.id, own.name);
     return names;
   }, [merchants.data, own]);
@@ -104,6 +116,7 @@ export function ReportPeriodBar({
             onChange={(v) => setDraft(({ merchantId: _, ...d }) => (v ? { ...d, merchantId: v } : d))}
             searchable
             clearable
+            limit={50}
             w={220}
           />
         )}
@@ -116,5 +129,15 @@ export function ReportPeriodBar({
         </Button>
       </Group>
     </form>
+  );
+}
+
+/** Which query the figures on screen answer (shown once they have arrived, so a change of period is seen to land). */
+export function ReportShown({ period, merchants }: { period: ReportPeriod; merchants?: Map<string, string> }) {
+  const merchant = period.merchantId ? (merchants?.get(period.merchantId) ?? period.merchantId) : null;
+  return (
+    <Text size="sm" c="dimmed" data-testid="report-shown">
+      {period.from} – {period.to} ({period.timeZone}){merchant ? `, ${merchant}` : ''}
+    </Text>
   );
 }

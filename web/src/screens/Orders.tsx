@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { BackgroundExport, type OrderExportFilters } from '../components/BackgroundExport';
+import { useMerchantNames } from '../components/ReportPeriodBar';
 import { isoOf, money, useLoad, when } from '../load';
 import { useSession } from '../session';
 
@@ -48,11 +49,7 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
   // The cursors of the pages before this one: Previous pops one.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
-  const merchants = useLoad(
-    async () =>
-      operator ? api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500 } } }) : { data: undefined },
-    [operator],
-  );
+  const merchants = useMerchantNames(operator);
   const page = useLoad(async () => {
     const query = queryOf(applied, cursor);
     if (operator) {
@@ -104,11 +101,12 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
           {operator && (
             <Select
               label="Merchant"
-              data={(merchants.data?.items ?? []).map((m) => ({ value: m.id, label: m.name }))}
+              data={[...merchants].map(([value, label]) => ({ value, label }))}
               value={draft.merchantId || null}
               onChange={set('merchantId')}
               searchable
               clearable
+              limit={50}
               w={220}
             />
           )}

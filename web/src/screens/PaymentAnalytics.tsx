@@ -2,7 +2,13 @@ import { Alert, Group, Stack, Text, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { ReportBarChart } from '../components/ReportBarChart';
-import { defaultPeriod, ReportPeriodBar, useMerchantNames, type ReportPeriod } from '../components/ReportPeriodBar';
+import {
+  defaultPeriod,
+  ReportPeriodBar,
+  ReportShown,
+  useMerchantNames,
+  type ReportPeriod,
+} from '../components/ReportPeriodBar';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
@@ -53,7 +59,10 @@ export function PaymentAnalyticsScreen({ operator }: { operator: boolean }) {
   const { account } = useSession();
   const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
-  const report = useLoad(() => api.GET('/api/v1/reports/payment-analytics', { params: { query: period } }), [period]);
+  const report = useLoad(async () => {
+    const r = await api.GET('/api/v1/reports/payment-analytics', { params: { query: period } });
+    return { data: r.data && { ...r.data, shown: period }, error: r.error };
+  }, [period]);
   const r = report.data;
   const times = r
     ? [
@@ -77,6 +86,7 @@ export function PaymentAnalyticsScreen({ operator }: { operator: boolean }) {
       )}
       {r && (
         <>
+          <ReportShown period={r.shown} merchants={merchants} />
           <Section
             title="Conversion by gateway"
             rows={r.byGateway}
@@ -97,7 +107,7 @@ export function PaymentAnalyticsScreen({ operator }: { operator: boolean }) {
             title="Conversion by hour"
             rows={r.byHour}
             category="hour"
-            columns={[{ key: 'hour', label: `Hour (${period.timeZone})` }, ...CONVERSION]}
+            columns={[{ key: 'hour', label: `Hour (${r.shown.timeZone})` }, ...CONVERSION]}
             series={CONVERSION_BAR}
             percent
           />

@@ -2,7 +2,13 @@ import { Alert, Stack, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ReportBarChart } from '../components/ReportBarChart';
-import { defaultPeriod, ReportPeriodBar, useMerchantNames, type ReportPeriod } from '../components/ReportPeriodBar';
+import {
+  defaultPeriod,
+  ReportPeriodBar,
+  ReportShown,
+  useMerchantNames,
+  type ReportPeriod,
+} from '../components/ReportPeriodBar';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
@@ -29,7 +35,10 @@ export function PaymentFormAnalyticsScreen({ operator }: { operator: boolean }) 
   const { account } = useSession();
   const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
-  const report = useLoad(() => api.GET('/api/v1/reports/payment-form', { params: { query: period } }), [period]);
+  const report = useLoad(async () => {
+    const r = await api.GET('/api/v1/reports/payment-form', { params: { query: period } });
+    return { data: r.data && { ...r.data, shown: period }, error: r.error };
+  }, [period]);
   const rows = report.data?.rows;
   const funnel = useMemo(
     () =>
@@ -53,8 +62,9 @@ export function PaymentFormAnalyticsScreen({ operator }: { operator: boolean }) 
           {report.error}
         </Alert>
       )}
-      {rows && (
+      {rows && report.data && (
         <>
+          <ReportShown period={report.data.shown} merchants={merchants} />
           <Title order={3}>Funnel</Title>
           <ReportBarChart
             label="Funnel"

@@ -1,7 +1,13 @@
-import { Alert, Stack, Text, Title } from '@mantine/core';
+import { Alert, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client';
-import { defaultPeriod, ReportPeriodBar, useMerchantNames, type ReportPeriod } from '../components/ReportPeriodBar';
+import {
+  defaultPeriod,
+  ReportPeriodBar,
+  ReportShown,
+  useMerchantNames,
+  type ReportPeriod,
+} from '../components/ReportPeriodBar';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
@@ -34,7 +40,10 @@ export function SummaryReportScreen({ operator }: { operator: boolean }) {
   const { account } = useSession();
   const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
-  const report = useLoad(() => api.GET('/api/v1/reports/summary', { params: { query: period } }), [period]);
+  const report = useLoad(async () => {
+    const r = await api.GET('/api/v1/reports/summary', { params: { query: period } });
+    return { data: r.data && { ...r.data, shown: period }, error: r.error };
+  }, [period]);
   const r = report.data;
   return (
     <Stack>
@@ -52,9 +61,7 @@ export function SummaryReportScreen({ operator }: { operator: boolean }) {
       )}
       {r && (
         <>
-          <Text size="sm" c="dimmed" data-testid="report-period">
-            {r.period.from} – {r.period.to} ({r.period.timeZone})
-          </Text>
+          <ReportShown period={r.shown} merchants={merchants} />
           <Title order={3}>By merchant, currency and direction</Title>
           <ReportTable label="Summary" columns={[...GROUP, ...OUTCOME]} rows={r.rows} merchants={merchants} />
           <Title order={3}>By gateway</Title>
