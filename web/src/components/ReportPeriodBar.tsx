@@ -89,14 +89,20 @@ export function ReportPeriodBar({
           type="date"
           required
           value={draft.from}
-          onChange={(e) => setDraft((d) => ({ ...d, from: e.currentTarget.value }))}
+          onChange={(e) => {
+            const from = e.currentTarget.value;
+            setDraft((d) => ({ ...d, from }));
+          }}
         />
         <TextInput
           label="To"
           type="date"
           required
           value={draft.to}
-          onChange={(e) => setDraft((d) => ({ ...d, to: e.currentTarget.value }))}
+          onChange={(e) => {
+            const to = e.currentTarget.value;
+            setDraft((d) => ({ ...d, to }));
+          }}
         />
         <Select
           label="Time zone"
