@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { BackgroundExport, type OrderExportFilters } from '../components/BackgroundExport';
-import { useMerchantNames } from '../components/ReportPeriodBar';
+import { useMerchantNames } from '../components/useMerchantNames';
 import { isoOf, money, useLoad, when } from '../load';
 import { useSession } from '../session';
 

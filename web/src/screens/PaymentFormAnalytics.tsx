@@ -2,13 +2,8 @@ import { Alert, Stack, Title } from '@mantine/core';
 import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ReportBarChart } from '../components/ReportBarChart';
-import {
-  defaultPeriod,
-  ReportPeriodBar,
-  ReportShown,
-  useMerchantNames,
-  type ReportPeriod,
-} from '../components/ReportPeriodBar';
+import { defaultPeriod, ReportPeriodBar, ReportShown, type ReportPeriod } from '../components/ReportPeriodBar';
+import { useMerchantNames } from '../components/useMerchantNames';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';

@@ -1,13 +1,8 @@
 import { Alert, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client';
-import {
-  defaultPeriod,
-  ReportPeriodBar,
-  ReportShown,
-  useMerchantNames,
-  type ReportPeriod,
-} from '../components/ReportPeriodBar';
+import { defaultPeriod, ReportPeriodBar, ReportShown, type ReportPeriod } from '../components/ReportPeriodBar';
+import { useMerchantNames } from '../components/useMerchantNames';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
