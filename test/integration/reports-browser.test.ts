@@ -146,9 +146,13 @@ async function generateOrders(): Promise<Generated[]> {
   return generated;
 }
 
-/** How many of a merchant's orders were final in the period (the days are UTC days here). */
-const ordersIn = (merchantId: string, days: string[]) =>
-  orders.filter((o) => o.spec.merchantId === merchantId && days.includes(o.day)).length;
+/** How many of a merchant's orders were final on the days (days of the zone, UTC by default). */
+const ordersIn = (merchantId: string, days: string[], timeZone = 'UTC') =>
+  orders.filter(
+    (o) =>
+      o.spec.merchantId === merchantId &&
+      days.includes(new Intl.DateTimeFormat('en-CA', { timeZone }).format(o.spec.finalAt)),
+  ).length;
 
 /** The sign-in screen for the next person (cookies cleared: one browser context for the file), then signed in. */
 async function signIn(email: string): Promise<void> {
@@ -398,6 +402,13 @@ describe('a merchant user', () => {
       expect(await summaryOrdersOf(merchantA)).toBe(ordersIn(merchantA, [DAY1, DAY2]));
       const { keys, rows } = await screenTable('Summary');
       expect(new Set(rows.map((row) => row[keys.indexOf('merchantId')]))).toEqual(new Set([names.get(merchantA)]));
+      // Days are days of the zone: at UTC+14 the orders final after 10:00 UTC on day 1 are on day 2.
+      const zone = 'Pacific/Kiritimati';
+      await setPeriod(DAY1, DAY1, zone);
+      const inZone = ordersIn(merchantA, [DAY1], zone);
+      expect(inZone).toBeLessThan(ordersIn(merchantA, [DAY1]));
+      expect(await summaryOrdersOf(merchantA)).toBe(inZone);
+      expect(await exportsMatchScreen(r)).toBeGreaterThan(0);
     }
   });
 
