@@ -341,6 +341,8 @@ describe('an operator', () => {
   test.each(REPORTS)('opens $menu, changes the period, and its CSV and XLSX hold the rows on screen', async (r) => {
     await page.getByRole('link', { name: r.menu }).click();
     await page.waitForURL(`${api.baseUrl}/app/reports/${r.path}`);
+    // The screen is loaded on first use: the previous one stays until it is there.
+    await page.getByRole('heading', { name: r.menu, level: 2 }).waitFor();
     expect(await page.getByLabel('Merchant', { exact: true }).and(page.locator('input')).count()).toBe(1);
     await setPeriod(DAY1, DAY1);
     const day1 = await screenTable(r.tables[0][1]);
@@ -389,6 +391,8 @@ describe('a merchant user', () => {
   test.each(REPORTS)('opens $menu, changes the period, and its CSV and XLSX hold the rows on screen', async (r) => {
     await page.getByRole('link', { name: r.menu }).click();
     await page.waitForURL(`${api.baseUrl}/app/reports/${r.path}`);
+    // The screen is loaded on first use: the previous one stays until it is there.
+    await page.getByRole('heading', { name: r.menu, level: 2 }).waitFor();
     // Its own merchant only: no merchant picker, no other merchant's rows.
     expect(await page.getByLabel('Merchant', { exact: true }).count()).toBe(0);
     await setPeriod(DAY1, DAY1);
