@@ -7,6 +7,7 @@ import { findExport, insertExport, readChunks, type ExportRow } from '../data/ex
 import { writeCsv, writeXlsx, type FileTable } from '../infra/export-files';
 import type { ApiDependencies } from './app';
 import { HttpError } from './errors';
+import { Timestamp } from './admin/common-schemas';
 import { adminAuth } from './admin/auth';
 import { audited } from './admin/audit';
 import { authenticate, forbidden, type Caller } from './accounts/access';
@@ -258,6 +259,11 @@ const ExportRequestBody = z
         from: Day.optional(),
         to: Day.optional(),
         timeZone: z.string().min(1).max(64).refine(isZone, 'must be an IANA time zone').default('UTC'),
+        // The order list screen's own filters, so its Export writes exactly the list it shows.
+        createdFrom: Timestamp.optional().openapi({ description: 'Created at or after' }),
+        createdTo: Timestamp.optional().openapi({ description: 'Created before' }),
+        id: z.uuid().optional().openapi({ description: 'Our id of the order' }),
+        externalTransactionId: z.string().min(1).max(255).optional().openapi({ description: "The merchant's id" }),
       })
       .strict()
       .default({ timeZone: 'UTC' }),

@@ -19,6 +19,12 @@ export interface OrderListFilters {
   from?: string | undefined;
   to?: string | undefined;
   timeZone: string;
+  /** The order list screen's own filters (optional; exports asked for before them have none): created at or after,
+   * created before (instants), our id, the merchant's id. */
+  createdFrom?: string | undefined;
+  createdTo?: string | undefined;
+  id?: string | undefined;
+  externalTransactionId?: string | undefined;
 }
 
 export interface ExportRequest {
@@ -153,6 +159,10 @@ export async function orderPage(
         AND ($5::date IS NULL OR created_at >= ($5::date)::timestamp AT TIME ZONE $7)
         AND ($6::date IS NULL OR created_at < ($6::date + 1)::timestamp AT TIME ZONE $7)
         AND ($8::timestamptz IS NULL OR (created_at, id) > ($8::timestamptz, $9::uuid))
+        AND ($11::timestamptz IS NULL OR created_at >= $11::timestamptz)
+        AND ($12::timestamptz IS NULL OR created_at < $12::timestamptz)
+        AND ($13::uuid IS NULL OR id = $13::uuid)
+        AND ($14::text IS NULL OR external_transaction_id = $14)
       ORDER BY created_at, id LIMIT $10`,
     [
       f.merchantId,
@@ -165,6 +175,10 @@ export async function orderPage(
       after?.createdAt ?? null,
       after?.id ?? null,
       limit,
+      f.createdFrom ?? null,
+      f.createdTo ?? null,
+      f.id ?? null,
+      f.externalTransactionId ?? null,
     ],
   );
   return rows.map((r) => ({

@@ -144,3 +144,33 @@ test("an XLSX export keeps the list's filters and days of the zone; a merchant u
     400,
   );
 });
+
+test("the order list screen's own filters: created from/before (instants), our id, the merchant's id", async () => {
+  const merchantId = await merchantWithOrders(20);
+  const exported = async (filters: Record<string, string>) => {
+    const started = await expectStatus(
+      admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { merchantId, ...filters } }),
+      201,
+    );
+    expect(await finished(admin, started.id)).toMatchObject({ status: 'ready' });
+    const rows = parse(await (await download(started.id)).text(), { columns: true }) as Array<Record<string, string>>;
+    return rows.map((r) => r.externalTransactionId);
+  };
+  // Orders one a minute from 00:01 UTC: from 00:05 (included) to before 00:09 are orders 5 to 8; the offset is
+  // kept (02:05 at +02:00 is 00:05 UTC).
+  expect(await exported({ createdFrom: '2026-01-01T02:05:00+02:00', createdTo: '2026-01-01T00:09:00Z' })).toEqual([
+    'x-5',
+    'x-6',
+    'x-7',
+    'x-8',
+  ]);
+  expect(await exported({ externalTransactionId: 'x-11' })).toEqual(['x-11']);
+  const [{ id }] = await ds.query(`SELECT id FROM orders WHERE merchant_id = $1 AND external_transaction_id = 'x-3'`, [
+    merchantId,
+  ]);
+  expect(await exported({ id })).toEqual(['x-3']);
+  await expectStatus(
+    admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { createdFrom: 'yesterday' } }),
+    400,
+  );
+});

@@ -1,4 +1,5 @@
 import { Anchor, AppShell, Badge, Button, Center, Group, Loader, NavLink, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Link, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router';
 import { api } from './api/client';
 import { SessionProvider, useSession } from './session';
@@ -45,6 +46,28 @@ const MERCH_HEAD = [
   ...ISSUES_MENU,
   ['/account', 'My Account'],
 ] as const;
+// The reports of issue 18, in both menus, for the roles the server lets read them; loaded when first opened (the
+// charts' library is most of their weight).
+const REPORTS = [
+  [
+    '/reports/summary',
+    'Summary report',
+    'reports:summary:read',
+    lazy(() => import('./screens/SummaryReport').then((m) => ({ default: m.SummaryReportScreen }))),
+  ],
+  [
+    '/reports/payment-analytics',
+    'Payment analytics',
+    'reports:payment-analytics:read',
+    lazy(() => import('./screens/PaymentAnalytics').then((m) => ({ default: m.PaymentAnalyticsScreen }))),
+  ],
+  [
+    '/reports/payment-form',
+    'Payment-form analytics',
+    'reports:payment-form:read',
+    lazy(() => import('./screens/PaymentFormAnalytics').then((m) => ({ default: m.PaymentFormAnalyticsScreen }))),
+  ],
+] as const;
 
 export function App() {
   return (
@@ -59,7 +82,7 @@ export function App() {
 }
 
 function SignedIn() {
-  const { account, reload } = useSession();
+  const { account, reload, can } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
   if (account === undefined) {
@@ -71,7 +94,8 @@ function SignedIn() {
   }
   if (account === null) return <Navigate to="/sign-in" replace state={{ from: location.pathname }} />;
   const operator = account.user.kind === 'operator';
-  const menu = operator ? HEAD : MERCH_HEAD;
+  const reports = REPORTS.filter(([, , action]) => can(action));
+  const menu = [...(operator ? HEAD : MERCH_HEAD), ...reports.map(([path, label]) => [path, label] as const)];
   const signOut = async () => {
     await api.POST('/api/v1/auth/sign-out');
     await reload();
@@ -124,6 +148,17 @@ function SignedIn() {
           <Route path="/issues" element={<IssuesScreen operator={operator} />} />
           <Route path="/issues/:id" element={<IssueScreen operator={operator} />} />
           <Route path="/secure-data" element={<SecureDataScreen />} />
+          {reports.map(([path, , , Screen]) => (
+            <Route
+              key={path}
+              path={path}
+              element={
+                <Suspense fallback={<Loader aria-label="Loading" />}>
+                  <Screen operator={operator} />
+                </Suspense>
+              }
+            />
+          ))}
           <Route
             path="*"
             element={

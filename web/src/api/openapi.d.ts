@@ -13676,6 +13676,23 @@ export interface operations {
                         to?: string;
                         /** @default UTC */
                         timeZone?: string;
+                        /**
+                         * Format: date-time
+                         * @description Created at or after
+                         */
+                        createdFrom?: string;
+                        /**
+                         * Format: date-time
+                         * @description Created before
+                         */
+                        createdTo?: string;
+                        /**
+                         * Format: uuid
+                         * @description Our id of the order
+                         */
+                        id?: string;
+                        /** @description The merchant's id */
+                        externalTransactionId?: string;
                     };
                 };
             };

@@ -2,7 +2,10 @@ import { Alert, Anchor, Button, Group, Select, Stack, Table, TextInput, Title } 
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
+import { BackgroundExport, type OrderExportFilters } from '../components/BackgroundExport';
+import { useMerchantNames } from '../components/useMerchantNames';
 import { isoOf, money, useLoad, when } from '../load';
+import { useSession } from '../session';
 
 type Status = 'Created' | 'Processing' | 'Success' | 'Failed';
 const EMPTY = {
@@ -32,18 +35,21 @@ function queryOf(f: Filters, cursor: string | undefined) {
   };
 }
 
+/** The list's filters as a background export's (docs/reports.md): the same orders, oldest first in the file. */
+function exportFiltersOf(f: Filters, operator: boolean): OrderExportFilters {
+  const { limit: _, cursor: __, ...list } = queryOf(f, undefined);
+  return { ...list, ...(operator && f.merchantId ? { merchantId: f.merchantId } : {}) };
+}
+
 /** Orders newest first with filters and keyset paging: Head across merchants, MerchHead its own. */
 export function OrdersScreen({ operator }: { operator: boolean }) {
+  const { can } = useSession();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [applied, setApplied] = useState<Filters>(EMPTY);
   // The cursors of the pages before this one: Previous pops one.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
-  const merchants = useLoad(
-    async () =>
-      operator ? api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500 } } }) : { data: undefined },
-    [operator],
-  );
+  const merchants = useMerchantNames(operator);
   const page = useLoad(async () => {
     const query = queryOf(applied, cursor);
     if (operator) {
@@ -95,11 +101,12 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
           {operator && (
             <Select
               label="Merchant"
-              data={(merchants.data?.items ?? []).map((m) => ({ value: m.id, label: m.name }))}
+              data={[...merchants].map(([value, label]) => ({ value, label }))}
               value={draft.merchantId || null}
               onChange={set('merchantId')}
               searchable
               clearable
+              limit={50}
               w={220}
             />
           )}
@@ -133,6 +140,7 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
           </Button>
         </Group>
       </form>
+      {can('reports:exports:read') && <BackgroundExport filters={exportFiltersOf(applied, operator)} />}
       {page.error && (
         <Alert color="red" role="alert">
           {page.error}
