@@ -16,6 +16,7 @@ import { OrderTruthModel1764200000010 } from './migrations/1764200000010-order-t
 import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-review-index';
 import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-list-indexes';
 import { RunningBalances1764700000200 } from './migrations/1764700000200-running-balances';
+import { OrderListFilters1764800000000 } from './migrations/1764800000000-order-list-filters';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -86,6 +87,7 @@ export const MIGRATIONS = [
   ...ISSUES_MIGRATIONS,
   ...REPORT_MIGRATIONS,
   RunningBalances1764700000200,
+  OrderListFilters1764800000000,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

@@ -8,6 +8,9 @@ import { BalancesScreen } from './screens/Balances';
 import { BlacklistScreen } from './screens/Blacklist';
 import { LinkScreen } from './screens/Link';
 import { MerchantsScreen } from './screens/Merchants';
+// Head's operator screens (docs/web-app.md): one merchant's configuration, the gateways.
+import { GatewaysScreen } from './screens/Gateways';
+import { MerchantScreen } from './screens/Merchant';
 import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
 import { SignInScreen } from './screens/SignIn';
@@ -20,6 +23,7 @@ import { TeamScreen } from './screens/Team';
 const HEAD = [
   ['/orders', 'Orders'],
   ['/merchants', 'Merchants'],
+  ['/gateways', 'Gateways'],
   ['/blacklist', 'Black list'],
   ['/audit-log', 'Audit log'],
   ['/account', 'My Account'],
@@ -102,6 +106,8 @@ function SignedIn() {
           <Route path="/blacklist" element={<BlacklistScreen operator={operator} />} />
           <Route path="/account" element={<AccountScreen />} />
           {operator && <Route path="/merchants" element={<MerchantsScreen />} />}
+          {operator && <Route path="/merchants/:id" element={<MerchantScreen />} />}
+          {operator && <Route path="/gateways" element={<GatewaysScreen />} />}
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}
