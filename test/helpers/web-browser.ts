@@ -1,0 +1,84 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../../infra/paths';
+import { TEST_PASSWORD } from './session-client';
+
+/**
+ * The web application's browser tests (docs/web-app.md): headless Chromium from `@sparticuz/chromium` driven by
+ * playwright-core, over the bundle the API serves. One browser per file; one page whose cookies are cleared for
+ * each person (the browser of @sparticuz/chromium runs as a single process, whose contexts share cookies).
+ */
+
+const run = promisify(execFile);
+
+/** Builds the bundle when stale (as `npm start` does) and launches the browser; both in parallel with `meanwhile`. */
+export async function webBrowser<T>(meanwhile: () => Promise<T>) {
+  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
+    cwd: PROJECT_ROOT,
+    timeout: 110_000,
+  });
+  // @sparticuz/chromium is an ES module: its browser's path and flags come from a child process.
+  const chromiumInfo = run(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
+    ],
+    { cwd: PROJECT_ROOT },
+  );
+  const result = await meanwhile();
+  await built;
+  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
+  const browser: Browser = await chromium.launch({
+    executablePath: process.env.BROWSER_EXECUTABLE || path,
+    args,
+    headless: true,
+  });
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page: Page = await context.newPage();
+  return { result, browser, context, page };
+}
+
+/** The sign-in screen for the next person, from `GET /`, with the cookies of the one before cleared. */
+export async function openSignIn(base: string, context: BrowserContext, page: Page): Promise<void> {
+  await context.clearCookies();
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/app/sign-in`);
+}
+
+/** Every visible input, select and text area is named by a label (or aria-label): none is left unnamed. */
+export async function unlabelledInputs(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
+    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
+    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+    .map((el) => el.outerHTML)`);
+}
+
+/** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */
+export async function signInByKeyboard(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('Email').waitFor();
+  expect(await unlabelledInputs(page)).toEqual([]);
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+}
+
+export const signedIn = (page: Page, email: string) =>
+  page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor({ timeout: 15_000 });
+
+/** A request from the page itself: the person's cookie, and the CSRF token the application would send. */
+export async function fromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return page.evaluate(`(async () => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('ps_csrf='))?.slice(8);
+    const res = await fetch(${JSON.stringify(path)}, {
+      method: ${JSON.stringify(method)},
+      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
+      ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
+    });
+    return res.status;
+  })()`);
+}
