@@ -152,6 +152,31 @@ const ListQuery = OrderFilters.extend({
     }),
 });
 
+/** Up to this many orders with a history code, the list starts from them; above, it walks the list probing each. */
+const FEW_ORDERS_OF_A_CODE = 10_000;
+
+/**
+ * The condition of the history-code filter, chosen by how many orders have the code (counted up to a bound from
+ * index order_history_code, a few milliseconds). A rare code (a black-listed card, 1 order in 1,000) is looked up
+ * first and its orders fetched by id: walking the newest-first list and probing each order would read a thousand
+ * orders per match (1.9 s at 1,000,000 orders, docs/web-app.md). A common code fills a page within the first few
+ * thousand orders of the walk, which then costs less than fetching and sorting all of its orders.
+ */
+export async function historyCodeFilter(
+  ds: ApiDependencies['dataSource'],
+  code: string,
+  few = FEW_ORDERS_OF_A_CODE,
+): Promise<(param: (v: unknown) => string) => string> {
+  const [counted]: Array<{ n: number }> = await ds.query(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM order_history WHERE code = $1 LIMIT $2) x`,
+    [code, few + 1],
+  );
+  return (param) =>
+    (counted?.n ?? 0) <= few
+      ? `o.id = ANY(ARRAY(SELECT order_id FROM order_history WHERE code = ${param(code)}))`
+      : `EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.code = ${param(code)})`;
+}
+
 export function adminOrdersRouter(deps: ApiDependencies): Router {
   const router = Router();
   const ds = deps.dataSource;
@@ -168,6 +193,7 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
       response: keysetPageOf(OrderSummary.extend({ merchantName: z.string() })),
     },
     async ({ query }) => {
+      const codeFilter = query.historyCode && (await historyCodeFilter(ds, query.historyCode));
       const { rows, nextCursor } = await listOrders<OrderRow & { merchant_name: string }>(
         ds,
         `${COLUMNS}, (SELECT name FROM merchants m WHERE m.id = o.merchant_id) AS merchant_name`,
@@ -184,12 +210,7 @@ export function adminOrdersRouter(deps: ApiDependencies): Router {
             ...(query.gatewayId ? [`o.gateway_id = ${param(query.gatewayId)}`] : []),
             ...(query.amountFrom !== undefined ? [`o.amount_minor >= ${param(query.amountFrom)}`] : []),
             ...(query.amountTo !== undefined ? [`o.amount_minor <= ${param(query.amountTo)}`] : []),
-            // Index order_history_code (code, order_id): the planner may start from the code's orders or probe each.
-            ...(query.historyCode
-              ? [
-                  `EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = o.id AND h.code = ${param(query.historyCode)})`,
-                ]
-              : []),
+            ...(codeFilter ? [codeFilter(param)] : []),
           ],
         },
       );

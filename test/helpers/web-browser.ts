@@ -13,7 +13,7 @@ import { TEST_PASSWORD } from './session-client';
 const run = promisify(execFile);
 
 /** Builds the bundle when stale (as `npm start` does) and launches the browser; both in parallel with `meanwhile`. */
-export async function webBrowser<T>(meanwhile: () => Promise<T>) {
+export async function webBrowser(meanwhile: () => Promise<void>) {
   const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
     cwd: PROJECT_ROOT,
     timeout: 110_000,
@@ -28,7 +28,7 @@ export async function webBrowser<T>(meanwhile: () => Promise<T>) {
     ],
     { cwd: PROJECT_ROOT },
   );
-  const result = await meanwhile();
+  await meanwhile();
   await built;
   const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
   const browser: Browser = await chromium.launch({
@@ -38,7 +38,7 @@ export async function webBrowser<T>(meanwhile: () => Promise<T>) {
   });
   const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page: Page = await context.newPage();
-  return { result, browser, context, page };
+  return { browser, context, page };
 }
 
 /** The sign-in screen for the next person, from `GET /`, with the cookies of the one before cleared. */

@@ -5,18 +5,22 @@
  * cookie jar) per person. Accessibility basics: every input has a label, sign-in and the black-list add are done
  * with the keyboard alone.
  */
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
 import { generate } from 'otplib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CODES } from '../../domain/history-codes';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
+import {
+  fromPage,
+  openSignIn as openSignInFor,
+  signedIn,
+  signInByKeyboard,
+  unlabelledInputs,
+  webBrowser,
+} from '../helpers/web-browser';
 
-const run = promisify(execFile);
 const CARD = '4111111111111111';
 const BLOCKED_CARD = '5555555555554444';
 
@@ -48,35 +52,17 @@ async function deposit(key: string, card = CARD): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The bundle the API serves (dist/web), built when missing or older than web/ (npm start does the same).
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  // @sparticuz/chromium is an ES module: its browser's path and flags come from a child process.
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
-  stack = await startDevServerStack('web-app-browser');
-  base = stack.api.baseUrl;
-  admin = httpClient(base);
-  merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  [orderA, orderB] = await Promise.all([
-    deposit(merchantA.pipelines.main!.key),
-    deposit(merchantB.pipelines.main!.key),
-  ]);
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
+  ({ browser, context, page } = await webBrowser(async () => {
+    stack = await startDevServerStack('web-app-browser');
+    base = stack.api.baseUrl;
+    admin = httpClient(base);
+    merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    [orderA, orderB] = await Promise.all([
+      deposit(merchantA.pipelines.main!.key),
+      deposit(merchantB.pipelines.main!.key),
+    ]);
+  }));
 });
 afterAll(async () => {
   await browser?.close();
@@ -89,45 +75,8 @@ afterAll(async () => {
  * person starts from cleared cookies instead.
  */
 async function openSignIn(): Promise<{ page: Page }> {
-  await context.clearCookies();
-  await page.goto(`${base}/`);
-  await page.waitForURL(`${base}/app/sign-in`);
+  await openSignInFor(base, context, page);
   return { page };
-}
-
-/** Every visible input, select and text area is named by a label (or aria-label): none is left unnamed. */
-async function unlabelledInputs(page: Page): Promise<string[]> {
-  return page.evaluate(`[...document.querySelectorAll('input, select, textarea')]
-    .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
-    .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
-    .map((el) => el.outerHTML)`);
-}
-
-/** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */
-async function signInByKeyboard(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
-  await page.getByLabel('Email').waitFor();
-  expect(await unlabelledInputs(page)).toEqual([]);
-  await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-}
-
-const signedIn = (page: Page, email: string) =>
-  page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor({ timeout: 15_000 });
-
-/** A request from the page itself: the person's cookie, and the CSRF token the application would send. */
-async function fromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  return page.evaluate(`(async () => {
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('ps_csrf='))?.slice(8);
-    const res = await fetch(${JSON.stringify(path)}, {
-      method: ${JSON.stringify(method)},
-      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
-      ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
-    });
-    return res.status;
-  })()`);
 }
 
 describe('Head: an operator', () => {

@@ -1,6 +1,7 @@
-import { Alert, Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { Text, Textarea } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
 import { messageOf } from '../api/client';
+import { FormDialog } from './FormDialog';
 
 /**
  * A confirmation that asks why (the server keeps the reason in the audit log and the order's history). The
@@ -22,8 +23,7 @@ export function ConfirmWithReasonDialog(props: {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     if (!reason.trim()) return;
     setBusy(true);
     const failed = await props.onConfirm(reason.trim());
@@ -32,34 +32,26 @@ export function ConfirmWithReasonDialog(props: {
     else props.onClose(true);
   };
   return (
-    <Modal opened onClose={() => props.onClose(false)} title={props.title}>
-      <form onSubmit={(e) => void submit(e)}>
-        <Stack>
-          {props.explanation && <Text size="sm">{props.explanation}</Text>}
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
-          {props.children}
-          <Textarea
-            label="Reason"
-            description="Kept in the audit log under your name"
-            required
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            data-autofocus
-          />
-          <Group justify="end">
-            <Button variant="default" onClick={() => props.onClose(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" color={props.color} loading={busy} disabled={!reason.trim() || props.ready === false}>
-              {props.confirmLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={props.title}
+      error={error}
+      submitLabel={props.confirmLabel}
+      submitColor={props.color}
+      submitDisabled={!reason.trim() || props.ready === false}
+      busy={busy}
+      onSubmit={submit}
+      onClose={() => props.onClose(false)}
+    >
+      {props.explanation && <Text size="sm">{props.explanation}</Text>}
+      {props.children}
+      <Textarea
+        label="Reason"
+        description="Kept in the audit log under your name"
+        required
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        data-autofocus
+      />
+    </FormDialog>
   );
 }

@@ -5,17 +5,17 @@ import {
   Button,
   Code,
   Group,
-  Modal,
   Select,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { api, messageOf, type Schemas } from '../api/client';
+import { DataTable } from '../components/DataTable';
+import { FormDialog } from '../components/FormDialog';
 import { useLoad, when } from '../load';
 import { useSession } from '../session';
 
@@ -49,50 +49,39 @@ export function GatewaysScreen() {
           {gateways.error}
         </Alert>
       )}
-      <Table striped aria-label="Gateways">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Code</Table.Th>
-            <Table.Th>Connector</Table.Th>
-            <Table.Th>Mode</Table.Th>
-            <Table.Th>State</Table.Th>
-            <Table.Th>Settings</Table.Th>
-            <Table.Th>Created</Table.Th>
-            {writable && <Table.Th>Actions</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(gateways.data?.items ?? []).map((g) => (
-            <Table.Tr key={g.id}>
-              <Table.Td>{g.name}</Table.Td>
-              <Table.Td>
-                <Code>{g.code}</Code>
-              </Table.Td>
-              <Table.Td>{g.connector}</Table.Td>
-              <Table.Td>{g.mode}</Table.Td>
-              <Table.Td>
-                {g.enabled ? <Badge color="green">enabled</Badge> : <Badge color="gray">disabled</Badge>}
-              </Table.Td>
-              <Table.Td>
-                {Object.entries(g.settings).map(([k, v]) => (
-                  <Text key={k} size="sm">
-                    {k}: <Code>{shown(v)}</Code>
-                  </Text>
-                ))}
-              </Table.Td>
-              <Table.Td>{when(g.createdAt)}</Table.Td>
-              {writable && (
-                <Table.Td>
-                  <Button size="xs" variant="default" onClick={() => setEditing(g)}>
-                    Edit {g.name}
-                  </Button>
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Gateways"
+        rows={gateways.data?.items ?? []}
+        rowKey={(g) => g.id}
+        columns={[
+          { header: 'Name', cell: (g) => g.name },
+          { header: 'Code', cell: (g) => <Code>{g.code}</Code> },
+          { header: 'Connector', cell: (g) => g.connector },
+          { header: 'Mode', cell: (g) => g.mode },
+          {
+            header: 'State',
+            cell: (g) => (g.enabled ? <Badge color="green">enabled</Badge> : <Badge color="gray">disabled</Badge>),
+          },
+          {
+            header: 'Settings',
+            cell: (g) =>
+              Object.entries(g.settings).map(([k, v]) => (
+                <Text key={k} size="sm">
+                  {k}: <Code>{shown(v)}</Code>
+                </Text>
+              )),
+          },
+          { header: 'Created', cell: (g) => when(g.createdAt) },
+          writable && {
+            header: 'Actions',
+            cell: (g) => (
+              <Button size="xs" variant="default" onClick={() => setEditing(g)}>
+                Edit {g.name}
+              </Button>
+            ),
+          },
+        ]}
+      />
       {editing && (
         <GatewayForm
           gateway={editing === 'new' ? null : editing}
@@ -126,8 +115,7 @@ function GatewayForm(props: { gateway: Gateway | null; onClose: (changed: boolea
     for (const { key, value } of added) if (key.trim()) out[key.trim()] = settingValue(key.trim(), value);
     return out;
   };
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const r = g
       ? await api.PATCH('/api/v1/admin/gateways/{id}', {
           params: { path: { id: g.id } },
@@ -140,113 +128,99 @@ function GatewayForm(props: { gateway: Gateway | null; onClose: (changed: boolea
     else props.onClose(true);
   };
   return (
-    <Modal opened onClose={() => props.onClose(false)} title={g ? `Edit ${g.name}` : 'Add a gateway'} size="lg">
-      <form onSubmit={(e) => void submit(e)}>
-        <Stack>
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
+    <FormDialog
+      title={g ? `Edit ${g.name}` : 'Add a gateway'}
+      size="lg"
+      error={error}
+      submitLabel="Save"
+      onSubmit={submit}
+      onClose={() => props.onClose(false)}
+    >
+      <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+      {!g && (
+        <>
           <TextInput
-            label="Name"
+            label="Code"
+            description="Lower-case letters, digits, '.', '_' or '-'"
             required
-            value={name}
-            onChange={(e) => setName(e.currentTarget.value)}
-            data-autofocus
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
           />
-          {!g && (
-            <>
+          <Select
+            label="Connector"
+            data={CONNECTORS}
+            value={connector}
+            onChange={(v) => setConnector(v ?? 'sandbox')}
+            allowDeselect={false}
+          />
+          <Select
+            label="Mode"
+            data={['sandbox', 'live']}
+            value={mode}
+            onChange={(v) => setMode((v ?? 'sandbox') as 'sandbox' | 'live')}
+            allowDeselect={false}
+          />
+        </>
+      )}
+      <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
+      {g &&
+        Object.entries(g.settings).map(([k, v]) =>
+          changes[k] === null ? (
+            <Group key={k}>
+              <Text size="sm">{k}: removed on save</Text>
+              <Button size="xs" variant="subtle" onClick={() => setChanges(({ [k]: _, ...rest }) => rest)}>
+                Keep {k}
+              </Button>
+            </Group>
+          ) : (
+            <Group key={k} align="end">
               <TextInput
-                label="Code"
-                description="Lower-case letters, digits, '.', '_' or '-'"
-                required
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
-              />
-              <Select
-                label="Connector"
-                data={CONNECTORS}
-                value={connector}
-                onChange={(v) => setConnector(v ?? 'sandbox')}
-                allowDeselect={false}
-              />
-              <Select
-                label="Mode"
-                data={['sandbox', 'live']}
-                value={mode}
-                onChange={(v) => setMode((v ?? 'sandbox') as 'sandbox' | 'live')}
-                allowDeselect={false}
-              />
-            </>
-          )}
-          <Switch label="Enabled" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />
-          {g &&
-            Object.entries(g.settings).map(([k, v]) =>
-              changes[k] === null ? (
-                <Group key={k}>
-                  <Text size="sm">{k}: removed on save</Text>
-                  <Button size="xs" variant="subtle" onClick={() => setChanges(({ [k]: _, ...rest }) => rest)}>
-                    Keep {k}
-                  </Button>
-                </Group>
-              ) : (
-                <Group key={k} align="end">
-                  <TextInput
-                    label={`Setting ${k}`}
-                    description={`Now ${shown(v)}; empty keeps it`}
-                    value={changes[k] ?? ''}
-                    onChange={(e) => {
-                      const value = e.currentTarget.value;
-                      setChanges((c) => ({ ...c, [k]: value }));
-                    }}
-                    style={{ flex: 1 }}
-                  />
-                  <Button variant="default" onClick={() => setChanges((c) => ({ ...c, [k]: null }))}>
-                    Remove {k}
-                  </Button>
-                </Group>
-              ),
-            )}
-          {added.map((row, i) => (
-            <Group key={i} align="end">
-              <TextInput
-                label={`New setting ${i + 1} name`}
-                value={row.key}
-                onChange={(e) => {
-                  const key = e.currentTarget.value;
-                  setAdded((a) => a.map((r, j) => (j === i ? { ...r, key } : r)));
-                }}
-              />
-              <TextInput
-                label={`New setting ${i + 1} value`}
-                value={row.value}
+                label={`Setting ${k}`}
+                description={`Now ${shown(v)}; empty keeps it`}
+                value={changes[k] ?? ''}
                 onChange={(e) => {
                   const value = e.currentTarget.value;
-                  setAdded((a) => a.map((r, j) => (j === i ? { ...r, value } : r)));
+                  setChanges((c) => ({ ...c, [k]: value }));
                 }}
                 style={{ flex: 1 }}
               />
-              <ActionIcon
-                variant="default"
-                aria-label={`Drop new setting ${i + 1}`}
-                onClick={() => setAdded((a) => a.filter((_, j) => j !== i))}
-              >
-                ×
-              </ActionIcon>
+              <Button variant="default" onClick={() => setChanges((c) => ({ ...c, [k]: null }))}>
+                Remove {k}
+              </Button>
             </Group>
-          ))}
-          <Button variant="subtle" onClick={() => setAdded((a) => [...a, { key: '', value: '' }])}>
-            Add a setting
-          </Button>
-          <Group justify="end">
-            <Button variant="default" onClick={() => props.onClose(false)}>
-              Cancel
-            </Button>
-            <Button type="submit">Save</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+          ),
+        )}
+      {added.map((row, i) => (
+        <Group key={i} align="end">
+          <TextInput
+            label={`New setting ${i + 1} name`}
+            value={row.key}
+            onChange={(e) => {
+              const key = e.currentTarget.value;
+              setAdded((a) => a.map((r, j) => (j === i ? { ...r, key } : r)));
+            }}
+          />
+          <TextInput
+            label={`New setting ${i + 1} value`}
+            value={row.value}
+            onChange={(e) => {
+              const value = e.currentTarget.value;
+              setAdded((a) => a.map((r, j) => (j === i ? { ...r, value } : r)));
+            }}
+            style={{ flex: 1 }}
+          />
+          <ActionIcon
+            variant="default"
+            aria-label={`Drop new setting ${i + 1}`}
+            onClick={() => setAdded((a) => a.filter((_, j) => j !== i))}
+          >
+            ×
+          </ActionIcon>
+        </Group>
+      ))}
+      <Button variant="subtle" onClick={() => setAdded((a) => [...a, { key: '', value: '' }])}>
+        Add a setting
+      </Button>
+    </FormDialog>
   );
 }

@@ -12,7 +12,6 @@ import {
   Select,
   Stack,
   Switch,
-  Table,
   Text,
   TextInput,
   Title,
@@ -20,6 +19,8 @@ import {
 import { useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, messageOf, type Schemas } from '../api/client';
+import { DataTable } from '../components/DataTable';
+import { FormDialog } from '../components/FormDialog';
 import { moved, MoveButtons } from '../components/MoveButtons';
 import { SecretShownOnce } from '../components/SecretShownOnce';
 import { money, useLoad, when } from '../load';
@@ -65,6 +66,14 @@ export function MerchantScreen() {
   );
 }
 
+function DeleteButton(props: { what: string; onClick: () => void }) {
+  return (
+    <Button size="xs" variant="default" color="red" onClick={props.onClick}>
+      Delete {props.what}
+    </Button>
+  );
+}
+
 function ErrorAlert({ error }: { error: string | null }) {
   return error ? (
     <Alert color="red" role="alert">
@@ -84,6 +93,7 @@ function Keys({ merchantId, pipelines }: { merchantId: string; pipelines: Pipeli
   const [revoking, setRevoking] = useState<Schemas['AdminApiKey'] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const writable = can('admin:merchants:write');
+  const revoked = (k: Schemas['AdminApiKey']) => k.revokedAt !== null && new Date(k.revokedAt) <= new Date();
   const pipelineName = (pid: string | null) => pipelines.find((p) => p.id === pid)?.name ?? 'oldest of its direction';
   const revoke = async (keyId: string) => {
     const r = await api.POST('/api/v1/admin/keys/{id}/revoke', { params: { path: { id: keyId } } });
@@ -98,55 +108,39 @@ function Keys({ merchantId, pipelines }: { merchantId: string; pipelines: Pipeli
         {writable && <Button onClick={() => setIssuing(true)}>Issue a key</Button>}
       </Group>
       <ErrorAlert error={keys.error ?? error} />
-      <Table striped aria-label="API keys">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Key</Table.Th>
-            <Table.Th>Scope</Table.Th>
-            <Table.Th>Mode</Table.Th>
-            <Table.Th>Pipeline</Table.Th>
-            <Table.Th>Label</Table.Th>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>State</Table.Th>
-            {writable && <Table.Th>Actions</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(keys.data?.items ?? []).map((k) => {
-            const revoked = k.revokedAt !== null && new Date(k.revokedAt) <= new Date();
-            return (
-              <Table.Tr key={k.id}>
-                <Table.Td>
-                  <Code>{k.keyPrefix}…</Code>
-                </Table.Td>
-                <Table.Td>{k.scope}</Table.Td>
-                <Table.Td>{k.mode}</Table.Td>
-                <Table.Td>{pipelineName(k.pipelineId)}</Table.Td>
-                <Table.Td>{k.label ?? '—'}</Table.Td>
-                <Table.Td>{when(k.createdAt)}</Table.Td>
-                <Table.Td>
-                  {revoked ? (
-                    <Badge color="gray">revoked</Badge>
-                  ) : k.revokedAt ? (
-                    <Badge color="yellow">until {when(k.revokedAt)}</Badge>
-                  ) : (
-                    <Badge color="green">active</Badge>
-                  )}
-                </Table.Td>
-                {writable && (
-                  <Table.Td>
-                    {!revoked && (
-                      <Button size="xs" variant="default" color="red" onClick={() => setRevoking(k)}>
-                        Revoke {k.keyPrefix}
-                      </Button>
-                    )}
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            );
-          })}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="API keys"
+        rows={keys.data?.items ?? []}
+        rowKey={(k) => k.id}
+        columns={[
+          { header: 'Key', cell: (k) => <Code>{k.keyPrefix}…</Code> },
+          { header: 'Scope', cell: (k) => k.scope },
+          { header: 'Mode', cell: (k) => k.mode },
+          { header: 'Pipeline', cell: (k) => pipelineName(k.pipelineId) },
+          { header: 'Label', cell: (k) => k.label ?? '—' },
+          { header: 'Created', cell: (k) => when(k.createdAt) },
+          {
+            header: 'State',
+            cell: (k) =>
+              revoked(k) ? (
+                <Badge color="gray">revoked</Badge>
+              ) : k.revokedAt ? (
+                <Badge color="yellow">until {when(k.revokedAt)}</Badge>
+              ) : (
+                <Badge color="green">active</Badge>
+              ),
+          },
+          writable && {
+            header: 'Actions',
+            cell: (k) =>
+              !revoked(k) && (
+                <Button size="xs" variant="default" color="red" onClick={() => setRevoking(k)}>
+                  Revoke {k.keyPrefix}
+                </Button>
+              ),
+          },
+        ]}
+      />
       {issuing && (
         <IssueKeyForm
           merchantId={merchantId}
@@ -186,8 +180,7 @@ function IssueKeyForm(props: { merchantId: string; pipelines: Pipeline[]; onClos
   const [pipelineId, setPipelineId] = useState<string | null>(null);
   const [label, setLabel] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
     const r = await api.POST('/api/v1/admin/merchants/{id}/keys', {
       params: { path: { id: props.merchantId } },
       body: { scope, mode, ...(pipelineId ? { pipelineId } : {}), ...(label.trim() ? { label: label.trim() } : {}) },
@@ -196,42 +189,37 @@ function IssueKeyForm(props: { merchantId: string; pipelines: Pipeline[]; onClos
     else props.onClose(r.data.secret);
   };
   return (
-    <Modal opened onClose={() => props.onClose(null)} title="Issue an API key">
-      <form onSubmit={(e) => void submit(e)}>
-        <Stack>
-          <ErrorAlert error={error} />
-          <Select
-            label="Scope"
-            data={DIRECTIONS}
-            value={scope}
-            onChange={(v) => setScope((v ?? 'deposit') as Direction)}
-            allowDeselect={false}
-          />
-          <Select
-            label="Mode"
-            data={['sandbox', 'live']}
-            value={mode}
-            onChange={(v) => setMode((v ?? 'sandbox') as 'sandbox' | 'live')}
-            allowDeselect={false}
-          />
-          <Select
-            label="Pipeline"
-            description="Empty: the merchant's oldest pipeline of the direction"
-            data={props.pipelines.filter((p) => p.direction === scope).map((p) => ({ value: p.id, label: p.name }))}
-            value={pipelineId}
-            onChange={setPipelineId}
-            clearable
-          />
-          <TextInput label="Label" value={label} onChange={(e) => setLabel(e.currentTarget.value)} />
-          <Group justify="end">
-            <Button variant="default" onClick={() => props.onClose(null)}>
-              Cancel
-            </Button>
-            <Button type="submit">Issue</Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title="Issue an API key"
+      error={error}
+      submitLabel="Issue"
+      onSubmit={submit}
+      onClose={() => props.onClose(null)}
+    >
+      <Select
+        label="Scope"
+        data={DIRECTIONS}
+        value={scope}
+        onChange={(v) => setScope((v ?? 'deposit') as Direction)}
+        allowDeselect={false}
+      />
+      <Select
+        label="Mode"
+        data={['sandbox', 'live']}
+        value={mode}
+        onChange={(v) => setMode((v ?? 'sandbox') as 'sandbox' | 'live')}
+        allowDeselect={false}
+      />
+      <Select
+        label="Pipeline"
+        description="Empty: the merchant's oldest pipeline of the direction"
+        data={props.pipelines.filter((p) => p.direction === scope).map((p) => ({ value: p.id, label: p.name }))}
+        value={pipelineId}
+        onChange={setPipelineId}
+        clearable
+      />
+      <TextInput label="Label" value={label} onChange={(e) => setLabel(e.currentTarget.value)} />
+    </FormDialog>
   );
 }
 
@@ -333,47 +321,32 @@ function PipelineCard({ pipeline, writable, reload }: { pipeline: Pipeline; writ
           <Code>{pipeline.id}</Code>
         </Group>
         <ErrorAlert error={error} />
-        <Table aria-label={`Route of ${pipeline.name}`}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>#</Table.Th>
-              <Table.Th>Gateway</Table.Th>
-              <Table.Th>Conditions</Table.Th>
-              <Table.Th>State</Table.Th>
-              {writable && <Table.Th>Order</Table.Th>}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {routes.map((r, i) => (
-              <Table.Tr key={r.id}>
-                <Table.Td>{i + 1}</Table.Td>
-                <Table.Td>{r.gatewayName}</Table.Td>
-                <Table.Td>
-                  {[
-                    r.currency,
-                    r.method,
-                    r.minAmountMinor !== null && `from ${r.minAmountMinor}`,
-                    r.maxAmountMinor !== null && `to ${r.maxAmountMinor}`,
-                  ]
-                    .filter(Boolean)
-                    .join(' · ') || 'any order'}
-                </Table.Td>
-                <Table.Td>{!r.enabled ? 'route off' : !r.gatewayEnabled ? 'gateway disabled' : 'on'}</Table.Td>
-                {writable && (
-                  <Table.Td>
-                    <MoveButtons
-                      name={r.gatewayName}
-                      index={i}
-                      count={routes.length}
-                      disabled={busy}
-                      onMove={(from, to) => void replace(moved(routes, from, to).map(routeInput))}
-                    />
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+        <DataTable
+          label={`Route of ${pipeline.name}`}
+          rows={routes.map((r, i) => ({ ...r, i }))}
+          rowKey={(r) => r.id}
+          columns={[
+            { header: '#', cell: (r) => r.i + 1 },
+            { header: 'Gateway', cell: (r) => r.gatewayName },
+            { header: 'Conditions', cell: conditionsOf },
+            {
+              header: 'State',
+              cell: (r) => (!r.enabled ? 'route off' : !r.gatewayEnabled ? 'gateway disabled' : 'on'),
+            },
+            writable && {
+              header: 'Order',
+              cell: (r) => (
+                <MoveButtons
+                  name={r.gatewayName}
+                  index={r.i}
+                  count={routes.length}
+                  disabled={busy}
+                  onMove={(from, to) => void replace(moved(routes, from, to).map(routeInput))}
+                />
+              ),
+            },
+          ]}
+        />
         {routes.length === 0 && <Text c="dimmed">No gateways: its orders fail routing.</Text>}
         {writable && (
           <Group align="end">
@@ -428,6 +401,16 @@ function PipelineCard({ pipeline, writable, reload }: { pipeline: Pipeline; writ
     </Card>
   );
 }
+/** A route's conditions in words. */
+const conditionsOf = (r: Pipeline['routes'][number]) =>
+  [
+    r.currency,
+    r.method,
+    r.minAmountMinor !== null && `from ${r.minAmountMinor}`,
+    r.maxAmountMinor !== null && `to ${r.maxAmountMinor}`,
+  ]
+    .filter(Boolean)
+    .join(' · ') || 'any order';
 const EMPTY_ROUTE = { enabled: true, currency: null, minAmountMinor: null, maxAmountMinor: null, method: null };
 
 function Limits({ merchantId, pipelines }: { merchantId: string; pipelines: Pipeline[] }) {
@@ -472,40 +455,23 @@ function Limits({ merchantId, pipelines }: { merchantId: string; pipelines: Pipe
     <Stack gap="xs">
       <Title order={3}>Limits</Title>
       <ErrorAlert error={limits.error ?? error} />
-      <Table striped aria-label="Limits">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>For</Table.Th>
-            <Table.Th>Direction</Table.Th>
-            <Table.Th>Min</Table.Th>
-            <Table.Th>Max</Table.Th>
-            <Table.Th>Daily volume</Table.Th>
-            <Table.Th>Daily count</Table.Th>
-            {writable && <Table.Th>Actions</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(limits.data?.items ?? []).map((l) => (
-            <Table.Tr key={l.id}>
-              <Table.Td>{owner(l)}</Table.Td>
-              <Table.Td>
-                {l.direction} {l.currency}
-              </Table.Td>
-              <Table.Td>{amount(l.minAmountMinor, l.currency)}</Table.Td>
-              <Table.Td>{amount(l.maxAmountMinor, l.currency)}</Table.Td>
-              <Table.Td>{amount(l.dailyVolumeMinor, l.currency)}</Table.Td>
-              <Table.Td>{l.dailyCount ?? '—'}</Table.Td>
-              {writable && (
-                <Table.Td>
-                  <Button size="xs" variant="default" color="red" onClick={() => void remove(l.id)}>
-                    Delete limit
-                  </Button>
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Limits"
+        rows={limits.data?.items ?? []}
+        rowKey={(l) => l.id}
+        columns={[
+          { header: 'For', cell: owner },
+          { header: 'Direction', cell: (l) => `${l.direction} ${l.currency}` },
+          { header: 'Min', cell: (l) => amount(l.minAmountMinor, l.currency) },
+          { header: 'Max', cell: (l) => amount(l.maxAmountMinor, l.currency) },
+          { header: 'Daily volume', cell: (l) => amount(l.dailyVolumeMinor, l.currency) },
+          { header: 'Daily count', cell: (l) => l.dailyCount ?? '—' },
+          writable && {
+            header: 'Actions',
+            cell: (l) => <DeleteButton what="limit" onClick={() => void remove(l.id)} />,
+          },
+        ]}
+      />
       {writable && (
         <form onSubmit={(e) => void add(e)} aria-label="New limit">
           <Group align="end" wrap="wrap">
@@ -598,36 +564,22 @@ function Commissions({ merchantId, pipelines }: { merchantId: string; pipelines:
     <Stack gap="xs">
       <Title order={3}>Commissions</Title>
       <ErrorAlert error={commissions.error ?? error} />
-      <Table striped aria-label="Commissions">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Pipeline</Table.Th>
-            <Table.Th>Direction</Table.Th>
-            <Table.Th>Currency</Table.Th>
-            <Table.Th>Percent</Table.Th>
-            <Table.Th>Fixed (minor units)</Table.Th>
-            {writable && <Table.Th>Actions</Table.Th>}
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {(commissions.data?.items ?? []).map((c) => (
-            <Table.Tr key={c.id}>
-              <Table.Td>{pipelines.find((p) => p.id === c.pipelineId)?.name ?? 'any'}</Table.Td>
-              <Table.Td>{c.direction}</Table.Td>
-              <Table.Td>{c.currency ?? 'any'}</Table.Td>
-              <Table.Td>{c.percent} %</Table.Td>
-              <Table.Td>{c.fixedMinor}</Table.Td>
-              {writable && (
-                <Table.Td>
-                  <Button size="xs" variant="default" color="red" onClick={() => void remove(c.id)}>
-                    Delete commission
-                  </Button>
-                </Table.Td>
-              )}
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label="Commissions"
+        rows={commissions.data?.items ?? []}
+        rowKey={(c) => c.id}
+        columns={[
+          { header: 'Pipeline', cell: (c) => pipelines.find((p) => p.id === c.pipelineId)?.name ?? 'any' },
+          { header: 'Direction', cell: (c) => c.direction },
+          { header: 'Currency', cell: (c) => c.currency ?? 'any' },
+          { header: 'Percent', cell: (c) => `${c.percent} %` },
+          { header: 'Fixed (minor units)', cell: (c) => c.fixedMinor },
+          writable && {
+            header: 'Actions',
+            cell: (c) => <DeleteButton what="commission" onClick={() => void remove(c.id)} />,
+          },
+        ]}
+      />
       {writable && (
         <form onSubmit={(e) => void add(e)} aria-label="New commission">
           <Group align="end" wrap="wrap">

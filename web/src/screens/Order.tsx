@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api } from '../api/client';
 import { ConfirmWithReasonDialog } from '../components/ConfirmWithReasonDialog';
+import { DataTable } from '../components/DataTable';
 import { money, useLoad, when } from '../load';
 import { useSession } from '../session';
 
@@ -240,32 +241,20 @@ export function OrderScreen({ operator }: { operator: boolean }) {
               {callbacks.error}
             </Alert>
           )}
-          <Table striped aria-label="Merchant callbacks">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Time</Table.Th>
-                <Table.Th>Attempt</Table.Th>
-                <Table.Th>To</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th>HTTP</Table.Th>
-                <Table.Th>Why it failed</Table.Th>
-                <Table.Th>Took</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(callbacks.data?.items ?? []).map((c) => (
-                <Table.Tr key={`${c.eventId}/${c.attempt}`}>
-                  <Table.Td>{when(c.attemptedAt)}</Table.Td>
-                  <Table.Td>{c.attempt}</Table.Td>
-                  <Table.Td>{c.url}</Table.Td>
-                  <Table.Td>{c.outcome}</Table.Td>
-                  <Table.Td>{c.httpStatus ?? '—'}</Table.Td>
-                  <Table.Td>{c.code ? `${c.code} ${c.error ?? ''}` : '—'}</Table.Td>
-                  <Table.Td>{c.durationMs} ms</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+          <DataTable
+            label="Merchant callbacks"
+            rows={callbacks.data?.items ?? []}
+            rowKey={(c) => `${c.eventId}/${c.attempt}`}
+            columns={[
+              { header: 'Time', cell: (c) => when(c.attemptedAt) },
+              { header: 'Attempt', cell: (c) => c.attempt },
+              { header: 'To', cell: (c) => c.url },
+              { header: 'Outcome', cell: (c) => c.outcome },
+              { header: 'HTTP', cell: (c) => c.httpStatus ?? '—' },
+              { header: 'Why it failed', cell: (c) => (c.code ? `${c.code} ${c.error ?? ''}` : '—') },
+              { header: 'Took', cell: (c) => `${c.durationMs} ms` },
+            ]}
+          />
           {callbacks.data && callbacks.data.items.length === 0 && <Text c="dimmed">No callback attempts yet.</Text>}
         </>
       )}
