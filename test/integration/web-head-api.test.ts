@@ -128,7 +128,7 @@ describe("the operators' order list", () => {
     };
     // few = 0: every code counts as common (EXISTS per order); the default: this code is rare (its orders by id).
     expect(await pageWith(0)).toEqual([[made[4], made[3], made[2]], true]);
-    expect(await pageWith(10_000)).toEqual(await pageWith(0));
+    expect(await pageWith(5_000)).toEqual(await pageWith(0));
   });
 
   test('a bad filter is a 400 naming it', async () => {
