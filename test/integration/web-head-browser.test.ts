@@ -56,6 +56,10 @@ beforeAll(async () => {
     pendingOrder = await deposit(pending.pipelines.main!.key);
   }));
 });
+// A screen that throws unmounts the whole application: no test passes with an error in the page.
+const pageErrors: string[] = [];
+beforeAll(() => page.on('pageerror', (e) => pageErrors.push(e.message)));
+afterEach(() => expect(pageErrors.splice(0)).toEqual([]));
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
@@ -158,6 +162,47 @@ describe('Head: an admin operator', () => {
     expect(JSON.stringify(listed)).not.toContain(secret);
     const order = await deposit(secret);
     expect((await orderWhen(order, (o) => o.status === 'Success')).status).toBe('Success');
+  });
+
+  test("sets the merchant's cascade settings, a limit and a commission; each lands in the API under the operator", async () => {
+    await page.goto(`${base}/app/merchants/${routed.merchantId}`);
+    const cascade = page.getByRole('form', { name: 'Cascade settings of main' });
+    await cascade.getByLabel('At most this many gateways').fill('1');
+    const saved = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/pipelines/'));
+    await cascade.getByRole('button', { name: 'Save cascade settings' }).click();
+    expect((await saved).status()).toBe(200);
+    const limit = page.getByRole('form', { name: 'New limit' });
+    await limit.getByLabel('Limit currency').fill('usd');
+    await limit.getByLabel('Max (minor units)').fill('500000');
+    await limit.getByRole('button', { name: 'Add limit' }).click();
+    await page.getByRole('table', { name: 'Limits' }).locator('tr', { hasText: '5000.00 USD' }).waitFor();
+    const commission = page.getByRole('form', { name: 'New commission' });
+    await commission.getByLabel('Percent').fill('2.5');
+    await commission.getByLabel('Fixed (minor units)').fill('30');
+    await commission.getByRole('button', { name: 'Add commission' }).click();
+    await page.getByRole('table', { name: 'Commissions' }).locator('tr', { hasText: '2.5 %' }).waitFor();
+
+    const pipeline = await expectStatus(admin.get(`/api/v1/admin/pipelines/${routed.pipelines.main!.id}`), 200);
+    expect(pipeline).toMatchObject({ cascadeEnabled: true, maxGateways: 1 });
+    const limits = await expectStatus(admin.get(`/api/v1/admin/limits?merchantId=${routed.merchantId}`), 200);
+    expect(limits.items).toEqual([
+      expect.objectContaining({ scope: 'merchant', currency: 'USD', maxAmountMinor: 500000, minAmountMinor: null }),
+    ]);
+    const commissions = await expectStatus(admin.get(`/api/v1/admin/commissions?merchantId=${routed.merchantId}`), 200);
+    expect(commissions.items).toEqual([
+      expect.objectContaining({ pipelineId: null, currency: null, percent: '2.5', fixedMinor: 30 }),
+    ]);
+    for (const [entityType, entityId] of [
+      ['limit', limits.items[0].id],
+      ['commission', commissions.items[0].id],
+      ['pipeline', routed.pipelines.main!.id],
+    ]) {
+      const audit = await expectStatus(
+        admin.get(`/api/v1/admin/audit-log?entityType=${entityType}&entityId=${entityId}`),
+        200,
+      );
+      expect([entityType, audit.items[0].actor]).toEqual([entityType, operator.email]);
+    }
   });
 
   test('adds a gateway; its credential is never shown back, and a rename keeps it', async () => {

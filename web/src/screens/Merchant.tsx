@@ -29,6 +29,8 @@ import { useSession } from '../session';
 type Pipeline = Schemas['Pipeline'];
 type Direction = 'deposit' | 'payout';
 const DIRECTIONS = ['deposit', 'payout'];
+/** The pipeline choice that means no one pipeline: the whole merchant (a limit), any pipeline (a commission). */
+const WHOLE = '*';
 const orNull = (v: string | number) => (v === '' || v === undefined ? null : Number(v));
 
 /**
@@ -427,6 +429,8 @@ function Limits({ merchantId, pipelines }: { merchantId: string; pipelines: Pipe
     dailyCount: '' as string | number,
   });
   const writable = can('admin:limits:write');
+  // The value is read at the event, not in the state update (React reuses the event object).
+  const setField = (field: keyof typeof draft, value: unknown) => setDraft((d) => ({ ...d, [field]: value }));
   const owner = (l: Schemas['Limit']) =>
     l.scope === 'merchant' ? 'the merchant' : (pipelines.find((p) => p.id === l.pipelineId)?.name ?? l.pipelineId);
   const add = async (e: FormEvent) => {
@@ -477,9 +481,12 @@ function Limits({ merchantId, pipelines }: { merchantId: string; pipelines: Pipe
           <Group align="end" wrap="wrap">
             <Select
               label="Limit for"
-              data={[{ value: '', label: 'the merchant' }, ...pipelines.map((p) => ({ value: p.id, label: p.name }))]}
-              value={draft.pipelineId ?? ''}
-              onChange={(v) => setDraft((d) => ({ ...d, pipelineId: v || null }))}
+              data={[
+                { value: WHOLE, label: 'the merchant' },
+                ...pipelines.map((p) => ({ value: p.id, label: p.name })),
+              ]}
+              value={draft.pipelineId ?? WHOLE}
+              onChange={(v) => setDraft((d) => ({ ...d, pipelineId: v === WHOLE ? null : v }))}
               allowDeselect={false}
               w={180}
             />
@@ -495,7 +502,7 @@ function Limits({ merchantId, pipelines }: { merchantId: string; pipelines: Pipe
               label="Limit currency"
               required
               value={draft.currency}
-              onChange={(e) => setDraft((d) => ({ ...d, currency: e.currentTarget.value }))}
+              onChange={(e) => setField('currency', e.currentTarget.value)}
               w={120}
             />
             {(
@@ -533,19 +540,21 @@ function Commissions({ merchantId, pipelines }: { merchantId: string; pipelines:
   );
   const [error, setError] = useState<string | null>(null);
   const [draft, setDraft] = useState({
-    pipelineId: '',
+    pipelineId: WHOLE,
     direction: 'deposit' as Direction,
     currency: '',
     percent: '',
     fixedMinor: 0 as string | number,
   });
   const writable = can('admin:commissions:write');
+  // The value is read at the event, not in the state update (React reuses the event object).
+  const setField = (field: keyof typeof draft, value: unknown) => setDraft((d) => ({ ...d, [field]: value }));
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const r = await api.POST('/api/v1/admin/commissions', {
       body: {
         merchantId,
-        pipelineId: draft.pipelineId || null,
+        pipelineId: draft.pipelineId === WHOLE ? null : draft.pipelineId,
         direction: draft.direction,
         currency: draft.currency.trim() ? draft.currency.trim().toUpperCase() : null,
         percent: draft.percent.trim() || '0',
@@ -585,9 +594,9 @@ function Commissions({ merchantId, pipelines }: { merchantId: string; pipelines:
           <Group align="end" wrap="wrap">
             <Select
               label="Commission pipeline"
-              data={[{ value: '', label: 'any' }, ...pipelines.map((p) => ({ value: p.id, label: p.name }))]}
+              data={[{ value: WHOLE, label: 'any' }, ...pipelines.map((p) => ({ value: p.id, label: p.name }))]}
               value={draft.pipelineId}
-              onChange={(v) => setDraft((d) => ({ ...d, pipelineId: v ?? '' }))}
+              onChange={(v) => setDraft((d) => ({ ...d, pipelineId: v ?? WHOLE }))}
               allowDeselect={false}
               w={180}
             />
@@ -603,14 +612,14 @@ function Commissions({ merchantId, pipelines }: { merchantId: string; pipelines:
               label="Commission currency"
               description="Empty: any"
               value={draft.currency}
-              onChange={(e) => setDraft((d) => ({ ...d, currency: e.currentTarget.value }))}
+              onChange={(e) => setField('currency', e.currentTarget.value)}
               w={160}
             />
             <TextInput
               label="Percent"
               placeholder="2.5"
               value={draft.percent}
-              onChange={(e) => setDraft((d) => ({ ...d, percent: e.currentTarget.value }))}
+              onChange={(e) => setField('percent', e.currentTarget.value)}
               w={100}
             />
             <NumberInput
