@@ -56,6 +56,8 @@ export interface ApiDependencies {
   payformLifetimeMs?: number | undefined;
   /** How many cards a payer may try after declines (PAYFORM_CARD_TRIES); the workflow's 3 if unset. */
   payformCardTries?: number | undefined;
+  /** Where operators open the Temporal Web UI (TEMPORAL_UI_URL): the order page links each order's workflow there. */
+  temporalUiUrl?: string | undefined;
 }
 
 /** The Express application: thin handlers over PostgreSQL reads and Temporal calls. */

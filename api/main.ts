@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     codecUrlToken: config.CODEC_URL_TOKEN,
     payformLifetimeMs,
     payformCardTries: config.PAYFORM_CARD_TRIES,
+    temporalUiUrl: config.TEMPORAL_UI_URL,
   }).listen(config.PORT, () => logger.info({ port: config.PORT }, 'api listening'));
   // Orders whose workflow never started (an API died between the insert and the start) are started from here.
   const reconciler = startOrderReconciler({

@@ -62,6 +62,8 @@ export const ApiEnv = TemporalEnv.extend({
    * (docs/payment-page.md). Unset: 3; 1: no other card after a decline.
    */
   PAYFORM_CARD_TRIES: z.coerce.number().int().min(1).max(5).optional(),
+  /** The Temporal Web UI's address as operators' browsers reach it, e.g. http://localhost:8233 (docs/temporal-web-ui.md). */
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 

@@ -17,6 +17,7 @@ import { OrderReviewIndex1764200000020 } from './migrations/1764200000020-order-
 import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-list-indexes';
 import { RunningBalances1764700000200 } from './migrations/1764700000200-running-balances';
 import { MaskCardHolders1764700000300 } from './migrations/1764700000300-mask-card-holders';
+import { OrderListFilters1764800000000 } from './migrations/1764800000000-order-list-filters';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -88,6 +89,7 @@ export const MIGRATIONS = [
   ...REPORT_MIGRATIONS,
   RunningBalances1764700000200,
   MaskCardHolders1764700000300,
+  OrderListFilters1764800000000,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

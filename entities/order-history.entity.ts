@@ -11,6 +11,8 @@ import { OrderEntity } from './order.entity';
 @Unique('order_history_order_seq', ['orderId', 'seq'])
 /** Orders in reconciliation or flagged for review, for the operators' list (see the migration). */
 @Index('order_history_reconciliation', ['code', 'orderId'], { where: `code IN ('1.0.2.75', '1.0.3.78', '1.0.4.78')` })
+/** The operators' order list filtered by a history code (migration 1764800000000-order-list-filters). */
+@Index('order_history_code', ['code', 'orderId'])
 export class OrderHistoryEntity {
   @PrimaryGeneratedColumn('increment', { type: 'bigint' }) id!: string;
   @ForeignKey(() => OrderEntity, { name: 'order_history_order_id_fkey' })

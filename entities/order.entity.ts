@@ -30,6 +30,8 @@ import { PipelineEntity } from './pipeline.entity';
 @Index('orders_still_created', ['createdAt'], { where: `status = 'Created'` })
 @Index('orders_created', ['createdAt', 'id'])
 @Index('orders_merchant_created', ['merchantId', 'createdAt', 'id'])
+@Index('orders_gateway_created', ['gatewayId', 'createdAt', 'id'])
+@Index('orders_amount_created', ['amountMinor', 'createdAt', 'id'])
 @Check('orders_direction_check', `direction IN ('deposit', 'payout')`)
 @Check('orders_amount_minor_check', `amount_minor > 0`)
 @Check('orders_status_check', `status IN ('Created', 'Processing', 'Success', 'Failed')`)

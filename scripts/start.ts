@@ -182,6 +182,7 @@ async function main(): Promise<void> {
     SECRETS_KEY: credentials.secretsKey,
     MASTER_KEYS: masterKeys,
     CODEC_URL_TOKEN: credentials.codecToken,
+    ...(temporalUi ? { TEMPORAL_UI_URL: temporalUi } : {}),
     CODEC_CORS_ORIGINS: [
       `http://localhost:${config.TEMPORAL_UI_PORT}`,
       `http://127.0.0.1:${config.TEMPORAL_UI_PORT}`,

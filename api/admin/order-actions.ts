@@ -53,7 +53,8 @@ const ResolveBody = z.strictObject({
   }),
   reason: Reason,
 });
-const CancelBody = z.strictObject({ reason: Reason.optional() });
+// An operator's decision to stop an order needs its why like the others (the audit log's note, the history).
+const CancelBody = z.strictObject({ reason: Reason });
 
 const Reconciliation = z.enum(['open', 'review']).nullable().openapi({
   description: '`open`: the outcome is unknown past the deadline; `review`: a gateway contradicted the final status',

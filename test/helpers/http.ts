@@ -33,6 +33,8 @@ export async function startApi(deps: {
   codecCorsOrigins?: string[];
   /** The hosted payment form's lifetime for the orders this API creates; the workflow's default when absent. */
   payformLifetimeMs?: number;
+  /** The Temporal Web UI operators' order pages link to; none when absent. */
+  temporalUiUrl?: string;
 }) {
   const logLines: string[] = [];
   const sink = new Writable({
@@ -56,6 +58,7 @@ export async function startApi(deps: {
     codecCorsOrigins: deps.codecCorsOrigins ?? [TEST_UI_ORIGIN],
     codecUrlToken: deps.codecUrlToken,
     payformLifetimeMs: deps.payformLifetimeMs,
+    temporalUiUrl: deps.temporalUiUrl,
   }).listen(0);
   await new Promise((resolve) => server.once('listening', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

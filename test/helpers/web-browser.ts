@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../infra/paths';
+import { TEST_PASSWORD } from './session-client';
 
 const run = promisify(execFile);
 
@@ -36,6 +37,27 @@ export function prepareWebBrowser(): () => Promise<Browser> {
   };
 }
 
+/**
+ * One browser per file and one page whose cookies are cleared for each person (the browser of @sparticuz/chromium
+ * runs as a single process, whose contexts share cookies); `meanwhile` sets the test's stack up while the bundle
+ * is built and the browser found.
+ */
+export async function webBrowser(meanwhile: () => Promise<void>) {
+  const launch = prepareWebBrowser();
+  await meanwhile();
+  const browser: Browser = await launch();
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page: Page = await context.newPage();
+  return { browser, context, page };
+}
+
+/** The sign-in screen for the next person, from `GET /`, with the cookies of the one before cleared. */
+export async function openSignIn(base: string, context: BrowserContext, page: Page): Promise<void> {
+  await context.clearCookies();
+  await page.goto(`${base}/`);
+  await page.waitForURL(`${base}/app/sign-in`);
+}
+
 /** Every visible input, select and text area not named by a label (or aria-label): none should be. */
 export async function unlabelledInputs(page: Page): Promise<string[]> {
   // A string, evaluated in the page: the tests are compiled without the DOM's types.
@@ -43,4 +65,31 @@ export async function unlabelledInputs(page: Page): Promise<string[]> {
     .filter((el) => el.type !== 'hidden' && el.offsetParent !== null)
     .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
     .map((el) => el.outerHTML)`);
+}
+
+/** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */
+export async function signInByKeyboard(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
+  await page.getByLabel('Email').waitFor();
+  expect(await unlabelledInputs(page)).toEqual([]);
+  await page.keyboard.type(email);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+}
+
+export const signedIn = (page: Page, email: string) =>
+  page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor({ timeout: 15_000 });
+
+/** A request from the page itself: the person's cookie, and the CSRF token the application would send. */
+export async function fromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {
+  // A string, evaluated in the page: this file is compiled without the DOM's types.
+  return page.evaluate(`(async () => {
+    const csrf = document.cookie.split('; ').find((c) => c.startsWith('ps_csrf='))?.slice(8);
+    const res = await fetch(${JSON.stringify(path)}, {
+      method: ${JSON.stringify(method)},
+      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
+      ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
+    });
+    return res.status;
+  })()`);
 }

@@ -181,7 +181,7 @@ test('cancel with nothing in flight: the order fails with 1.2.4.76 and the merch
   expect(await persistedCodes(input.orderId)).toContain('1.2.4.76');
   expect((await auditOf(input.orderId)).map((a: { action: string }) => a.action)).toEqual(['cancel']);
 
-  const again = await ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, {});
+  const again = await ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, { reason: 'again' });
   expect(again.status).toBe(409);
 });
 
@@ -204,7 +204,7 @@ test('cancel with a payment in flight: 1.0.2.76, then the payment is resolved an
   // Scenario 01: pending for 90 minutes, then paid.
   const { input, handle } = await startOrder(setup, { amountMinor: 100_01 });
   await advanceUntil(handle, (s) => s.history.some((h) => h.code === '2.1.2.00'));
-  await expectStatus(ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, {}), 200);
+  await expectStatus(ops.post(`/api/v1/admin/orders/${input.orderId}/cancel`, { reason: 'payer asked' }), 200);
   const final = await handle.result();
   const codes = final.history.map((h) => h.code);
   expect(codes).toContain('1.0.2.76');

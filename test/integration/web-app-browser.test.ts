@@ -12,7 +12,14 @@ import { CODES } from '../../domain/history-codes';
 import { adminSetUpMerchant, expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { startDevServerStack } from '../helpers/dev-server-stack';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
-import { prepareWebBrowser, unlabelledInputs } from '../helpers/web-browser';
+import {
+  fromPage,
+  openSignIn as openSignInFor,
+  signedIn,
+  signInByKeyboard,
+  unlabelledInputs,
+  webBrowser,
+} from '../helpers/web-browser';
 
 const CARD = '4111111111111111';
 const BLOCKED_CARD = '5555555555554444';
@@ -45,20 +52,17 @@ async function deposit(key: string, card = CARD): Promise<string> {
 }
 
 beforeAll(async () => {
-  // The bundle the API serves (dist/web) is built when stale, and the browser found, while the stack starts.
-  const launch = prepareWebBrowser();
-  stack = await startDevServerStack('web-app-browser');
-  base = stack.api.baseUrl;
-  admin = httpClient(base);
-  merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
-  [orderA, orderB] = await Promise.all([
-    deposit(merchantA.pipelines.main!.key),
-    deposit(merchantB.pipelines.main!.key),
-  ]);
-  browser = await launch();
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  page = await context.newPage();
+  ({ browser, context, page } = await webBrowser(async () => {
+    stack = await startDevServerStack('web-app-browser');
+    base = stack.api.baseUrl;
+    admin = httpClient(base);
+    merchantA = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    merchantB = await adminSetUpMerchant(admin, { gatewayScenarios: ['success-at-create'] });
+    [orderA, orderB] = await Promise.all([
+      deposit(merchantA.pipelines.main!.key),
+      deposit(merchantB.pipelines.main!.key),
+    ]);
+  }));
 });
 afterAll(async () => {
   await browser?.close();
@@ -71,37 +75,8 @@ afterAll(async () => {
  * person starts from cleared cookies instead.
  */
 async function openSignIn(): Promise<{ page: Page }> {
-  await context.clearCookies();
-  await page.goto(`${base}/`);
-  await page.waitForURL(`${base}/app/sign-in`);
+  await openSignInFor(base, context, page);
   return { page };
-}
-
-/** Signs in with the keyboard alone: the email field has the focus, Tab to the password, Enter. */
-async function signInByKeyboard(page: Page, email: string, password = TEST_PASSWORD): Promise<void> {
-  await page.getByLabel('Email').waitFor();
-  expect(await unlabelledInputs(page)).toEqual([]);
-  await page.keyboard.type(email);
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(password);
-  await page.keyboard.press('Enter');
-}
-
-const signedIn = (page: Page, email: string) =>
-  page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor({ timeout: 15_000 });
-
-/** A request from the page itself: the person's cookie, and the CSRF token the application would send. */
-async function fromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {
-  // A string, evaluated in the page: this file is compiled without the DOM's types.
-  return page.evaluate(`(async () => {
-    const csrf = document.cookie.split('; ').find((c) => c.startsWith('ps_csrf='))?.slice(8);
-    const res = await fetch(${JSON.stringify(path)}, {
-      method: ${JSON.stringify(method)},
-      headers: { 'content-type': 'application/json', ...(csrf ? { 'x-csrf-token': decodeURIComponent(csrf) } : {}) },
-      ${body === undefined ? '' : `body: ${JSON.stringify(JSON.stringify(body))},`}
-    });
-    return res.status;
-  })()`);
 }
 
 describe('Head: an operator', () => {

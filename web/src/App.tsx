@@ -9,6 +9,9 @@ import { BalancesScreen } from './screens/Balances';
 import { BlacklistScreen } from './screens/Blacklist';
 import { LinkScreen } from './screens/Link';
 import { MerchantsScreen } from './screens/Merchants';
+// Head's operator screens (docs/web-app.md): one merchant's configuration, the gateways.
+import { GatewaysScreen } from './screens/Gateways';
+import { MerchantScreen } from './screens/Merchant';
 import { OrderScreen } from './screens/Order';
 import { OrdersScreen } from './screens/Orders';
 import { SignInScreen } from './screens/SignIn';
@@ -31,6 +34,7 @@ const ISSUES_MENU = [
 const HEAD = [
   ['/orders', 'Orders'],
   ['/merchants', 'Merchants'],
+  ['/gateways', 'Gateways'],
   ['/blacklist', 'Black list'],
   ['/audit-log', 'Audit log'],
   ...ISSUES_MENU,
@@ -140,6 +144,8 @@ function SignedIn() {
           <Route path="/blacklist" element={<BlacklistScreen operator={operator} />} />
           <Route path="/account" element={<AccountScreen />} />
           {operator && <Route path="/merchants" element={<MerchantsScreen />} />}
+          {operator && <Route path="/merchants/:id" element={<MerchantScreen />} />}
+          {operator && <Route path="/gateways" element={<GatewaysScreen />} />}
           {operator && <Route path="/audit-log" element={<AuditLogScreen />} />}
           {!operator && <Route path="/balances" element={<BalancesScreen />} />}
           {!operator && <Route path="/team" element={<TeamScreen />} />}

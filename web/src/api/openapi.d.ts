@@ -1393,6 +1393,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/orders/{id}/callbacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The order's merchant-callback attempts, oldest first (what was sent where, and what came back) */
+        get: operations["getApiV1AdminOrdersByIdCallbacks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/orders/{orderId}/recheck": {
         parameters: {
             query?: never;
@@ -2278,6 +2295,8 @@ export interface components {
                     [key: string]: unknown;
                 };
             }[];
+            /** @description The order's workflow in the Temporal Web UI (docs/temporal-web-ui.md); null when not configured */
+            temporalUiUrl: string | null;
             /** @description Requests anyone can make about the order (refused gateway callbacks, payment-page visits and submissions): past a small budget they no longer reach the workflow, and this is their summary */
             unauthenticatedTraffic: {
                 /** @enum {string} */
@@ -2288,6 +2307,20 @@ export interface components {
                 firstAt: string;
                 lastAt: string;
             }[];
+        };
+        MerchantCallbackAttempt: {
+            eventId: string;
+            attempt: number;
+            /** @description Scheme, host and path; a query string is shown as `?…` */
+            url: string;
+            /** @enum {string} */
+            outcome: "delivered" | "failed";
+            /** @description Why a failed attempt failed (a history code) */
+            code: string | null;
+            httpStatus: number | null;
+            error: string | null;
+            durationMs: number;
+            attemptedAt: string;
         };
         OrderActionResult: {
             /** Format: uuid */
@@ -12624,6 +12657,14 @@ export interface operations {
                 /** @description The merchant's id */
                 externalTransactionId?: string;
                 merchantId?: string;
+                /** @description The gateway that has (or last had) the payment */
+                gatewayId?: string;
+                /** @description Amount at least this, in minor units */
+                amountFrom?: number | null;
+                /** @description Amount at most this, in minor units */
+                amountTo?: number | null;
+                /** @description Orders whose history has this code (docs/history-codes.md) */
+                historyCode?: string;
                 /** @description `open`: orders in reconciliation (outcome unknown past the deadline), `review`: orders flagged for operations (a gateway contradicted the final status) */
                 reconciliation?: "open" | "review";
             };
@@ -12735,6 +12776,84 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AdminOrder"];
+                };
+            };
+            /** @description Invalid request: every bad field is named */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid admin key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The signed-in operator's role may not do this, or no CSRF token */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such order */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many failed authentications from this client or for this key prefix; retry later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "code": "TOO_MANY_FAILED_AUTHENTICATIONS",
+                     *         "message": "too many failed authentications; try again after 2026-01-01T00:15:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getApiV1AdminOrdersByIdCallbacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The row id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["MerchantCallbackAttempt"][];
+                    };
                 };
             };
             /** @description Invalid request: every bad field is named */
@@ -13086,7 +13205,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description Why: kept in the history and the audit log */
-                    reason?: string;
+                    reason: string;
                 };
             };
         };

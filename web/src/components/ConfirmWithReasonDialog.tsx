@@ -1,56 +1,57 @@
-import { Alert, Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { Text, Textarea } from '@mantine/core';
+import { useState, type ReactNode } from 'react';
+import { messageOf } from '../api/client';
+import { FormDialog } from './FormDialog';
 
 /**
- * Asks to confirm a change that needs a reason (kept in the audit log): a required Reason field, Cancel, and the
- * confirming button. `confirm` answers an error message to show, or null when done (the dialog then closes).
+ * A confirmation that asks why (the server keeps the reason in the audit log and the order's history). The
+ * confirm button stays disabled until a reason is typed; `children` add fields of the action's own (an outcome,
+ * evidence). `onConfirm` answers the API's error, or nothing when the action was done.
  */
 export function ConfirmWithReasonDialog(props: {
   title: string;
-  text: string;
+  /** What the action will do, in words. */
+  explanation?: ReactNode;
   confirmLabel: string;
-  confirm: (reason: string) => Promise<string | null>;
+  color?: string;
+  children?: ReactNode;
+  /** Whether the action's own fields are complete. */
+  ready?: boolean;
+  onConfirm: (reason: string) => Promise<unknown>;
   onClose: (done: boolean) => void;
 }) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async () => {
+    if (!reason.trim()) return;
     setBusy(true);
-    const failed = await props.confirm(reason.trim());
+    const failed = await props.onConfirm(reason.trim());
     setBusy(false);
-    if (failed) setError(failed);
+    if (failed) setError(messageOf(failed));
     else props.onClose(true);
   };
   return (
-    <Modal opened onClose={() => props.onClose(false)} title={props.title}>
-      <form onSubmit={(e) => void submit(e)}>
-        <Stack>
-          <Text size="sm">{props.text}</Text>
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
-          <TextInput
-            label="Reason"
-            required
-            maxLength={500}
-            value={reason}
-            onChange={(e) => setReason(e.currentTarget.value)}
-            data-autofocus
-          />
-          <Group justify="end">
-            <Button variant="default" onClick={() => props.onClose(false)}>
-              Cancel
-            </Button>
-            <Button type="submit" color="red" loading={busy}>
-              {props.confirmLabel}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={props.title}
+      error={error}
+      submitLabel={props.confirmLabel}
+      submitColor={props.color}
+      submitDisabled={!reason.trim() || props.ready === false}
+      busy={busy}
+      onSubmit={submit}
+      onClose={() => props.onClose(false)}
+    >
+      {props.explanation && <Text size="sm">{props.explanation}</Text>}
+      {props.children}
+      <Textarea
+        label="Reason"
+        description="Kept in the audit log under your name"
+        required
+        value={reason}
+        onChange={(e) => setReason(e.currentTarget.value)}
+        data-autofocus
+      />
+    </FormDialog>
   );
 }

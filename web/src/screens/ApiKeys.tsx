@@ -69,7 +69,7 @@ export function ApiKeysScreen() {
       params: { path: { id: k.id } },
       body: { reason },
     });
-    return failed ? messageOf(failed) : null;
+    return failed;
   };
 
   return (
@@ -209,9 +209,10 @@ export function ApiKeysScreen() {
       {revoking && (
         <ConfirmWithReasonDialog
           title={`Revoke ${name(revoking)}`}
-          text={`The key ${revoking.keyPrefix} stops working at once: every request with it is refused. This cannot be undone.`}
+          color="red"
+          explanation={`The key ${revoking.keyPrefix} stops working at once: every request with it is refused. This cannot be undone.`}
           confirmLabel="Revoke"
-          confirm={(reason) => revoke(revoking, reason)}
+          onConfirm={(reason) => revoke(revoking, reason)}
           onClose={(done) => {
             setRevoking(null);
             if (done) keys.reload();

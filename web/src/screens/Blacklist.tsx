@@ -352,14 +352,15 @@ function DeleteForm(props: { operator: boolean; entry: Entry; onClose: (changed:
     const { error: failed } = props.operator
       ? await api.DELETE('/api/v1/admin/blacklist/{id}', { params })
       : await api.DELETE('/api/v1/portal/blacklist/{id}', { params });
-    return failed ? messageOf(failed) : null;
+    return failed;
   };
   return (
     <ConfirmWithReasonDialog
       title={`Delete ${props.entry.requisites}`}
-      text="The entry stops blocking at once; the reason is kept in the audit log."
+      color="red"
+      explanation="The entry stops blocking at once; the reason is kept in the audit log."
       confirmLabel="Delete"
-      confirm={remove}
+      onConfirm={remove}
       onClose={props.onClose}
     />
   );

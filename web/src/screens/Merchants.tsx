@@ -1,4 +1,5 @@
-import { Alert, Code, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Code, Stack, Table, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useLoad, when } from '../load';
 
@@ -24,7 +25,11 @@ export function MerchantsScreen() {
         <Table.Tbody>
           {(merchants.data?.items ?? []).map((m) => (
             <Table.Tr key={m.id}>
-              <Table.Td>{m.name}</Table.Td>
+              <Table.Td>
+                <Anchor component={Link} to={`/merchants/${m.id}`}>
+                  {m.name}
+                </Anchor>
+              </Table.Td>
               <Table.Td>
                 <Code>{m.id}</Code>
               </Table.Td>

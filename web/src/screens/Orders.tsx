@@ -17,6 +17,10 @@ const EMPTY = {
   createdTo: '',
   id: '',
   externalTransactionId: '',
+  gatewayId: '',
+  amountFrom: '',
+  amountTo: '',
+  historyCode: '',
 };
 type Filters = typeof EMPTY;
 
@@ -41,6 +45,17 @@ function exportFiltersOf(f: Filters, operator: boolean): OrderExportFilters {
   return { ...list, ...(operator && f.merchantId ? { merchantId: f.merchantId } : {}) };
 }
 
+/** The filters only the operators' list has (gateways and history codes are the engine's, not the merchant's). */
+function operatorQueryOf(f: Filters) {
+  return {
+    ...(f.merchantId ? { merchantId: f.merchantId } : {}),
+    ...(f.gatewayId ? { gatewayId: f.gatewayId } : {}),
+    ...(f.amountFrom.trim() ? { amountFrom: Number(f.amountFrom.trim()) } : {}),
+    ...(f.amountTo.trim() ? { amountTo: Number(f.amountTo.trim()) } : {}),
+    ...(f.historyCode.trim() ? { historyCode: f.historyCode.trim() } : {}),
+  };
+}
+
 /** Orders newest first with filters and keyset paging: Head across merchants, MerchHead its own. */
 export function OrdersScreen({ operator }: { operator: boolean }) {
   const { can } = useSession();
@@ -50,11 +65,15 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
   const merchants = useMerchantNames(operator);
+  const gateways = useLoad(
+    async () => (operator ? api.GET('/api/v1/admin/gateways') : { data: undefined }),
+    [operator],
+  );
   const page = useLoad(async () => {
     const query = queryOf(applied, cursor);
     if (operator) {
       const r = await api.GET('/api/v1/admin/orders', {
-        params: { query: { ...query, ...(applied.merchantId ? { merchantId: applied.merchantId } : {}) } },
+        params: { query: { ...query, ...operatorQueryOf(applied) } },
       });
       return { data: r.data, error: r.error };
     }
@@ -109,6 +128,40 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
               limit={50}
               w={220}
             />
+          )}
+          {operator && (
+            <>
+              <Select
+                label="Gateway"
+                data={(gateways.data?.items ?? []).map((g) => ({ value: g.id, label: g.name }))}
+                value={draft.gatewayId || null}
+                onChange={set('gatewayId')}
+                searchable
+                clearable
+                w={220}
+              />
+              <TextInput
+                label="Amount from (minor units)"
+                inputMode="numeric"
+                value={draft.amountFrom}
+                onChange={(e) => set('amountFrom')(e.currentTarget.value)}
+                w={190}
+              />
+              <TextInput
+                label="Amount to (minor units)"
+                inputMode="numeric"
+                value={draft.amountTo}
+                onChange={(e) => set('amountTo')(e.currentTarget.value)}
+                w={190}
+              />
+              <TextInput
+                label="History code"
+                placeholder="1.2.4.42"
+                value={draft.historyCode}
+                onChange={(e) => set('historyCode')(e.currentTarget.value)}
+                w={130}
+              />
+            </>
           )}
           <TextInput
             label="Currency"
