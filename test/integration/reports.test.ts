@@ -19,7 +19,10 @@ const at = (iso: string) => new Date(iso);
 const period = (merchantId: string, extra = '') =>
   `?from=2026-03-01&to=2026-03-31&timeZone=UTC&merchantId=${merchantId}${extra}`;
 
-/** A merchant with generated orders in March 2026: successes, declines, cascades, hosted forms, a prior balance. */
+/**
+ * A merchant with generated orders in March 2026: successes, declines, cascades, hosted forms, reconciled orders, a
+ * prior balance.
+ */
 async function generatedMerchant() {
   const ds = ctx.ds;
   const merchantId = await createMerchant(ds);
@@ -106,10 +109,47 @@ async function generatedMerchant() {
       } as never,
     );
   }
+  // Reconciled: declined at first (counted as failed), then the gateway's late evidence settled them as paid (an
+  // operator's decision, 1.1.3.77) later in the month; the money moved then. They count once, as successes.
+  for (let i = 0; i < 3; i++) {
+    const declined: ReportOrderSpec = {
+      ...base,
+      direction: i === 2 ? 'payout' : 'deposit',
+      amountMinor: 2500 + i,
+      commissionMinor: 25,
+      status: 'Failed',
+      gateways: i === 1 ? [g1!, g2!] : [g2!],
+      createdAt: at(`2026-03-2${i}T12:00:00Z`),
+      finalAt: at(`2026-03-2${i}T12:01:00Z`),
+    };
+    const id = await writeFinalOrder(ds, declined);
+    ids.push(id);
+    const [last] = await ds.query(
+      `SELECT seq, code, order_status FROM order_history WHERE order_id = $1 ORDER BY seq DESC LIMIT 1`,
+      [id],
+    );
+    const order = {
+      orderId: id,
+      merchantId,
+      direction: declined.direction,
+      externalTransactionId: `ext-${id}`,
+      amountMinor: declined.amountMinor,
+      currency: declined.currency,
+      workflowId: `${declined.direction}-${id}`,
+      pipelineId: null,
+    } as never;
+    const entry = (seq: number, code: string, status: string, when: Date) =>
+      ({ seq, code, status, orderStatus: status, at: when.toISOString() }) as never;
+    await activity.recordOrderEvent(order, entry(last.seq, last.code, last.order_status, declined.finalAt));
+    const reconciled: ReportOrderSpec = { ...declined, status: 'Success', finalAt: at(`2026-03-2${i + 3}T08:00:00Z`) };
+    await postMoney(ds, id, reconciled);
+    await activity.recordOrderEvent(order, entry(last.seq + 1, '1.1.3.77', 'Success', reconciled.finalAt));
+    specs.push(reconciled);
+  }
   return { merchantId, specs, ids, gateways: [g1!, g2!, g3!] };
 }
 
-test('the summary ties to the ledger and to the orders, per direction and per gateway, cascades included', async () => {
+test('the summary ties to the ledger and to the orders, per direction and per gateway, cascades and reconciliations included', async () => {
   const { merchantId, specs } = await generatedMerchant();
   const summary = await expectStatus(ctx.admin.get(`/api/v1/reports/summary${period(merchantId)}`), 200);
   const postings = await ctx.ds.query(
