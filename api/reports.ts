@@ -7,7 +7,7 @@ import { findExport, insertExport, readChunks, type ExportRow } from '../data/ex
 import { writeCsv, writeXlsx, type FileTable } from '../infra/export-files';
 import type { ApiDependencies } from './app';
 import { HttpError } from './errors';
-import { Timestamp } from './admin/common-schemas';
+import { HistoryCode, MinorAmount, Timestamp } from './admin/common-schemas';
 import { adminAuth } from './admin/auth';
 import { audited } from './admin/audit';
 import { authenticate, forbidden, type Caller } from './accounts/access';
@@ -264,6 +264,11 @@ const ExportRequestBody = z
         createdTo: Timestamp.optional().openapi({ description: 'Created before' }),
         id: z.uuid().optional().openapi({ description: 'Our id of the order' }),
         externalTransactionId: z.string().min(1).max(255).optional().openapi({ description: "The merchant's id" }),
+        // And the operators' list's, so an operator's Export with them set writes the list on the screen too.
+        gatewayId: z.uuid().optional().openapi({ description: 'The gateway that has (or last had) the payment' }),
+        amountFrom: MinorAmount.optional().openapi({ description: 'Amount at least this, in minor units' }),
+        amountTo: MinorAmount.optional().openapi({ description: 'Amount at most this, in minor units' }),
+        historyCode: HistoryCode.optional(),
       })
       .strict()
       .default({ timeZone: 'UTC' }),

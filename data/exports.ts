@@ -25,6 +25,11 @@ export interface OrderListFilters {
   createdTo?: string | undefined;
   id?: string | undefined;
   externalTransactionId?: string | undefined;
+  /** The operators' list's filters (optional too): the gateway, the amount range in minor units, a history code. */
+  gatewayId?: string | undefined;
+  amountFrom?: number | undefined;
+  amountTo?: number | undefined;
+  historyCode?: string | undefined;
 }
 
 export interface ExportRequest {
@@ -163,6 +168,10 @@ export async function orderPage(
         AND ($12::timestamptz IS NULL OR created_at < $12::timestamptz)
         AND ($13::uuid IS NULL OR id = $13::uuid)
         AND ($14::text IS NULL OR external_transaction_id = $14)
+        AND ($15::uuid IS NULL OR gateway_id = $15::uuid)
+        AND ($16::bigint IS NULL OR amount_minor >= $16::bigint)
+        AND ($17::bigint IS NULL OR amount_minor <= $17::bigint)
+        AND ($18::text IS NULL OR EXISTS (SELECT 1 FROM order_history h WHERE h.order_id = orders.id AND h.code = $18))
       ORDER BY created_at, id LIMIT $10`,
     [
       f.merchantId,
@@ -179,6 +188,10 @@ export async function orderPage(
       f.createdTo ?? null,
       f.id ?? null,
       f.externalTransactionId ?? null,
+      f.gatewayId ?? null,
+      f.amountFrom ?? null,
+      f.amountTo ?? null,
+      f.historyCode ?? null,
     ],
   );
   return rows.map((r) => ({

@@ -17,6 +17,11 @@ export const MinorAmount = z
   .min(0, 'must not be negative')
   .max(Number.MAX_SAFE_INTEGER)
   .openapi({ description: 'Integer minor units (cents)', example: 10000 });
+/** A history code as a filter: orders whose history has it. */
+export const HistoryCode = z
+  .string()
+  .regex(/^\d\.\d\.\d\.\d{2}$/, 'must be a history code such as 1.2.4.42')
+  .openapi({ description: 'Orders whose history has this code (docs/history-codes.md)', example: '1.2.4.42' });
 /**
  * An ISO 8601 date-time with a zone that PostgreSQL can take: a real calendar day, an offset within ±15:59. Passed
  * on as UTC, so the database never sees the client's spelling.

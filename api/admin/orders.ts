@@ -6,7 +6,7 @@ import type { ApiDependencies } from '../app';
 import { HttpError } from '../errors';
 import { unauthenticatedTraffic } from '../unauthenticated-traffic';
 import { adminRoute } from './admin-route';
-import { Direction, IdParams, trimPercent, Uuid } from './common-schemas';
+import { Direction, HistoryCode, IdParams, trimPercent, Uuid } from './common-schemas';
 import {
   keysetPageOf,
   listOrders,
@@ -130,10 +130,6 @@ const RECONCILIATION_CODES = {
   review: [CODES.REVIEW_SECOND_SUCCESS, CODES.REVIEW_LATE_SUCCESS],
 } as const;
 
-const HistoryCode = z
-  .string()
-  .regex(/^\d\.\d\.\d\.\d{2}$/, 'must be a history code such as 1.2.4.42')
-  .openapi({ description: 'Orders whose history has this code (docs/history-codes.md)', example: '1.2.4.42' });
 const Minor = z.coerce.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 const ListQuery = OrderFilters.extend({

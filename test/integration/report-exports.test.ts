@@ -8,7 +8,7 @@ import { cleanUp } from '../../infra/process/cleanup';
 import { expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { testDataSource } from '../helpers/database';
 import { startApi, TEST_ADMIN_KEY } from '../helpers/http';
-import { createMerchant } from '../helpers/merchants';
+import { createGateway, createMerchant } from '../helpers/merchants';
 import { invitedPerson } from '../helpers/session-client';
 import { createTestWorker } from '../helpers/time-skipping-worker';
 
@@ -145,9 +145,9 @@ test("an XLSX export keeps the list's filters and days of the zone; a merchant u
   );
 });
 
-test("the order list screen's own filters: created from/before (instants), our id, the merchant's id", async () => {
+test("the order list screen's own filters: created from/before (instants), our id, the merchant's id, the operators' gateway, amount range and history code", async () => {
   const merchantId = await merchantWithOrders(20);
-  const exported = async (filters: Record<string, string>) => {
+  const exported = async (filters: Record<string, string | number>) => {
     const started = await expectStatus(
       admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { merchantId, ...filters } }),
       201,
@@ -169,6 +169,25 @@ test("the order list screen's own filters: created from/before (instants), our i
     merchantId,
   ]);
   expect(await exported({ id })).toEqual(['x-3']);
+  // The operators' list's own: the amount range (orders n have 100 + n), the gateway, a history code.
+  expect(await exported({ amountFrom: 112, amountTo: 114 })).toEqual(['x-12', 'x-13', 'x-14']);
+  const gatewayId = await createGateway(ds, 'live');
+  await ds.query(
+    `UPDATE orders SET gateway_id = $2 WHERE merchant_id = $1 AND external_transaction_id IN ('x-2', 'x-9')`,
+    [merchantId, gatewayId],
+  );
+  expect(await exported({ gatewayId })).toEqual(['x-2', 'x-9']);
+  await ds.query(
+    `INSERT INTO order_history (order_id, seq, code, status, order_status, occurred_at, details)
+     SELECT id, 1, '1.2.4.42', 'Failed', 'Failed', created_at, '{}' FROM orders
+      WHERE merchant_id = $1 AND external_transaction_id IN ('x-4', 'x-16')`,
+    [merchantId],
+  );
+  expect(await exported({ historyCode: '1.2.4.42' })).toEqual(['x-4', 'x-16']);
+  await expectStatus(
+    admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { historyCode: '1.2' } }),
+    400,
+  );
   await expectStatus(
     admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { createdFrom: 'yesterday' } }),
     400,

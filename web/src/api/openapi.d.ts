@@ -13812,6 +13812,26 @@ export interface operations {
                         id?: string;
                         /** @description The merchant's id */
                         externalTransactionId?: string;
+                        /**
+                         * Format: uuid
+                         * @description The gateway that has (or last had) the payment
+                         */
+                        gatewayId?: string;
+                        /**
+                         * @description Amount at least this, in minor units
+                         * @example 10000
+                         */
+                        amountFrom?: number;
+                        /**
+                         * @description Amount at most this, in minor units
+                         * @example 10000
+                         */
+                        amountTo?: number;
+                        /**
+                         * @description Orders whose history has this code (docs/history-codes.md)
+                         * @example 1.2.4.42
+                         */
+                        historyCode?: string;
                     };
                 };
             };

@@ -42,7 +42,7 @@ function queryOf(f: Filters, cursor: string | undefined) {
 /** The list's filters as a background export's (docs/reports.md): the same orders, oldest first in the file. */
 function exportFiltersOf(f: Filters, operator: boolean): OrderExportFilters {
   const { limit: _, cursor: __, ...list } = queryOf(f, undefined);
-  return { ...list, ...(operator && f.merchantId ? { merchantId: f.merchantId } : {}) };
+  return { ...list, ...(operator ? operatorQueryOf(f) : {}) };
 }
 
 /** The filters only the operators' list has (gateways and history codes are the engine's, not the merchant's). */
