@@ -65,3 +65,18 @@ export async function migratedThrowawayDatabase(prefix: string): Promise<{ ds: D
   await runMigrations(ds);
   return { ds, destroy: () => cleanUp([() => ds.destroy(), () => database.drop()]) };
 }
+
+/**
+ * Undoes the newest migrations down to and including `name`: the schema as the release before it left it, whatever
+ * migrations came after it (a test of one migration must not assume it is the newest).
+ */
+export async function undoMigrationsThrough(ds: DataSource, name: string): Promise<void> {
+  for (;;) {
+    const [last]: Array<{ name: string }> = await ds.query(
+      `SELECT name FROM migrations ORDER BY timestamp DESC, id DESC LIMIT 1`,
+    );
+    if (!last) throw new Error(`migration ${name} is not applied`);
+    await ds.undoLastMigration({ transaction: 'each' });
+    if (last.name === name) return;
+  }
+}

@@ -6,7 +6,7 @@ import { CODES } from '../../domain/history-codes';
 import type { FundsRequest } from '../../domain/operations-contract';
 import type { Direction } from '../../domain/order';
 import { createDataSource, runMigrations } from '../../entities/data-source';
-import { createThrowawayDatabase } from '../helpers/database';
+import { createThrowawayDatabase, undoMigrationsThrough } from '../helpers/database';
 import { fromSetup, TEST_DATABASE_URL } from '../setup/services';
 import { createMerchant, fundMerchant, insertOrder } from '../helpers/operations-fixtures';
 
@@ -179,7 +179,7 @@ describe('the migration', () => {
     try {
       await runMigrations(fresh);
       // Back to the schema before it, with money written the way the previous release wrote it.
-      await fresh.undoLastMigration({ transaction: 'each' });
+      await undoMigrationsThrough(fresh, 'RunningBalances1764700000200');
       const merchantId = await createMerchant(fresh);
       const other = await createMerchant(fresh);
       const order = (mode: 'sandbox' | 'live', amountMinor: number) =>
