@@ -81,34 +81,31 @@ async function generatedMerchant() {
   form({ visited: true, submitted: true, cancelled: false, refusals: 2 }, 'Success', [g1!]);
   const activity = orderHistoryActivities(ds);
   const ids: string[] = [];
-  for (const spec of specs) {
+  const orderOf = (spec: ReportOrderSpec, id: string) =>
+    ({
+      orderId: id,
+      merchantId,
+      direction: spec.direction,
+      externalTransactionId: `ext-${id}`,
+      amountMinor: spec.amountMinor,
+      currency: spec.currency,
+      workflowId: `${spec.direction}-${id}`,
+      pipelineId: null,
+    }) as never;
+  const entry = (seq: number, code: string, status: string, when: Date) =>
+    ({ seq, code, status, orderStatus: status, at: when.toISOString() }) as never;
+  /** Writes the order and counts it the way the worker counts: through the history activity, on its final entry. */
+  const writeAndCount = async (spec: ReportOrderSpec): Promise<{ id: string; lastSeq: number }> => {
     const id = await writeFinalOrder(ds, spec);
     ids.push(id);
-    // Counted the way the worker counts: through the history activity, on the order's final entry.
     const [last] = await ds.query(
       `SELECT seq, code, order_status FROM order_history WHERE order_id = $1 ORDER BY seq DESC LIMIT 1`,
       [id],
     );
-    await activity.recordOrderEvent(
-      {
-        orderId: id,
-        merchantId,
-        direction: spec.direction,
-        externalTransactionId: `ext-${id}`,
-        amountMinor: spec.amountMinor,
-        currency: spec.currency,
-        workflowId: `${spec.direction}-${id}`,
-        pipelineId: null,
-      } as never,
-      {
-        seq: last.seq,
-        code: last.code,
-        status: last.order_status,
-        orderStatus: last.order_status,
-        at: spec.finalAt.toISOString(),
-      } as never,
-    );
-  }
+    await activity.recordOrderEvent(orderOf(spec, id), entry(last.seq, last.code, last.order_status, spec.finalAt));
+    return { id, lastSeq: last.seq };
+  };
+  for (const spec of specs) await writeAndCount(spec);
   // Reconciled: declined at first (counted as failed), then the gateway's late evidence settled them as paid (an
   // operator's decision, 1.1.3.77) later in the month; the money moved then. They count once, as successes.
   for (let i = 0; i < 3; i++) {
@@ -122,28 +119,13 @@ async function generatedMerchant() {
       createdAt: at(`2026-03-2${i}T12:00:00Z`),
       finalAt: at(`2026-03-2${i}T12:01:00Z`),
     };
-    const id = await writeFinalOrder(ds, declined);
-    ids.push(id);
-    const [last] = await ds.query(
-      `SELECT seq, code, order_status FROM order_history WHERE order_id = $1 ORDER BY seq DESC LIMIT 1`,
-      [id],
-    );
-    const order = {
-      orderId: id,
-      merchantId,
-      direction: declined.direction,
-      externalTransactionId: `ext-${id}`,
-      amountMinor: declined.amountMinor,
-      currency: declined.currency,
-      workflowId: `${declined.direction}-${id}`,
-      pipelineId: null,
-    } as never;
-    const entry = (seq: number, code: string, status: string, when: Date) =>
-      ({ seq, code, status, orderStatus: status, at: when.toISOString() }) as never;
-    await activity.recordOrderEvent(order, entry(last.seq, last.code, last.order_status, declined.finalAt));
+    const { id, lastSeq } = await writeAndCount(declined);
     const reconciled: ReportOrderSpec = { ...declined, status: 'Success', finalAt: at(`2026-03-2${i + 3}T08:00:00Z`) };
     await postMoney(ds, id, reconciled);
-    await activity.recordOrderEvent(order, entry(last.seq + 1, '1.1.3.77', 'Success', reconciled.finalAt));
+    await activity.recordOrderEvent(
+      orderOf(reconciled, id),
+      entry(lastSeq + 1, '1.1.3.77', 'Success', reconciled.finalAt),
+    );
     specs.push(reconciled);
   }
   return { merchantId, specs, ids, gateways: [g1!, g2!, g3!] };
