@@ -1,4 +1,5 @@
 import { Router, type Request } from 'express';
+import { containsPattern } from '../../data/like-pattern';
 import type { EntityManager } from 'typeorm';
 import { z } from 'zod';
 import { normalizeRequisite, RequisiteFormatError } from '../../domain/requisite-normalization';
@@ -209,7 +210,7 @@ export function blacklistOperations(deps: Pick<ApiDependencies, 'dataSource' | '
     if (query.pipelineId) where.push(`b.pipeline_id = ${param(query.pipelineId)}`);
     if (query.scope) where.push(`b.scope = ${param(query.scope)}`);
     if (query.type) where.push(`b.type = ${param(query.type)}`);
-    if (query.description) where.push(`b.description ILIKE ${param(`%${escapeLike(query.description)}%`)}`);
+    if (query.description) where.push(`b.description ILIKE ${param(containsPattern(query.description))}`);
     if (query.requisites) where.push(requisitesFilter(query.requisites, query.type, deps.secretsKey, param));
     const rows: EntryRow[] = await ds.query(
       `${SELECT_ENTRIES} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
@@ -369,7 +370,5 @@ function requisitesFilter(
       if (!(err instanceof RequisiteFormatError)) throw err;
     }
   }
-  return `(${[...exact, `b.display_value ILIKE ${param(`%${escapeLike(term.trim())}%`)}`].join(' OR ')})`;
+  return `(${[...exact, `b.display_value ILIKE ${param(containsPattern(term.trim()))}`].join(' OR ')})`;
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -1,5 +1,6 @@
 import { type Request, Router } from 'express';
 import { endKey, findKey, insertKey, listKeys, lockKey } from '../../data/api-keys';
+import { containsPattern } from '../../data/like-pattern';
 import { insertMerchant, renameMerchant } from '../../data/merchants';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
@@ -14,6 +15,15 @@ import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './comm
 const Merchant = z.object({ id: Uuid, name: z.string(), createdAt: z.string() }).openapi('AdminMerchant');
 type Merchant = z.infer<typeof Merchant>;
 const MerchantBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const MerchantQuery = Page.extend({
+  name: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'Only merchants whose name contains this' }),
+});
 
 export const ApiKey = z
   .object({
@@ -164,11 +174,12 @@ export function merchantsRouter(deps: ApiDependencies): Router {
 
   adminRoute(
     router,
-    { method: 'get', path: '/merchants', summary: 'List merchants', query: Page, response: pageOf(Merchant) },
+    { method: 'get', path: '/merchants', summary: 'List merchants', query: MerchantQuery, response: pageOf(Merchant) },
     async ({ query }) => {
       const rows: Array<{ id: string; name: string; created_at: Date }> = await ds.query(
-        `SELECT id, name, created_at FROM merchants ORDER BY created_at, id LIMIT $1 OFFSET $2`,
-        [query.limit + 1, query.offset],
+        `SELECT id, name, created_at FROM merchants WHERE $3::text IS NULL OR name ILIKE $3
+          ORDER BY created_at, id LIMIT $1 OFFSET $2`,
+        [query.limit + 1, query.offset, query.name === undefined ? null : containsPattern(query.name)],
       );
       return toPage(
         rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString() })),

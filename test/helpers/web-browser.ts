@@ -77,8 +77,13 @@ export async function signInByKeyboard(page: Page, email: string, password = TES
   await page.keyboard.press('Enter');
 }
 
-export const signedIn = (page: Page, email: string) =>
-  page.getByTestId('signed-in-as').filter({ hasText: email }).waitFor({ timeout: 15_000 });
+/** Waits for the application to show who is signed in; a refusal fails at once, with the words the screen said. */
+export async function signedIn(page: Page, email: string): Promise<void> {
+  const shown = page.getByTestId('signed-in-as').filter({ hasText: email });
+  const refused = page.getByRole('alert');
+  await shown.or(refused).first().waitFor({ timeout: 30_000 });
+  if (!(await shown.isVisible())) throw new Error(`sign-in of ${email} refused: ${await refused.first().innerText()}`);
+}
 
 /** A request from the page itself: the person's cookie, and the CSRF token the application would send. */
 export async function fromPage(page: Page, method: string, path: string, body?: unknown): Promise<number> {

@@ -57,6 +57,25 @@ describe('authentication', () => {
   });
 });
 
+describe('merchants', () => {
+  test('are found by a part of the name, its % and _ taken literally, across any number of older merchants', async () => {
+    const tag = randomUUID().slice(0, 8);
+    await ds.query(
+      `INSERT INTO merchants (name, created_at) SELECT 'older ' || n, now() - interval '1 day' FROM generate_series(1, 600) n`,
+    );
+    const wanted = await expectStatus(admin.post('/api/v1/admin/merchants', { name: `Shop 100%_${tag} Ltd` }), 201);
+    await expectStatus(admin.post('/api/v1/admin/merchants', { name: `Shop 100ab${tag} Ltd` }), 201);
+    const found = await expectStatus(
+      admin.get(`/api/v1/admin/merchants?name=${encodeURIComponent(`100%_${tag}`)}`),
+      200,
+    );
+    expect(found).toEqual({ items: [expect.objectContaining({ id: wanted.id })], nextOffset: null });
+    const firstPage = await expectStatus(admin.get('/api/v1/admin/merchants?limit=500'), 200);
+    expect(firstPage.items.map((m: { id: string }) => m.id)).not.toContain(wanted.id);
+    expect((await admin.get('/api/v1/admin/merchants?name=')).status).toBe(400);
+  });
+});
+
 describe('merchant keys', () => {
   const balance = (key: string) => as(key).get('/api/v1/integration/balance');
 

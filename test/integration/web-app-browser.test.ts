@@ -83,6 +83,10 @@ describe('Head: an operator', () => {
   let operator: { email: string };
   beforeAll(async () => {
     operator = await invitedPerson(base, admin, 'operations');
+    // More older merchants than a page holds, as on a platform with history: each is still found by name.
+    await stack.ds.query(
+      `INSERT INTO merchants (name, created_at) SELECT 'older merchant ' || n, now() - interval '1 day' FROM generate_series(1, 600) n`,
+    );
     await openSignIn();
   });
 
@@ -118,6 +122,20 @@ describe('Head: an operator', () => {
     });
   });
 
+  test('finds a merchant by a part of its name on the Merchants screen, among more than a page of them', async () => {
+    const { name } = await expectStatus(admin.get(`/api/v1/admin/merchants/${merchantA.merchantId}`), 200);
+    await page.getByRole('link', { name: 'Merchants' }).click();
+    const table = page.getByRole('table', { name: 'Merchants' });
+    await table.locator('tbody tr').first().waitFor();
+    expect(await table.innerText()).not.toContain(name);
+    const firstOfPageOne = await table.locator('tbody tr').first().innerText();
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await table.locator('tbody tr').first().filter({ hasNotText: firstOfPageOne }).waitFor();
+    await page.getByLabel('Name contains').fill(name.slice(-12));
+    await table.getByRole('link', { name }).click();
+    await page.waitForURL(`${base}/app/merchants/${merchantA.merchantId}`);
+  });
+
   test('adds a black-list entry by keyboard; the next order through the merchant API is blocked (1.2.4.42)', async () => {
     await page.getByRole('link', { name: 'Black list' }).click();
     await page.getByRole('tab', { name: 'By Merch' }).waitFor();
@@ -133,8 +151,11 @@ describe('Head: an operator', () => {
       200,
     );
     await page.keyboard.type(merchantName);
+    // The server searches as the name is typed; the one merchant found is picked.
+    await page.getByRole('option', { name: merchantName }).waitFor();
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
+    expect(await dialog.getByLabel('Merchant').inputValue()).toBe(merchantName);
     await dialog.getByLabel('Requisites').focus();
     await page.keyboard.type('5555 5555 5555 4444');
     await page.keyboard.press('Tab');

@@ -8072,6 +8072,8 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number | null;
+                /** @description Only merchants whose name contains this */
+                name?: string;
             };
             header?: never;
             path?: never;

@@ -17,6 +17,8 @@ import {
 } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { ConfirmWithReasonDialog } from '../components/ConfirmWithReasonDialog';
+import { MerchantSelect } from '../components/MerchantSelect';
+import { useMerchantNames } from '../components/useMerchantNames';
 import { api, messageOf, type Schemas } from '../api/client';
 import { isoOf, useLoad, when } from '../load';
 import { useSession } from '../session';
@@ -49,12 +51,8 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
   const [updating, setUpdating] = useState<Entry | null>(null);
   const [deleting, setDeleting] = useState<Entry | null>(null);
 
-  const merchants = useLoad(
-    async () =>
-      operator ? api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500 } } }) : { data: undefined },
-    [operator],
-  );
-  const merchantName = (id: string) => merchants.data?.items.find((m) => m.id === id)?.name ?? id;
+  const merchantNames = useMerchantNames(operator);
+  const merchantName = (id: string) => merchantNames.get(id) ?? id;
   const pipelines = usePipelines(operator, operator ? filters.merchantId : '');
 
   const entries = useLoad(async () => {
@@ -100,12 +98,9 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
       </Tabs>
       <Group align="end" wrap="wrap" role="search" aria-label="Black-list filters">
         {operator && (
-          <Select
-            label="Merchant"
-            data={(merchants.data?.items ?? []).map((m) => ({ value: m.id, label: m.name }))}
-            value={filters.merchantId || null}
-            onChange={(v) => setFilters((f) => ({ ...f, merchantId: v ?? '', pipelineId: '' }))}
-            searchable
+          <MerchantSelect
+            value={filters.merchantId}
+            onChange={(merchantId) => setFilters((f) => ({ ...f, merchantId, pipelineId: '' }))}
             clearable
             w={220}
           />
@@ -199,7 +194,6 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
         <EntryForm
           operator={operator}
           scope={scope}
-          merchants={merchants.data?.items ?? []}
           onClose={(changed) => {
             setAdding(false);
             if (changed) entries.reload();
@@ -211,7 +205,6 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
           operator={operator}
           scope={updating.scope}
           entry={updating}
-          merchants={merchants.data?.items ?? []}
           onClose={(changed) => {
             setUpdating(null);
             if (changed) entries.reload();
@@ -244,13 +237,7 @@ function usePipelines(operator: boolean, merchantId: string) {
   return (loaded.data?.items ?? []) as Array<{ id: string; name: string; direction: string }>;
 }
 
-function EntryForm(props: {
-  operator: boolean;
-  scope: Scope;
-  entry?: Entry;
-  merchants: Array<{ id: string; name: string }>;
-  onClose: (changed: boolean) => void;
-}) {
+function EntryForm(props: { operator: boolean; scope: Scope; entry?: Entry; onClose: (changed: boolean) => void }) {
   const { operator, scope, entry } = props;
   const [merchantId, setMerchantId] = useState(entry?.merchantId ?? '');
   const [pipelineId, setPipelineId] = useState(entry?.pipelineId ?? '');
@@ -299,16 +286,7 @@ function EntryForm(props: {
               {error}
             </Alert>
           )}
-          {operator && !entry && (
-            <Select
-              label="Merchant"
-              required
-              data={props.merchants.map((m) => ({ value: m.id, label: m.name }))}
-              value={merchantId || null}
-              onChange={(v) => setMerchantId(v ?? '')}
-              searchable
-            />
-          )}
+          {operator && !entry && <MerchantSelect value={merchantId} onChange={setMerchantId} required />}
           {scope === 'pipeline' && !entry && (
             <Select
               label="Pipeline"

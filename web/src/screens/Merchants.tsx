@@ -1,14 +1,37 @@
-import { Alert, Anchor, Code, Stack, Table, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Code, Group, Stack, Table, TextInput, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { useLoad, when } from '../load';
 
-/** Head: the merchants. */
+const PAGE = 100;
+
+/** Head: the merchants, found by name, a page at a time. */
 export function MerchantsScreen() {
-  const merchants = useLoad(() => api.GET('/api/v1/admin/merchants', { params: { query: { limit: 500 } } }), []);
+  const [name, setName] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [searched] = useDebouncedValue(name.trim(), 300);
+  const merchants = useLoad(
+    () =>
+      api.GET('/api/v1/admin/merchants', {
+        params: { query: { limit: PAGE, offset, ...(searched ? { name: searched } : {}) } },
+      }),
+    [searched, offset],
+  );
   return (
     <Stack>
       <Title order={2}>Merchants</Title>
+      <Group role="search" aria-label="Merchant filters">
+        <TextInput
+          label="Name contains"
+          value={name}
+          onChange={(e) => {
+            setName(e.currentTarget.value);
+            setOffset(0);
+          }}
+        />
+      </Group>
       {merchants.error && (
         <Alert color="red" role="alert">
           {merchants.error}
@@ -38,6 +61,18 @@ export function MerchantsScreen() {
           ))}
         </Table.Tbody>
       </Table>
+      <Group>
+        <Button variant="default" disabled={offset === 0} onClick={() => setOffset((o) => Math.max(0, o - PAGE))}>
+          Previous page
+        </Button>
+        <Button
+          variant="default"
+          disabled={merchants.data?.nextOffset == null}
+          onClick={() => setOffset(merchants.data?.nextOffset ?? 0)}
+        >
+          Next page
+        </Button>
+      </Group>
     </Stack>
   );
 }
