@@ -119,13 +119,13 @@ export function portalDeveloperRoutes(router: Router, auth: Authenticator, deps:
     {
       method: 'post',
       path: '/api/v1/portal/keys/{id}/revoke',
-      summary: 'Revoke one of my keys at once, saying why',
+      summary: 'Revoke one of my keys at once, saying why (also a rotated key still in its overlap)',
       ...mine,
       action: 'portal:keys:write',
       params: Id,
       body: z.strictObject({ reason: Reason }),
       response: PortalApiKey,
-      errors: { 404: 'No such key of mine', 409: 'The key is already revoked or rotated' },
+      errors: { 404: 'No such key of mine', 409: 'The key is already revoked' },
     },
     async ({ params, body, req, caller }) => keys.revoke(req, params.id, caller.merchantId!, body.reason),
   );

@@ -63,12 +63,25 @@ const RotateBody = z.strictObject({
 });
 const MerchantKeyParams = z.object({ id: Uuid });
 
-/** The merchant's key, locked against a concurrent rotation; 404 for another merchant's (with `merchantId`). */
-async function lockLiveKey(tx: EntityManager, id: string, merchantId?: string): Promise<ApiKey> {
+/**
+ * The merchant's key, locked against a concurrent rotation; 404 for another merchant's (with `merchantId`), 409 when
+ * it no longer works. `rotatedToo`: a rotated key still in its overlap counts as working (it can be revoked at once,
+ * as when it leaked; it cannot be rotated again, it has its successor).
+ */
+async function lockWorkingKey(tx: EntityManager, id: string, merchantId?: string, rotatedToo = false): Promise<ApiKey> {
   const key = await lockKey(tx, id, merchantId);
   if (!key) throw new HttpError(404, 'NOT_FOUND', `no API key ${id}`);
-  if (key.revokedAt !== null) throw new HttpError(409, 'KEY_REVOKED', `key ${id} is already revoked or rotated`);
+  const inOverlap = key.revokedAt !== null && key.revokedAt > (await databaseNow(tx));
+  if (key.revokedAt !== null && !(rotatedToo && inOverlap)) {
+    throw new HttpError(409, 'KEY_REVOKED', `key ${id} is already ${inOverlap ? 'rotated' : 'revoked'}`);
+  }
   return key;
+}
+
+/** The database's clock, which ends keys (`revoked_at`), as an ISO string comparable with a key's. */
+async function databaseNow(tx: EntityManager): Promise<string> {
+  const [row]: Array<{ now: Date }> = await tx.query(`SELECT now() AS now`);
+  return row!.now.toISOString();
 }
 
 async function findMerchant(tx: EntityManager, id: string): Promise<Merchant> {
@@ -121,7 +134,7 @@ export function keyOperations(ds: DataSource) {
     /** A new key with the same scope, mode, pipeline and label; the old one works `graceSeconds` more. */
     rotate: (req: Request, id: string, graceSeconds: number, merchantId?: string) =>
       audited(ds, req, async (tx) => {
-        const before = await lockLiveKey(tx, id, merchantId);
+        const before = await lockWorkingKey(tx, id, merchantId);
         const issued = await insertKey(tx, before);
         await endKey(tx, id, graceSeconds, issued.key.id);
         const replaced = (await findKey(tx, id))!;
@@ -136,7 +149,7 @@ export function keyOperations(ds: DataSource) {
 
     revoke: (req: Request, id: string, merchantId?: string, reason?: string) =>
       audited(ds, req, async (tx) => {
-        const before = await lockLiveKey(tx, id, merchantId);
+        const before = await lockWorkingKey(tx, id, merchantId, true);
         await endKey(tx, id, 0);
         const after = (await findKey(tx, id))!;
         return {
@@ -265,7 +278,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
       params: IdParams,
       body: RotateBody,
       response: IssuedKey.extend({ replaced: ApiKey }),
-      errors: { 404: 'No such key', 409: 'The key is already revoked' },
+      errors: { 404: 'No such key', 409: 'The key is already revoked or rotated' },
     },
     async ({ params, body, req }) => keys.rotate(req, params.id, body.graceSeconds),
   );
@@ -275,7 +288,7 @@ export function merchantsRouter(deps: ApiDependencies): Router {
     {
       method: 'post',
       path: '/keys/{id}/revoke',
-      summary: 'Revoke a key at once',
+      summary: 'Revoke a key at once (also a rotated key still in its overlap)',
       params: IdParams,
       response: ApiKey,
       errors: { 404: 'No such key', 409: 'The key is already revoked' },

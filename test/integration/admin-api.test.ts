@@ -113,6 +113,30 @@ describe('merchant keys', () => {
     expect(admin.bodies.filter((b) => b.includes(issued.secret))).toHaveLength(1);
   });
 
+  test('a rotated key that leaked is revoked during its overlap and stops at once; its successor keeps working', async () => {
+    const m = await adminSetUpMerchant(admin);
+    const issued = await expectStatus(
+      admin.post(`/api/v1/admin/merchants/${m.merchantId}/keys`, { scope: 'deposit', mode: 'sandbox' }),
+      201,
+    );
+    const rotated = await expectStatus(
+      admin.post(`/api/v1/admin/keys/${issued.key.id}/rotate`, { graceSeconds: 3600 }),
+      200,
+    );
+    expect((await balance(issued.secret)).status).toBe(200);
+    const revoked = await expectStatus(admin.post(`/api/v1/admin/keys/${issued.key.id}/revoke`), 200);
+    expect(new Date(revoked.revokedAt).getTime()).toBeLessThanOrEqual(Date.now());
+    expect(revoked.replacedBy).toBe(rotated.key.id);
+    expect((await balance(issued.secret)).status).toBe(401);
+    expect((await balance(rotated.secret)).status).toBe(200);
+    expect((await admin.post(`/api/v1/admin/keys/${issued.key.id}/revoke`)).status).toBe(409);
+    const audit = await expectStatus(
+      admin.get(`/api/v1/admin/audit-log?entityType=api-key&entityId=${issued.key.id}`),
+      200,
+    );
+    expect(audit.items.map((a: { action: string }) => a.action)).toEqual(['revoke', 'rotate', 'create']);
+  });
+
   test("a key bound to a pipeline must be one of the merchant's pipelines of the key's direction", async () => {
     const m = await adminSetUpMerchant(admin);
     const other = await adminSetUpMerchant(admin);

@@ -666,7 +666,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke one of my keys at once, saying why */
+        /** Revoke one of my keys at once, saying why (also a rotated key still in its overlap) */
         post: operations["postApiV1PortalKeysByIdRevoke"];
         delete?: never;
         options?: never;
@@ -1012,7 +1012,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Revoke a key at once */
+        /** Revoke a key at once (also a rotated key still in its overlap) */
         post: operations["postApiV1AdminKeysByIdRevoke"];
         delete?: never;
         options?: never;
@@ -6173,7 +6173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key is already revoked or rotated */
+            /** @description The key is already revoked */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8745,7 +8745,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The key is already revoked */
+            /** @description The key is already revoked or rotated */
             409: {
                 headers: {
                     [name: string]: unknown;

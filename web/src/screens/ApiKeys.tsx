@@ -10,12 +10,12 @@ type Key = Schemas['PortalApiKey'];
 type Scope = Key['scope'];
 type Mode = Key['mode'];
 
-/** Whether a key works: revoked keys not, rotated ones until their overlap ends. */
-function stateOf(k: Key, now = Date.now()): { label: string; color: string; live: boolean } {
-  if (k.revokedAt === null) return { label: 'active', color: 'green', live: true };
+/** Whether a key works: revoked keys not, rotated ones until their overlap ends (and may be revoked before). */
+function stateOf(k: Key, now = Date.now()): { label: string; color: string; active: boolean; works: boolean } {
+  if (k.revokedAt === null) return { label: 'active', color: 'green', active: true, works: true };
   if (Date.parse(k.revokedAt) > now)
-    return { label: `rotated: works until ${when(k.revokedAt)}`, color: 'yellow', live: false };
-  return { label: `revoked ${when(k.revokedAt)}`, color: 'gray', live: false };
+    return { label: `rotated: works until ${when(k.revokedAt)}`, color: 'yellow', active: false, works: true };
+  return { label: `revoked ${when(k.revokedAt)}`, color: 'gray', active: false, works: false };
 }
 
 /**
@@ -165,7 +165,7 @@ export function ApiKeysScreen() {
                     <Button
                       size="xs"
                       variant="default"
-                      disabled={!canWrite || !state.live}
+                      disabled={!canWrite || !state.active}
                       onClick={() => setRotating(k)}
                       aria-label={`Rotate ${name(k)}`}
                     >
@@ -175,7 +175,7 @@ export function ApiKeysScreen() {
                       size="xs"
                       color="red"
                       variant="light"
-                      disabled={!canWrite || !state.live}
+                      disabled={!canWrite || !state.works}
                       onClick={() => setRevoking(k)}
                       aria-label={`Revoke ${name(k)}`}
                     >
