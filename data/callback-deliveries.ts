@@ -194,17 +194,7 @@ export function urlForPeople(raw: string): string {
 
 /** Every attempt of the order's merchant callbacks, oldest first (index merchant_callback_deliveries_order). */
 export async function callbackAttemptsOf(ds: Queryable, orderId: string): Promise<CallbackAttempt[]> {
-  const rows: Array<{
-    event_id: string;
-    attempt: number;
-    url: string;
-    outcome: 'delivered' | 'failed';
-    code: string | null;
-    http_status: number | null;
-    error: string | null;
-    duration_ms: number;
-    attempted_at: Date;
-  }> = await ds.query(
+  const rows: Array<Omit<DeliveryRow, 'id' | 'order_id' | 'external_transaction_id'>> = await ds.query(
     `SELECT event_id, attempt, url, outcome, code, http_status, error, duration_ms, attempted_at
        FROM merchant_callback_deliveries WHERE order_id = $1 ORDER BY attempted_at, attempt`,
     [orderId],

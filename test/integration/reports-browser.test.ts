@@ -5,18 +5,15 @@
  * screen; each exports the order list with its filters in the background and downloads the same orders the list
  * shows. The data is small: two merchants, a handful of final orders over two days.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import { countOrder } from '../../data/reports';
 import { cleanUp } from '../../infra/process/cleanup';
-import { PROJECT_ROOT } from '../../infra/paths';
 import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
 import { testDataSource } from '../helpers/database';
@@ -24,10 +21,10 @@ import { startApi } from '../helpers/http';
 import { createGateway, createMerchant } from '../helpers/merchants';
 import { writeFinalOrder, type ReportOrderSpec } from '../helpers/report-orders';
 import { invitedPerson, TEST_PASSWORD } from '../helpers/session-client';
+import { prepareWebBrowser } from '../helpers/web-browser';
 import { createTestWorker } from '../helpers/time-skipping-worker';
 
 jest.setTimeout(180_000);
-const run = promisify(execFile);
 
 let env: TestWorkflowEnvironment;
 let ds: DataSource;
@@ -55,19 +52,7 @@ let merchantB: string;
 let orders: Generated[];
 
 beforeAll(async () => {
-  const built = run(process.execPath, ['--import', 'tsx', 'scripts/build-web.ts', '--if-stale'], {
-    cwd: PROJECT_ROOT,
-    timeout: 110_000,
-  });
-  const chromiumInfo = run(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      "import c from '@sparticuz/chromium'; console.log(JSON.stringify({ path: await c.executablePath(), args: c.args }))",
-    ],
-    { cwd: PROJECT_ROOT },
-  );
+  const launch = prepareWebBrowser();
   [env, ds] = await Promise.all([createTimeSkippingEnv(), testDataSource()]);
   let taskQueue: string;
   ({ worker, taskQueue } = await createTestWorker(env, ds));
@@ -75,9 +60,7 @@ beforeAll(async () => {
   api = await startApi({ dataSource: ds, temporalAddress: env.address, taskQueue });
   admin = httpClient(api.baseUrl);
   orders = await generateOrders();
-  await built;
-  const { path, args } = JSON.parse((await chromiumInfo).stdout.trim()) as { path: string; args: string[] };
-  browser = await chromium.launch({ executablePath: process.env.BROWSER_EXECUTABLE || path, args, headless: true });
+  browser = await launch();
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
