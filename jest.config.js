@@ -29,6 +29,7 @@ const FAST = ['<rootDir>/test/unit/', '<rootDir>/test/fast/'];
 module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/setup/closing-line-reporter.js'],
   projects: [
     { ...shared, displayName: 'fast', roots: FAST, testMatch: ['**/*.test.ts'] },
     {

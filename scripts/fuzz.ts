@@ -7,8 +7,8 @@
  * generated URL to loopback anyway. See docs/fuzzing.md.
  */
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { createWriteStream, existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,6 +23,7 @@ import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
 import { cleanUp } from '../infra/process/cleanup';
 import { generateApiKey, randomSecret } from '../infra/security/api-keys';
 import { devKeyring } from '../infra/security/keyring';
+import { generatedCases } from './fuzz/report';
 import { startTemporalDevServer } from '../infra/temporal/dev-server';
 
 export const SCHEMATHESIS_VERSION = '4.32.5';
@@ -73,16 +74,23 @@ async function ensureSchemathesis(say: (line: string) => void): Promise<void> {
   });
 }
 
-function schemathesis(args: string[]): Promise<number> {
+/**
+ * Runs Schemathesis with its report in `logFile`: its closing lines look like pytest's ("== 2 warnings in 60.03s =="),
+ * which a CI log reader takes for a test run that executed nothing, and on success nobody needs its pages.
+ */
+function schemathesis(args: string[], logFile: string): Promise<number> {
   return new Promise((resolve, reject) => {
+    const log = createWriteStream(logFile);
     // Schemathesis keeps its cache in its working folder: the project's cache, not the work tree.
     const child = spawn(ST, args, {
       cwd: WORK_DIR,
-      stdio: 'inherit',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, SCHEMATHESIS_HOOKS: HOOKS, NO_COLOR: '1' },
     });
+    child.stdout.pipe(log, { end: false });
+    child.stderr.pipe(log, { end: false });
     child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? 1));
+    child.on('close', (code) => log.end(() => resolve(code ?? 1)));
   });
 }
 
@@ -131,39 +139,57 @@ async function main(): Promise<void> {
     );
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    const results: Array<{ kind: string; code: number; seconds: number }> = [];
+    const results: Array<{ kind: string; code: number; seconds: number; cases?: string; logFile: string }> = [];
     for (const runDef of RUNS) {
       const { kind, paths } = runDef;
       say(`${kind} key: up to ${seconds} s`);
       const started = Date.now();
-      const code = await schemathesis([
-        'run',
-        `${baseUrl}/openapi.json`,
-        '--header',
-        `Authorization: Bearer ${keys[kind]}`,
-        '--include-path-regex',
-        paths,
-        '--exclude-path-regex',
-        EXCLUDED,
-        '--checks',
-        CHECKS,
-        '--max-time',
-        String(seconds),
-        '--seed',
-        seed,
-        '--workers',
-        '2',
-        '--request-timeout',
-        '10',
-        '--suppress-health-check',
-        'all',
-        '--output-sanitize',
-        'true',
-        ...('phases' in runDef ? ['--phases', runDef.phases] : []),
-      ]);
-      results.push({ kind, code, seconds: Math.round((Date.now() - started) / 1000) });
+      const logFile = path.join(WORK_DIR, `${kind}.log`);
+      const code = await schemathesis(
+        [
+          'run',
+          `${baseUrl}/openapi.json`,
+          '--header',
+          `Authorization: Bearer ${keys[kind]}`,
+          '--include-path-regex',
+          paths,
+          '--exclude-path-regex',
+          EXCLUDED,
+          '--checks',
+          CHECKS,
+          '--max-time',
+          String(seconds),
+          '--seed',
+          seed,
+          '--workers',
+          '2',
+          '--request-timeout',
+          '10',
+          '--suppress-health-check',
+          'all',
+          '--output-sanitize',
+          'true',
+          ...('phases' in runDef ? ['--phases', runDef.phases] : []),
+        ],
+        logFile,
+      );
+      const report = await readFile(logFile, 'utf8');
+      // A failing run's report is the evidence: it goes to the output whole.
+      if (code !== 0) process.stdout.write(report);
+      results.push({
+        kind,
+        code,
+        seconds: Math.round((Date.now() - started) / 1000),
+        cases: generatedCases(report),
+        logFile,
+      });
     }
-    for (const r of results) say(`${r.kind}: ${r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`} in ${r.seconds} s`);
+    for (const r of results) {
+      const outcome = r.code === 0 ? 'passed' : `FAILED (exit ${r.code})`;
+      say(
+        `${r.kind}: ${outcome} in ${r.seconds} s (cases: ${r.cases ?? 'not reported'}; report ${path.relative(PROJECT_ROOT, r.logFile)})`,
+      );
+    }
     if (results.some((r) => r.code !== 0)) process.exitCode = 1;
   } finally {
     await cleanUp(stops);
