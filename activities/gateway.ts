@@ -18,14 +18,7 @@ import { type CallbackOrder, checkStatusAgainstOrder, statusWithoutClaim } from 
 import { overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { CardVault } from '../vault/card-vault';
-
-/**
- * The clock handed to gateways is Temporal's (the attempt's scheduled time): in a time-skipping test it moves
- * with the skipped time, so a sandbox payment that is pending for 90 minutes settles after 90 workflow minutes.
- */
-function temporalNow(): Date {
-  return new Date(Context.current().info.currentAttemptScheduledTimestampMs);
-}
+import { gatewayClockMs } from './gateway-clock';
 
 /** The money of the order whose workflow runs this activity; undefined outside an order (or before its row). */
 async function orderMoneyOf(dataSource: DataSource): Promise<CallbackOrder | undefined> {
@@ -83,10 +76,11 @@ async function withGateway<T>(
   gatewayId: string,
   retry: ConfigReadRetry,
   call: (ctx: GatewayCallContext, gateway: GatewayEntity) => Promise<T>,
+  at?: string,
 ): Promise<T> {
   try {
     const gateway = await loadGatewayConfig(dataSource, gatewayId, retry, keyring);
-    return await call({ gateway, now: temporalNow() }, gateway);
+    return await call({ gateway, now: new Date(gatewayClockMs(at)) }, gateway);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
       throw ApplicationFailure.create({ type: 'UnknownGateway', message: err.message, nonRetryable: true });
@@ -131,22 +125,29 @@ export function gatewayActivities(
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */
     async checkGatewayPayment(gatewayId: string, query: GatewayStatusQuery): Promise<StatusOutcome> {
-      return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
-        const connector = registry.forGateway(gateway);
-        const outcome = await overrideCheck(dataSource, connector.name, await connector.status(query, ctx));
-        // A status answer is believed only as far as it agrees with the order's money, as a callback is.
-        const order = outcome.kind === 'success' ? await orderMoneyOf(dataSource) : undefined;
-        if (!order) return statusWithoutClaim(outcome);
-        const checked = checkStatusAgainstOrder(
-          outcome,
-          order,
-          amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}),
-        );
-        if (checked.refusal) {
-          log.warn('status answer refused against the order', { gatewayId, refusal: checked.refusal });
-        }
-        return checked.outcome;
-      });
+      return withGateway(
+        dataSource,
+        keyring,
+        gatewayId,
+        configRead,
+        async (ctx, gateway) => {
+          const connector = registry.forGateway(gateway);
+          const outcome = await overrideCheck(dataSource, connector.name, await connector.status(query, ctx));
+          // A status answer is believed only as far as it agrees with the order's money, as a callback is.
+          const order = outcome.kind === 'success' ? await orderMoneyOf(dataSource) : undefined;
+          if (!order) return statusWithoutClaim(outcome);
+          const checked = checkStatusAgainstOrder(
+            outcome,
+            order,
+            amountUpdatePolicyOf(connector.amountUpdates, gateway.settings ?? {}),
+          );
+          if (checked.refusal) {
+            log.warn('status answer refused against the order', { gatewayId, refusal: checked.refusal });
+          }
+          return checked.outcome;
+        },
+        query.at,
+      );
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { GatewayRegistry } from '../gateways/connector';
 import type { Keyring } from '../infra/security/keyring';
+import { combinedStepActivities } from './combined-steps';
 import { exportActivities } from './exports';
 import { gatewayActivities } from './gateway';
 import { merchantCallbackActivities } from './merchant-callbacks';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...orderHistoryActivities(deps.dataSource),
     ...gatewayActivities(deps.dataSource, deps.gateways, { keyring: deps.keyring }),
     ...operationsActivities(deps.dataSource),
+    ...combinedStepActivities(deps.dataSource),
     ...exportActivities(deps.dataSource),
     ...merchantCallbackActivities(deps.dataSource, {
       allowPrivateNetworks: deps.allowPrivateCallbackNetworks,

@@ -28,6 +28,11 @@ export interface GatewayCallContext {
 export interface GatewayStatusQuery {
   gatewayRef?: string;
   idempotencyKey: string;
+  /**
+   * The workflow's time when it asked (ISO). A check run as a local activity (the lean order shape) has the worker's
+   * clock as its attempt's scheduled time; in a time-skipping test that is not the order's time.
+   */
+  at?: string;
 }
 
 /**

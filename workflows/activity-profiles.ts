@@ -30,6 +30,21 @@ export const gateway = wf.proxyActivities<Activities>({
   },
 });
 
+/**
+ * Status checks of orders of the lean shape: local activities (one marker instead of six events). A check only
+ * reads, and connectors time out on their own, so a check repeated after a worker restart changes nothing.
+ */
+export const gatewayChecks = wf.proxyLocalActivities<Activities>({
+  startToCloseTimeout: '45s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: ['UnknownGateway'],
+  },
+});
+
 /** Merchant callbacks: one attempt per call; the workflow spaces the attempts with durable timers. */
 export const merchantCallbacks = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30s',

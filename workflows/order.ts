@@ -2,16 +2,22 @@ import * as wf from '@temporalio/workflow';
 import { payerMayTryAnotherCard } from '../domain/cascade-policy';
 import { CODES, type HistoryCode } from '../domain/history-codes';
 import type { Direction } from '../domain/order';
-import { operations } from './activity-profiles';
-import { DEFAULT_RECONCILIATION_PERIOD_MS, type OrderInput, type OrderState } from './definitions';
+import type { PreCheckRequest, RouteRequest } from '../domain/operations-contract';
+import { operations, persistence } from './activity-profiles';
+import {
+  DEFAULT_RECONCILIATION_PERIOD_MS,
+  type OrderHistoryEntry,
+  type OrderInput,
+  type OrderState,
+} from './definitions';
 import { cascade } from './steps/cascade';
 import { notifyMerchant } from './steps/merchant-callback';
-import { createOrderContext, type OrderContext } from './steps/order-context';
+import { createOrderContext, LEAN_SHAPE_PATCH, type OrderContext } from './steps/order-context';
 import { awaitPayform, cardTries, PAYFORM_RETRY_PATCH, reopenPayform } from './steps/payform';
 import { reconcile } from './steps/reconciliation';
 import { recordStrayCallback, resolvePayment } from './steps/resolve-payment';
 import { fundsOf, settle } from './steps/settlement';
-import { amountOf, gatewayName } from './steps/ui-metadata';
+import { amountOf, entryInWords, gatewayName } from './steps/ui-metadata';
 import { runOrderV1 } from './v1/order';
 
 /** After this long the order creates no more gateway payments (docs/order-lifecycle.md). */
@@ -33,8 +39,10 @@ export const TRUTH_MODEL_PATCH = 'order-truth-model';
  * resolved first, and the order still ends with a code, its money settled and the merchant told.
  */
 export async function runOrder(direction: Direction, input: OrderInput): Promise<OrderState> {
-  if (!wf.patched(TRUTH_MODEL_PATCH)) return runOrderV1(direction, input);
-  const ctx = createOrderContext(direction, input);
+  // The lean shape's marker comes first: an order that has it skips every older patch's (they all apply to it).
+  const lean = wf.patched(LEAN_SHAPE_PATCH);
+  if (!lean && !wf.patched(TRUTH_MODEL_PATCH)) return runOrderV1(direction, input);
+  const ctx = createOrderContext(direction, input, lean);
   wf.CancellationScope.current().cancelRequested.catch(() => {
     ctx.state.cancelRequested = true;
   });
@@ -52,6 +60,8 @@ export async function runOrder(direction: Direction, input: OrderInput): Promise
 
 async function startOrder(ctx: OrderContext): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const deadline = Date.now() + ORDER_DEADLINE_MS;
+  // The lean shape writes the created entry with the pre-checks (one local activity for both).
+  if (ctx.lean) return processOrder(ctx, deadline, ctx.entry(CODES.CREATED));
   await ctx.mark(CODES.CREATED);
   return processOrder(ctx, deadline);
 }
@@ -89,8 +99,14 @@ async function resumeOrder(
   return { paid: (await reconcile(ctx, last, period)) === 'success', holdPlaced };
 }
 
-async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid: boolean; holdPlaced: boolean }> {
-  const { input, direction } = ctx;
+async function processOrder(
+  ctx: OrderContext,
+  deadline: number,
+  created?: OrderHistoryEntry,
+): Promise<{ paid: boolean; holdPlaced: boolean }> {
+  const { input } = ctx;
+  // A hosted-form order waits for its payer first: its created entry is written now, as the reconciler expects.
+  if (created && input.payform) await persistEntry(ctx, created);
   if (input.payform) {
     ctx.step('waiting for the payer on the hosted payment page');
     if ((await awaitPayform(ctx)) === 'failed') return { paid: false, holdPlaced: false };
@@ -99,32 +115,26 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
   // Each pass is one card of the payer's: the first, or another the hosted form took after an issuer's decline.
   for (let cardTry = 1; ; cardTry += 1) {
     ctx.step('pre-checks: black list and limits');
-    const preCheck = await operations.runPreChecks.executeWithOptions(
-      { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
-      [
-        {
-          orderId: input.orderId,
-          merchantId: input.merchantId,
-          pipelineId: input.pipelineId,
-          direction,
-          amountMinor: input.amountMinor,
-          currency: input.currency,
-          method: input.method,
-          requisites: ctx.requisites,
-          at: new Date().toISOString(),
-        },
-      ],
-    );
-    if (!preCheck.ok) {
-      ctx.state.failure = preCheck.details;
-      await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
-      return { paid: false, holdPlaced };
-    }
-    // The hold and the route are the order's, not the card's: taken once.
-    if (cardTry === 1) {
-      const routed = await holdAndRoute(ctx);
-      holdPlaced = routed.holdPlaced;
-      if (!routed.ok) return { paid: false, holdPlaced };
+    if (ctx.lean) {
+      const prepared = await prepareOrder(ctx, cardTry, input.payform ? undefined : created);
+      if (!prepared.ok) return { paid: false, holdPlaced };
+      holdPlaced = prepared.holdPlaced || holdPlaced;
+    } else {
+      const preCheck = await operations.runPreChecks.executeWithOptions(
+        { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
+        [preCheckRequest(ctx)],
+      );
+      if (!preCheck.ok) {
+        ctx.state.failure = preCheck.details;
+        await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
+        return { paid: false, holdPlaced };
+      }
+      // The hold and the route are the order's, not the card's: taken once.
+      if (cardTry === 1) {
+        const routed = await holdAndRoute(ctx);
+        holdPlaced = routed.holdPlaced;
+        if (!routed.ok) return { paid: false, holdPlaced };
+      }
     }
     ctx.step(`paying through the route: ${ctx.state.route.map((candidate) => candidate.name).join(', ')}`);
     let result = await cascade(ctx, ctx.state.route, deadline, {
@@ -148,42 +158,113 @@ async function processOrder(ctx: OrderContext, deadline: number): Promise<{ paid
 
 /** A payout's hold on the balance, then routing: false when either ends the order (recorded, Failed). */
 async function holdAndRoute(ctx: OrderContext): Promise<{ ok: boolean; holdPlaced: boolean }> {
-  const { input, direction } = ctx;
   let holdPlaced = false;
-  if (direction === 'payout') {
-    ctx.step("holding the payout's amount on the balance");
-    const hold = await operations.holdFunds.executeWithOptions({ summary: `Hold ${amountOf(ctx)}` }, [fundsOf(ctx)]);
-    if (!hold.ok) {
-      ctx.state.failure = { check: 'balance', availableMinor: hold.availableMinor, amountMinor: input.amountMinor };
-      await ctx.mark(hold.code, { details: ctx.state.failure, orderStatus: 'Failed' });
-      return { ok: false, holdPlaced };
-    }
+  if (ctx.direction === 'payout') {
+    if (!(await holdPayout(ctx))) return { ok: false, holdPlaced };
     holdPlaced = true;
-    await ctx.mark(CODES.FUNDS_HELD, { details: { amountMinor: input.amountMinor } });
   }
 
   ctx.step("routing: choosing the pipeline's gateways");
   ctx.state.route = await operations.resolveRoute.executeWithOptions({ summary: `Routing for ${amountOf(ctx)}` }, [
+    routeRequest(ctx),
+  ]);
+  if (!(await routeFound(ctx))) return { ok: false, holdPlaced };
+  return { ok: true, holdPlaced };
+}
+
+/** A payout's hold on the balance: false when the balance refuses it (recorded, Failed). */
+async function holdPayout(ctx: OrderContext): Promise<boolean> {
+  ctx.step("holding the payout's amount on the balance");
+  const proxy = ctx.lean ? persistence : operations;
+  const hold = await proxy.holdFunds.executeWithOptions({ summary: `Hold ${amountOf(ctx)}` }, [fundsOf(ctx)]);
+  if (!hold.ok) {
+    ctx.state.failure = { check: 'balance', availableMinor: hold.availableMinor, amountMinor: ctx.input.amountMinor };
+    await ctx.mark(hold.code, { details: ctx.state.failure, orderStatus: 'Failed' });
+    return false;
+  }
+  await ctx.mark(CODES.FUNDS_HELD, { details: { amountMinor: ctx.input.amountMinor } });
+  return true;
+}
+
+/** False, recorded as a routing failure, when no gateway of the pipeline takes the order. */
+async function routeFound(ctx: OrderContext): Promise<boolean> {
+  if (ctx.state.route.length > 0) return true;
+  ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };
+  await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure, orderStatus: 'Failed' });
+  return false;
+}
+
+/**
+ * The lean shape's pre-checks and routing (first card only) in one local activity, which also writes the created
+ * entry when given; then a payout's hold. Routing comes before the hold here: an order no gateway takes holds
+ * nothing.
+ */
+async function prepareOrder(
+  ctx: OrderContext,
+  cardTry: number,
+  created: OrderHistoryEntry | undefined,
+): Promise<{ ok: boolean; holdPlaced: boolean }> {
+  const checks = `re-checks (black list, limits)${cardTry === 1 ? ' and routing' : ''} for ${amountOf(ctx)}`;
+  const summary = created ? `History ${entryInWords(ctx, created)}; p${checks}` : `P${checks}`;
+  const prepared = await persistence.prepareOrder.executeWithOptions({ summary }, [
     {
-      pipelineId: input.pipelineId,
-      direction,
-      amountMinor: input.amountMinor,
-      currency: input.currency,
-      method: input.method,
-      mode: input.mode,
-      // For routing rules. Only the activity's input grows: the commands stay the same, so histories replay.
-      orderId: input.orderId,
-      merchantId: input.merchantId,
-      requisites: ctx.requisites,
-      at: new Date().toISOString(),
+      order: ctx.snapshot,
+      ...(created ? { created } : {}),
+      preCheck: preCheckRequest(ctx),
+      route: cardTry === 1 ? routeRequest(ctx) : null,
     },
   ]);
-  if (ctx.state.route.length === 0) {
-    ctx.state.failure = { check: 'routing', reason: 'no enabled gateway of the pipeline matches the order' };
-    await ctx.mark(CODES.PRECHECK_ROUTING_BLOCKED, { details: ctx.state.failure, orderStatus: 'Failed' });
-    return { ok: false, holdPlaced };
+  const { preCheck } = prepared;
+  if (!preCheck.ok) {
+    ctx.state.failure = preCheck.details;
+    await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
+    return { ok: false, holdPlaced: false };
   }
-  return { ok: true, holdPlaced };
+  if (cardTry > 1) return { ok: true, holdPlaced: false };
+  ctx.state.route = prepared.route ?? [];
+  if (!(await routeFound(ctx))) return { ok: false, holdPlaced: false };
+  if (ctx.direction === 'payout' && !(await holdPayout(ctx))) return { ok: false, holdPlaced: false };
+  return { ok: true, holdPlaced: ctx.direction === 'payout' };
+}
+
+/** Writes an entry built with `ctx.entry` on its own (the lean shape's created entry of a hosted-form order). */
+async function persistEntry(ctx: OrderContext, entry: OrderHistoryEntry): Promise<void> {
+  await persistence.recordOrderEvent.executeWithOptions({ summary: `history \`${entry.code}\`` }, [
+    ctx.snapshot,
+    entry,
+  ]);
+}
+
+function preCheckRequest(ctx: OrderContext): PreCheckRequest {
+  const { input, direction } = ctx;
+  return {
+    orderId: input.orderId,
+    merchantId: input.merchantId,
+    pipelineId: input.pipelineId,
+    direction,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    method: input.method,
+    requisites: ctx.requisites,
+    at: new Date().toISOString(),
+  };
+}
+
+function routeRequest(ctx: OrderContext): RouteRequest {
+  const { input, direction } = ctx;
+  return {
+    pipelineId: input.pipelineId,
+    direction,
+    amountMinor: input.amountMinor,
+    currency: input.currency,
+    method: input.method,
+    mode: input.mode,
+    // For routing rules. Only the activity's input grows: the commands stay the same, so histories replay.
+    orderId: input.orderId,
+    merchantId: input.merchantId,
+    requisites: ctx.requisites,
+    at: new Date().toISOString(),
+  };
 }
 
 /**
@@ -198,7 +279,7 @@ function mayTryAnotherCard(ctx: OrderContext, cardTry: number, code: HistoryCode
     cardTry < cardTries(ctx) &&
     Date.now() < Math.min(ctx.payformDeadline, deadline) &&
     ctx.state.cancelRequested !== true &&
-    wf.patched(PAYFORM_RETRY_PATCH)
+    ctx.hasPatch(PAYFORM_RETRY_PATCH)
   );
 }
 

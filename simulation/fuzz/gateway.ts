@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { gatewayClockMs } from '../../activities/gateway-clock';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
   CallbackClaim,
@@ -92,7 +92,7 @@ export class FuzzGateways {
 
   async create(gatewayId: string, req: GatewayPaymentRequest): Promise<CreateOutcome> {
     const model = this.modelOf(gatewayId);
-    const now = temporalNow();
+    const now = gatewayClockMs();
     const key = `${gatewayId}|${req.idempotencyKey}`;
     const n = this.creates.get(key) ?? 0;
     this.creates.set(key, n + 1);
@@ -121,7 +121,7 @@ export class FuzzGateways {
     const payment =
       (query.gatewayRef ? this.byRef.get(`${gatewayId}|${query.gatewayRef}`) : undefined) ?? this.byKey.get(key);
     if (!payment) return { kind: 'not_found', code: CODES.CHECK_NOT_FOUND };
-    const state = stateAt(payment, temporalNow());
+    const state = stateAt(payment, gatewayClockMs(query.at));
     if (state === 'pending') return { kind: 'pending', code: CODES.CHECK_PENDING };
     if (state === 'success') {
       const settled = settledMinor(payment);
@@ -224,8 +224,4 @@ function callbacksOf(p: FuzzPayment): FuzzCallback[] {
   if (plan === 'duplicate')
     callbacks.push({ ...base, key: `${p.ref}-2`, atMs: first + p.model.callbackDelayMs, verification });
   return callbacks;
-}
-
-function temporalNow(): number {
-  return Context.current().info.currentAttemptScheduledTimestampMs;
 }

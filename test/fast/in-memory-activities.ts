@@ -1,4 +1,6 @@
 import type { Activities } from '../../activities';
+import type { MoneyMovement, PrepareOrderRequest } from '../../activities/combined-steps';
+import type { OrderHistoryEntry, OrderSnapshot } from '../../workflows/definitions';
 import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../../domain/gateway-contract';
 import type { FundsRequest } from '../../domain/operations-contract';
 import type { GatewayStatusQuery } from '../../gateways/connector';
@@ -55,6 +57,25 @@ export function inMemoryActivities(gateways: Record<string, ScriptedGateway>) {
     async creditDeposit(req: FundsRequest) {
       calls.money.push(`credit ${req.amountMinor}`);
       return settled(req);
+    },
+    // The lean shape's combined steps, made of the ones above (as activities/combined-steps.ts makes them).
+    async prepareOrder(req: PrepareOrderRequest) {
+      if (req.created) calls.events += 1;
+      return { preCheck: { ok: true as const }, route: req.route ? await activities.resolveRoute!(req.route) : null };
+    },
+    async recordMoneyMovement(
+      _order: OrderSnapshot,
+      _entry: OrderHistoryEntry,
+      { kind, funds }: MoneyMovement,
+    ): Promise<Record<string, number>> {
+      calls.events += 1;
+      if (kind === 'release') {
+        await activities.releaseHeldFunds!(funds);
+        return { amountMinor: funds.amountMinor };
+      }
+      const moved =
+        kind === 'credit' ? await activities.creditDeposit!(funds) : await activities.settleHeldFunds!(funds);
+      return { amountMinor: moved.amountMinor, commissionMinor: moved.commissionMinor };
     },
     async deliverMerchantCallback() {
       calls.callbacks += 1;

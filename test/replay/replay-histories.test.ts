@@ -5,6 +5,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { devKeyring } from '../../infra/security/keyring';
 import { encryptedDataConverter } from '../../infra/temporal/payload-codec';
 import { fromSetup, TEST_WORKFLOW_BUNDLE } from '../setup/services';
+import { LEAN_SHAPE_PATCH } from '../../workflows/steps/order-context';
 
 /**
  * Every committed history replays against the current workflow code. A change that alters the commands an
@@ -17,12 +18,23 @@ const fixtures = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));
 /** The paths the fixtures must cover, for deposits and payouts alike (scenarios/replay-fixtures.yaml records them). */
 const REQUIRED = ['success', 'one-cascade', 'declined', 'merchant-callback-retries', 'reconciliation', 'cancelled'];
 
-test('the fixtures cover deposits and payouts: success, cascade, decline, callback retries, reconciliation, cancellation', () => {
-  for (const direction of ['deposit', 'payout']) {
-    for (const path of REQUIRED) {
-      expect(fixtures.filter((f) => f.startsWith(`${direction}-${path}`))).not.toEqual([]);
+test.each(['', 'lean-'])(
+  'the fixtures%s cover deposits and payouts: success, cascade, decline, callback retries, reconciliation, cancellation',
+  (prefix) => {
+    for (const direction of ['deposit', 'payout']) {
+      for (const path of REQUIRED) {
+        expect(fixtures.filter((f) => f.startsWith(`${prefix}${direction}-${path}`))).not.toEqual([]);
+      }
     }
-  }
+  },
+);
+
+/** `lean-*.json`: orders of the lean shape (workflows/steps/order-context.ts, LEAN_SHAPE_PATCH); the rest are older. */
+test.each(fixtures)('%s is of the shape its name says', (file) => {
+  const text = readFileSync(path.join(HISTORIES_DIR, file), 'utf8');
+  expect(text.includes(Buffer.from(JSON.stringify(LEAN_SHAPE_PATCH)).toString('base64'))).toBe(
+    file.startsWith('lean-'),
+  );
 });
 
 test.each(fixtures)('%s is the history of a finished order workflow', (file) => {

@@ -121,14 +121,14 @@ test('a paid deposit: summary, details, list summary, current details and activi
   expect(seen.summaries).toEqual(
     expect.arrayContaining([
       `Deposit 100.00 USD · ${MERCHANT_NAME}`, // the start event's
-      'history `1.1.1.00` PayStar create: done (payment created)', // the history entries' local activity markers
-      'Pre-checks (black list, limits) for 100.00 USD',
-      'Routing for 100.00 USD',
+      // Local activity markers (the lean shape): the created entry with the pre-checks and routing; history entries;
+      // the status check; the ledger with its entry.
+      'History `1.1.1.00` PayStar create: done (payment created); pre-checks (black list, limits) and routing for 100.00 USD',
       'Create the payment of 100.00 USD at Sandbox 1 (send 1)',
       'history `2.1.2.00` Gateway create: done (payment processing) · Sandbox 1',
       'Status check 1 at Sandbox 1',
       'history `4.1.3.00` Status check: done (payment success) · Sandbox 1',
-      "Credit 100.00 USD to the merchant's balance, net of commission",
+      "Credit 100.00 USD to the merchant's balance, net of commission; history `1.1.3.84` PayStar ledger: deposit credited net of commission (payment success)",
     ]),
   );
   expectNoPayerData([seen.staticSummary, seen.staticDetails, seen.listSummary, seen.currentDetails, ...seen.summaries]);

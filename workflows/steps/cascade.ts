@@ -156,7 +156,7 @@ async function attemptGateway(
       const decision: CascadeDecision =
         created.kind === 'failed' && created.ambiguous
           ? 'check'
-          : created.kind === 'declined' && created.decision && wf.patched(ANSWER_OVERRIDES_PATCH)
+          : created.kind === 'declined' && created.decision && ctx.hasPatch(ANSWER_OVERRIDES_PATCH)
             ? created.decision
             : cascadeDecision(created.code);
       if (decision !== 'check') {

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
 import type { CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
-import { gateway } from '../activity-profiles';
+import { gateway, gatewayChecks } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
 import { amountOf, gatewayName } from './ui-metadata';
@@ -61,9 +61,14 @@ export async function sendCheck(ctx: OrderContext, attempt: GatewayAttempt): Pro
   let outcome: StatusOutcome;
   try {
     const summary = `Status check ${ctx.state.statusChecks} at ${gatewayName(ctx, attempt.gatewayId)}`;
-    outcome = await gateway.checkGatewayPayment.executeWithOptions({ summary }, [
+    const proxy = ctx.lean ? gatewayChecks : gateway;
+    outcome = await proxy.checkGatewayPayment.executeWithOptions({ summary }, [
       attempt.gatewayId,
-      { gatewayRef: attempt.gatewayRef ?? undefined, idempotencyKey: attempt.idempotencyKey },
+      {
+        gatewayRef: attempt.gatewayRef ?? undefined,
+        idempotencyKey: attempt.idempotencyKey,
+        ...(ctx.lean ? { at: new Date().toISOString() } : {}),
+      },
     ]);
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;

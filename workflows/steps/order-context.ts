@@ -7,6 +7,7 @@ import type { Direction, OrderStatus } from '../../domain/order';
 import { advanceStatus } from '../../domain/order-lifecycle';
 import { orderSummaryAttribute, type OrderOutcome } from '../../domain/order-summary';
 import type { OrderRequisites } from '../../domain/requisites';
+import type { MoneyMovement } from '../../activities/combined-steps';
 import { persistence } from '../activity-profiles';
 import {
   gatewayCallbackSignal,
@@ -53,7 +54,11 @@ export type OperatorCommand = (
 /** What every step of an order works with: its input, its state, its inboxes, and `mark`. */
 export interface OrderContext {
   direction: Direction;
+  /** The order runs the lean shape ({@link LEAN_SHAPE_PATCH}): fewer activities, entries written along with them. */
+  lean: boolean;
   input: OrderInput;
+  /** The order as its history entries are written with. */
+  snapshot: OrderSnapshot;
   state: OrderState;
   workflowId: string;
   /** Gateway callbacks received and not yet handled, oldest first. */
@@ -75,7 +80,23 @@ export interface OrderContext {
    * order's status moves only forward, to `orderStatus` when given.
    */
   mark(code: HistoryCode, options?: MarkOptions): Promise<void>;
-  /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
+  /**
+   * Like `mark`, but writes nothing: the caller hands the entry to the activity whose step it reports, which
+   * writes it (lean shape only).
+   */
+  entry(code: HistoryCode, options?: Omit<MarkOptions, 'row'>): OrderHistoryEntry;
+  /**
+   * Like `mark`, for the entry that reports a final order's ledger movement: one local activity moves the money and
+   * writes the entry with the amounts moved (lean shape only).
+   */
+  markMoneyMoved(code: HistoryCode, movement: MoneyMovement, doing: string): Promise<void>;
+  /**
+   * `wf.patched(id)` for orders of older shapes; true without a marker for orders of the lean shape, which came
+   * after every such patch.
+   */
+  hasPatch(
+    patchId: string,
+  ): boolean; /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
   setSearchableGateway(gatewayId: string): void;
   /**
    * Remembers the PSP's own code and message of a gateway answer, so that the history entry this answer becomes
@@ -96,8 +117,17 @@ export const PSP_DETAILS_PATCH = 'psp-answer-in-history-details';
 /** The actors whose entries are a gateway's answers. */
 const GATEWAY_ACTORS: ReadonlySet<string> = new Set(['GATEWAY_CREATE', 'PAYFORM', 'STATUS_CHECK', 'GATEWAY_CALLBACK']);
 
+/**
+ * Orders of the lean shape (issue 19, docs/order-lifecycle.md "What is written where"): pre-checks and routing in one
+ * local activity that also writes the created entry, status checks as local activities, the ledger and its entry in
+ * one local activity, and no marker for any earlier patch (they all apply). About half the history events of a
+ * happy order.
+ */
+export const LEAN_SHAPE_PATCH = 'order-lean-shape';
+
 /** Creates the context and registers the query, the signals and the payform Update. */
-export function createOrderContext(direction: Direction, input: OrderInput): OrderContext {
+export function createOrderContext(direction: Direction, input: OrderInput, lean = false): OrderContext {
+  const hasPatch = (patchId: string) => lean || wf.patched(patchId);
   const { workflowId, typedSearchAttributes } = wf.workflowInfo();
   const order: OrderSnapshot = {
     orderId: input.orderId,
@@ -128,7 +158,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
   };
   const pendingUpdates: SearchAttributeUpdatePair[] = [];
   // What the Temporal Web UI shows (workflows/steps/ui-metadata.ts): the status as it last changed, and the step.
-  const keepsSummary = wf.patched(ORDER_SUMMARY_PATCH);
+  const keepsSummary = hasPatch(ORDER_SUMMARY_PATCH);
   let outcome: OrderOutcome = { status: state.status };
   let currentStep = input.resume ? 'rebuilt by an operator' : 'created';
   /** The PSP's words of the latest answer per gateway and history code; workflow memory only, rebuilt on replay. */
@@ -137,13 +167,15 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
   const pspDetailsOf = (code: HistoryCode, gatewayId: string | undefined) => {
     if (gatewayId === undefined || !GATEWAY_ACTORS.has(getHistoryCode(code).actor)) return undefined;
     const psp = pspAnswers.get(pspKey(gatewayId, code));
-    if (!psp || !wf.patched(PSP_DETAILS_PATCH)) return undefined;
+    if (!psp || !hasPatch(PSP_DETAILS_PATCH)) return undefined;
     return { pspCode: psp.code, ...(psp.message !== undefined ? { pspMessage: psp.message } : {}) };
   };
 
   const ctx: OrderContext = {
     direction,
+    lean,
     input,
+    snapshot: order,
     state,
     workflowId,
     callbacks: [],
@@ -154,7 +186,7 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
     awaitingPayform: input.payform === true,
     payformDeadline: 0,
     resolving: false,
-    async mark(code, { orderStatus, row, ...extra } = {}) {
+    entry(code, { orderStatus, ...extra } = {}) {
       const before = state.status;
       state.status = orderStatus ? advanceStatus(before, orderStatus) : before;
       const psp = pspDetailsOf(code, extra.gatewayId);
@@ -177,12 +209,23 @@ export function createOrderContext(direction: Direction, input: OrderInput): Ord
       }
       if (pendingUpdates.length > 0) wf.upsertSearchAttributes(pendingUpdates.splice(0));
       showCurrentDetails(ctx, outcome, currentStep);
+      return entry;
+    },
+    async mark(code, { row, ...options } = {}) {
+      const entry = ctx.entry(code, options);
       await persistence.recordOrderEvent.executeWithOptions({ summary: `history ${entryInWords(ctx, entry)}` }, [
         order,
         entry,
         row,
       ]);
     },
+    async markMoneyMoved(code, movement, doing) {
+      const entry = ctx.entry(code);
+      const summary = `${doing}; history ${entryInWords(ctx, entry)}`;
+      const moved = await persistence.recordMoneyMovement.executeWithOptions({ summary }, [order, entry, movement]);
+      entry.details = { ...entry.details, ...moved };
+    },
+    hasPatch,
     setSearchableGateway(gatewayId) {
       pendingUpdates.push({ key: GatewayIdKey, value: gatewayId });
     },

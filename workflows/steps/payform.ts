@@ -92,15 +92,15 @@ async function awaitCard(ctx: OrderContext, cardTry: number): Promise<'submitted
       ctx.requisites.cardMask = event.cardMask;
       const card = { cardMask: event.cardMask, ...(event.cardHolder ? { cardHolder: event.cardHolder } : {}) };
       await ctx.mark(CODES.PAYFORM_SUBMITTED, { row: card, ...(cardTry > 1 ? { details: { cardTry } } : {}) });
-      if (event.challenge && wf.patched(PAYFORM_CHALLENGE_PATCH)) return awaitChallenge(ctx, event.challengeKind);
+      if (event.challenge && ctx.hasPatch(PAYFORM_CHALLENGE_PATCH)) return awaitChallenge(ctx, event.challengeKind);
       return 'submitted';
-    } else if (event.type === 'refused' && wf.patched(PAYFORM_REFUSAL_PATCH)) {
+    } else if (event.type === 'refused' && ctx.hasPatch(PAYFORM_REFUSAL_PATCH)) {
       // The payer is still on the form: the order keeps waiting for a card.
       await ctx.mark(CODES.PAYFORM_CARD_REFUSED, { details: { fields: event.fields.join(',') } });
     } else if ((event.type === 'entered' || event.type === 'left') && !noted.has(event.type)) {
       // Once per try each: the payer started typing, or went away from the form (it still waits for a card).
       noted.add(event.type);
-      if (wf.patched(PAYFORM_ACTIVITY_PATCH)) {
+      if (ctx.hasPatch(PAYFORM_ACTIVITY_PATCH)) {
         await ctx.mark(event.type === 'entered' ? CODES.PAYFORM_DATA_ENTERED : CODES.PAYFORM_LEFT);
       }
     } else if (event.type === 'cancelled') {
@@ -137,7 +137,7 @@ async function awaitChallenge(ctx: OrderContext, kind?: 'otp'): Promise<'submitt
   const outcome = event?.outcome ?? 'timeout';
   if (outcome !== 'failed') await ctx.mark(CODES.PAYFORM_LEFT_ON_CONFIRM, { details: { outcome } });
   const failure =
-    kind === 'otp' && wf.patched(PAYFORM_ACTIVITY_PATCH) ? CODES.PAYFORM_OTP_FAILED : CODES.PAYFORM_3DS_FAILED;
+    kind === 'otp' && ctx.hasPatch(PAYFORM_ACTIVITY_PATCH) ? CODES.PAYFORM_OTP_FAILED : CODES.PAYFORM_3DS_FAILED;
   await ctx.mark(failure, { details: { outcome }, orderStatus: 'Failed' });
   return 'failed';
 }

@@ -24,6 +24,7 @@ export function fundsOf(ctx: OrderContext): FundsRequest {
  * from an earlier gateway, can be true for an order whose status stays Failed (flagged for review).
  */
 export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boolean): Promise<void> {
+  if (ctx.lean) return settleLean(ctx, paid, holdPlaced);
   if (ctx.direction === 'deposit') {
     if (!paid) return;
     const summary = `Credit ${amountOf(ctx)} to the merchant's balance, net of commission`;
@@ -46,5 +47,27 @@ export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boole
   } else {
     await operations.releaseHeldFunds.executeWithOptions({ summary: 'Release the hold: the payout failed' }, [held]);
     await ctx.mark(CODES.FUNDS_RELEASED, { details: { amountMinor: held.amountMinor } });
+  }
+}
+
+/** The same movements in the lean shape: each with its entry, in one local activity. */
+async function settleLean(ctx: OrderContext, paid: boolean, holdPlaced: boolean): Promise<void> {
+  if (ctx.direction === 'deposit') {
+    if (!paid) return;
+    const doing = `Credit ${amountOf(ctx)} to the merchant's balance, net of commission`;
+    await ctx.markMoneyMoved(CODES.LEDGER_POSTED, { kind: 'credit', funds: fundsOf(ctx) }, doing);
+    return;
+  }
+  if (!holdPlaced) return;
+  const held = { ...fundsOf(ctx), amountMinor: ctx.state.requestedAmountMinor };
+  if (paid) {
+    const funds = { ...held, settledAmountMinor: ctx.state.amountMinor };
+    await ctx.markMoneyMoved(CODES.FUNDS_SETTLED, { kind: 'settle', funds }, `Settle the hold at ${amountOf(ctx)}`);
+  } else {
+    await ctx.markMoneyMoved(
+      CODES.FUNDS_RELEASED,
+      { kind: 'release', funds: held },
+      'Release the hold: the payout failed',
+    );
   }
 }
