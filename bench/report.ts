@@ -163,12 +163,25 @@ export function computeRatios(
 }
 
 /** The issue's targets, checked against a run. */
-export function checkTargets(r: Pick<BenchResult, 'ratios' | 'phases' | 'balance'>): TargetCheck[] {
+export function checkTargets(
+  r: Pick<BenchResult, 'ratios' | 'phases' | 'balance'> & { cost?: BenchResult['cost'] },
+): TargetCheck[] {
   const half = r.phases.find((p) => p.name === 'half-rate');
+  // The bench's orders are paid in the create answer and their merchant callback is delivered at once.
+  const events = (direction: 'deposit' | 'payout', most: number) =>
+    check(
+      `history events, ${direction} paid at create`,
+      `≤ ${most}`,
+      r.cost?.[direction]?.historyEvents,
+      '',
+      (v) => v <= most,
+    );
   return [
     check('end-to-end ÷ ceiling', '≥ 0.8', r.ratios.peakOverCeiling, '', (v) => v >= 0.8),
     check('create p99 at half the peak rate', '≤ 25 ms', half?.latencyMs.create?.p99, 'ms', (v) => v <= 25),
     check('status read p99 at half the peak rate', '≤ 10 ms', half?.latencyMs.status?.p99, 'ms', (v) => v <= 10),
+    events('deposit', 25),
+    events('payout', 30),
     ...(r.balance ? balanceTargets(r.balance) : []),
   ];
 }

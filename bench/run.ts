@@ -647,7 +647,7 @@ export async function runBench(
       'Time to final status: from the POST to the first Success/Failed history entry (workflow clock); time to ' +
         'callback: from the POST to the signed callback reaching the sink. Throughput counts callbacks arrived.',
     );
-    const partial = { ratios, phases, balance };
+    const partial = { ratios, phases, balance, cost: { deposit, payout } };
     const result: BenchResult = {
       version: 1,
       startedAt: startedAt.toISOString(),

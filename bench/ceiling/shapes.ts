@@ -6,16 +6,17 @@
  */
 export const ORDER_SHAPES = {
   /**
-   * mark 1.1.1.00 (L) · runPreChecks (A) · resolveRoute (A) · createGatewayPayment (A) · mark 2.1.3.00 (L) ·
-   * creditDeposit (A) · mark 1.1.3.84 (L) · deliverMerchantCallback (A) · mark 6.1.3.00 (L): 5 A + 4 L.
+   * The lean shape (workflows/steps/order-context.ts, LEAN_SHAPE_PATCH): prepareOrder, writing 1.1.1.00 (L) ·
+   * createGatewayPayment (A) · mark 2.1.3.00 (L) · recordMoneyMovement, credit and 1.1.3.84 (L) ·
+   * deliverMerchantCallback (A) · mark 6.1.3.00 (L): 2 A + 4 L.
    */
-  deposit: 'LAAALALAL',
+  deposit: 'LALLAL',
   /**
-   * mark 1.1.1.00 (L) · runPreChecks (A) · holdFunds (A) · mark 1.1.1.81 (L) · resolveRoute (A) ·
-   * createGatewayPayment (A) · mark 2.1.3.00 (L) · settleHeldFunds (A) · mark 1.1.3.82 (L) ·
-   * deliverMerchantCallback (A) · mark 6.1.3.00 (L): 6 A + 5 L.
+   * prepareOrder, writing 1.1.1.00 (L) · holdFunds (L) · mark 1.1.1.81 (L) · createGatewayPayment (A) ·
+   * mark 2.1.3.00 (L) · recordMoneyMovement, settle and 1.1.3.82 (L) · deliverMerchantCallback (A) ·
+   * mark 6.1.3.00 (L): 2 A + 6 L.
    */
-  payout: 'LAALAALALAL',
+  payout: 'LLLALLAL',
 } as const;
 
 export type OrderShapeName = keyof typeof ORDER_SHAPES;
@@ -25,7 +26,7 @@ export type OrderShapeName = keyof typeof ORDER_SHAPES;
  * only status change after the API started the workflow with MerchantId, Direction, ExternalTransactionId and
  * OrderStatus = Created.
  */
-export const UPSERT_BEFORE_STEP: Record<OrderShapeName, number> = { deposit: 4, payout: 6 };
+export const UPSERT_BEFORE_STEP: Record<OrderShapeName, number> = { deposit: 2, payout: 4 };
 
 /** Activity tasks and local activities of a shape. */
 export function shapeCounts(shape: string): { activities: number; localActivities: number } {

@@ -157,6 +157,17 @@ describe('bench report', () => {
       ['end-to-end ÷ ceiling', true],
       ['create p99 at half the peak rate', false],
       ['status read p99 at half the peak rate', true],
+      ['history events, deposit paid at create', undefined],
+      ['history events, payout paid at create', undefined],
+    ]);
+    const counted = checkTargets({
+      ratios: {},
+      phases: [],
+      cost: { deposit: { orders: 1, historyEvents: 24 }, payout: { orders: 1, historyEvents: 31 } },
+    });
+    expect(counted.slice(-2).map((t) => [t.actual, t.met])).toEqual([
+      [24, true],
+      [31, false],
     ]);
     expect(targets[1]!.actual).toBe(30);
     expect(targets[2]!.actual).toBe(8);

