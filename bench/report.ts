@@ -81,6 +81,8 @@ export interface OrderCost {
   localActivities?: number;
   workflowTasks?: number;
   searchAttributeUpserts?: number;
+  /** Local activity attempts beyond the first, per order. */
+  localActivityRetries?: number;
   eventsByType?: Record<string, number>;
   /** pg_stat_statements calls per order, BEGIN/COMMIT/ROLLBACK left out. */
   pgStatements?: number;
@@ -369,6 +371,7 @@ export function renderReport(r: BenchResult): string {
   costRow('  local activities (markers)', (o) => o.localActivities);
   costRow('  workflow tasks', (o) => o.workflowTasks);
   costRow('  search attribute upserts', (o) => o.searchAttributeUpserts);
+  costRow('  local activity retries', (o) => o.localActivityRetries, 1);
   costRow('PostgreSQL statements', (o) => o.pgStatements, 1);
   costRow('  + BEGIN/COMMIT', (o) => o.pgTransactionControl, 1);
   out.push(formatTable(cost));

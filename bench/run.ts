@@ -53,6 +53,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const wallNowMs = () => performance.timeOrigin + performance.now();
 const FINAL_STATUSES = ['Success', 'Failed'];
 const EventType = temporal.api.enums.v1.EventType;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
@@ -260,12 +261,14 @@ async function historyCost(client: Client, workflowIds: string[]): Promise<Parti
   if (workflowIds.length === 0) return {};
   const byType: Record<string, number> = {};
   let events = 0;
+  let retries = 0;
   for (const id of workflowIds) {
     const history = await client.workflow.getHandle(id).fetchHistory();
     for (const event of history.events ?? []) {
       const name = (EventType[event.eventType ?? 0] ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
       byType[name] = (byType[name] ?? 0) + 1;
       events += 1;
+      retries += localActivityRetriesOf(event);
     }
   }
   const n = workflowIds.length;
@@ -276,8 +279,25 @@ async function historyCost(client: Client, workflowIds: string[]): Promise<Parti
     localActivities: avg('MARKER_RECORDED'),
     workflowTasks: avg('WORKFLOW_TASK_COMPLETED'),
     searchAttributeUpserts: avg('UPSERT_WORKFLOW_SEARCH_ATTRIBUTES'),
+    localActivityRetries: retries / n,
     eventsByType: Object.fromEntries(Object.entries(byType).map(([k, v]) => [k, v / n])),
   };
+}
+
+/**
+ * Attempts beyond the first of a local activity, from its marker (core's own JSON: `{"seq":…,"attempt":…}`): a
+ * local activity run again also runs its statements again.
+ */
+function localActivityRetriesOf(event: HistoryEvent): number {
+  const marker = event.markerRecordedEventAttributes;
+  const data = marker?.markerName === 'core_local_activity' ? marker.details?.data?.payloads?.[0]?.data : undefined;
+  if (!data) return 0;
+  try {
+    const attempt = (JSON.parse(Buffer.from(data).toString('utf8')) as { attempt?: number }).attempt ?? 1;
+    return Math.max(0, attempt - 1);
+  } catch {
+    return 0;
+  }
 }
 
 /** PostgreSQL work between two snapshots, per order. */
