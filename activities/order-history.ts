@@ -16,14 +16,27 @@ import type { OrderHistoryEntry, OrderRowUpdate, OrderSnapshot } from '../workfl
  */
 export function orderHistoryActivities(dataSource: DataSource) {
   return {
-    async recordOrderEvent(order: OrderSnapshot, entry: OrderHistoryEntry, row: OrderRowUpdate = {}): Promise<void> {
+    /**
+     * `count: false` (orders of the lean shape): the entry does not count the order into the reports; the order is
+     * counted once when its money moves (`recordMoneyMovement`), or by `countFinalOrder` when none moves.
+     */
+    async recordOrderEvent(
+      order: OrderSnapshot,
+      entry: OrderHistoryEntry,
+      row: OrderRowUpdate = {},
+      options: { count?: boolean } = {},
+    ): Promise<void> {
       await recordOrderEvent(dataSource, order, entry, row);
       // The order's status is its lifecycle status; histories from before the truth model carry only the code's.
       const status = entry.orderStatus ?? entry.status;
       if (status === 'Failed') await recordFailure(dataSource, order.orderId, entry.at);
-      if ((status === 'Failed' || status === 'Success') && !entry.code.startsWith('6.')) {
+      if ((status === 'Failed' || status === 'Success') && !entry.code.startsWith('6.') && options.count !== false) {
         await countOrder(dataSource, order.orderId);
       }
+    },
+    /** Counts a final order into the reports (nothing for one that is not final yet; idempotent). */
+    async countFinalOrder(orderId: string): Promise<void> {
+      await countOrder(dataSource, orderId);
     },
   };
 }

@@ -77,6 +77,7 @@ export function inMemoryActivities(gateways: Record<string, ScriptedGateway>) {
         kind === 'credit' ? await activities.creditDeposit!(funds) : await activities.settleHeldFunds!(funds);
       return { amountMinor: moved.amountMinor, commissionMinor: moved.commissionMinor };
     },
+    async countFinalOrder() {},
     async deliverMerchantCallback() {
       calls.callbacks += 1;
       return { delivered: true, httpStatus: 200 };

@@ -62,3 +62,21 @@ test('a paid payout and a declined one are counted once each, with the money the
   );
   expect(sums).toEqual({ orders: 2, net: ledger.net });
 });
+
+test('a declined deposit, whose money never moves, is counted once when the order settles', async () => {
+  const setup = await createOrderSetup(ds, { direction: 'deposit' });
+  const declined = await runOrderToEnd(env, ds, setup, { amountMinor: 100_02 });
+  expect(declined.result.status).toBe('Failed');
+  expect(await factOf(declined.input.orderId)).toEqual({
+    status: 'Failed',
+    reason: '63',
+    turnover: 0,
+    commission: 0,
+    net: 0,
+    position: 1,
+  });
+  const [sums] = await ds.query(`SELECT sum(orders)::int AS orders FROM report_hourly WHERE merchant_id = $1`, [
+    setup.merchantId,
+  ]);
+  expect(sums).toEqual({ orders: 1 });
+});

@@ -75,6 +75,8 @@ export interface OrderContext {
   payformDeadline: number;
   /** True while a gateway payment is being waited on (an operator may ask for a check then). */
   resolving: boolean;
+  /** True once the order's money moved (or it was counted with none): later entries count it into the reports. */
+  settled: boolean;
   /**
    * Appends a history code (state, PostgreSQL, search attributes). The entry keeps the code's own status; the
    * order's status moves only forward, to `orderStatus` when given.
@@ -186,6 +188,7 @@ export function createOrderContext(direction: Direction, input: OrderInput, lean
     awaitingPayform: input.payform === true,
     payformDeadline: 0,
     resolving: false,
+    settled: false,
     entry(code, { orderStatus, ...extra } = {}) {
       const before = state.status;
       state.status = orderStatus ? advanceStatus(before, orderStatus) : before;
@@ -213,17 +216,20 @@ export function createOrderContext(direction: Direction, input: OrderInput, lean
     },
     async mark(code, { row, ...options } = {}) {
       const entry = ctx.entry(code, options);
-      await persistence.recordOrderEvent.executeWithOptions({ summary: `history ${entryInWords(ctx, entry)}` }, [
-        order,
-        entry,
-        row,
-      ]);
+      // A lean order is counted into the reports once, when it settles (workflows/steps/settlement.ts); entries
+      // after that (a stray callback, a review flag) count again, so that a changed contribution is corrected.
+      const summary = `history ${entryInWords(ctx, entry)}`;
+      await persistence.recordOrderEvent.executeWithOptions(
+        { summary },
+        lean && !ctx.settled ? [order, entry, row, { count: false }] : [order, entry, row],
+      );
     },
     async markMoneyMoved(code, movement, doing) {
       const entry = ctx.entry(code);
       const summary = `${doing}; history ${entryInWords(ctx, entry)}`;
       const moved = await persistence.recordMoneyMovement.executeWithOptions({ summary }, [order, entry, movement]);
       entry.details = { ...entry.details, ...moved };
+      ctx.settled = true;
     },
     hasPatch,
     setSearchableGateway(gatewayId) {

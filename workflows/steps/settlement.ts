@@ -1,6 +1,6 @@
 import { CODES } from '../../domain/history-codes';
 import type { FundsRequest } from '../../domain/operations-contract';
-import { operations } from '../activity-profiles';
+import { operations, persistence } from '../activity-profiles';
 import type { OrderContext } from './order-context';
 import { amountOf } from './ui-metadata';
 
@@ -52,13 +52,19 @@ export async function settle(ctx: OrderContext, paid: boolean, holdPlaced: boole
 
 /** The same movements in the lean shape: each with its entry, in one local activity. */
 async function settleLean(ctx: OrderContext, paid: boolean, holdPlaced: boolean): Promise<void> {
+  // Each movement's entry counts the order into the reports; an order whose money never moved is counted here.
+  if (ctx.direction === 'deposit' ? !paid : !holdPlaced) {
+    await persistence.countFinalOrder.executeWithOptions({ summary: 'Count the order into the reports' }, [
+      ctx.input.orderId,
+    ]);
+    ctx.settled = true;
+    return;
+  }
   if (ctx.direction === 'deposit') {
-    if (!paid) return;
     const doing = `Credit ${amountOf(ctx)} to the merchant's balance, net of commission`;
     await ctx.markMoneyMoved(CODES.LEDGER_POSTED, { kind: 'credit', funds: fundsOf(ctx) }, doing);
     return;
   }
-  if (!holdPlaced) return;
   const held = { ...fundsOf(ctx), amountMinor: ctx.state.requestedAmountMinor };
   if (paid) {
     const funds = { ...held, settledAmountMinor: ctx.state.amountMinor };
