@@ -151,8 +151,11 @@ export async function countOrder(dataSource: DataSource, orderId: string): Promi
     );
     const { new_rows, old_rows, changed } = diff!;
     if (!changed) return new_rows === 0 ? 'not-final' : 'unchanged';
-    await tx.query(moveHourly(counted, -1), [orderId]);
-    await tx.query(`DELETE FROM report_order_facts WHERE order_id = $1`, [orderId]);
+    // A first count has nothing to take back: two statements fewer for most orders.
+    if (old_rows > 0) {
+      await tx.query(moveHourly(counted, -1), [orderId]);
+      await tx.query(`DELETE FROM report_order_facts WHERE order_id = $1`, [orderId]);
+    }
     await tx.query(`INSERT INTO report_order_facts (${cols}) SELECT ${cols} FROM (${FACT_SELECT('o.id = $1')}) n`, [
       orderId,
     ]);
