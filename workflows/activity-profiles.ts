@@ -19,7 +19,7 @@ export const operations = wf.proxyActivities<Activities>({
 });
 
 /** Gateway calls: connectors time out on their own (seconds) and map faults to outcomes. */
-export const gateway = wf.proxyActivities<Activities>({
+const GATEWAY_CALLS: wf.ActivityOptions = {
   startToCloseTimeout: '45s',
   retry: {
     initialInterval: '2s',
@@ -28,22 +28,16 @@ export const gateway = wf.proxyActivities<Activities>({
     maximumAttempts: 3,
     nonRetryableErrorTypes: ['UnknownGateway'],
   },
-});
+};
+
+export const gateway = wf.proxyActivities<Activities>(GATEWAY_CALLS);
 
 /**
- * Status checks of orders of the lean shape: local activities (one marker instead of six events). A check only
- * reads, and connectors time out on their own, so a check repeated after a worker restart changes nothing.
+ * Status checks of orders of the lean shape: local activities (one marker instead of six events), with the same
+ * timeouts and retries. A check only reads, and connectors time out on their own, so a check repeated after a
+ * worker restart changes nothing.
  */
-export const gatewayChecks = wf.proxyLocalActivities<Activities>({
-  startToCloseTimeout: '45s',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '30s',
-    maximumAttempts: 3,
-    nonRetryableErrorTypes: ['UnknownGateway'],
-  },
-});
+export const gatewayChecks = wf.proxyLocalActivities<Activities>(GATEWAY_CALLS);
 
 /** Merchant callbacks: one attempt per call; the workflow spaces the attempts with durable timers. */
 export const merchantCallbacks = wf.proxyActivities<Activities>({

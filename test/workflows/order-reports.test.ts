@@ -27,6 +27,9 @@ const factOf = async (orderId: string) =>
     )
   )[0];
 
+/** The fact of an order the sandbox declined at its first status check (amount ending in 02). */
+const DECLINED_63 = { status: 'Failed', reason: '63', turnover: 0, commission: 0, net: 0, position: 1 };
+
 test('a paid payout and a declined one are counted once each, with the money the ledger moved', async () => {
   const setup = await createOrderSetup(ds, { direction: 'payout', balanceMinor: 1000_00 });
   await ds.query(
@@ -44,14 +47,7 @@ test('a paid payout and a declined one are counted once each, with the money the
     net: -(200_00 + 325),
     position: 1,
   });
-  expect(await factOf(declined.input.orderId)).toEqual({
-    status: 'Failed',
-    reason: '63',
-    turnover: 0,
-    commission: 0,
-    net: 0,
-    position: 1,
-  });
+  expect(await factOf(declined.input.orderId)).toEqual(DECLINED_63);
   const [sums] = await ds.query(
     `SELECT sum(orders)::int AS orders, sum(net_minor)::int AS net FROM report_hourly WHERE merchant_id = $1`,
     [setup.merchantId],
@@ -67,14 +63,7 @@ test('a declined deposit, whose money never moves, is counted once when the orde
   const setup = await createOrderSetup(ds, { direction: 'deposit' });
   const declined = await runOrderToEnd(env, ds, setup, { amountMinor: 100_02 });
   expect(declined.result.status).toBe('Failed');
-  expect(await factOf(declined.input.orderId)).toEqual({
-    status: 'Failed',
-    reason: '63',
-    turnover: 0,
-    commission: 0,
-    net: 0,
-    position: 1,
-  });
+  expect(await factOf(declined.input.orderId)).toEqual(DECLINED_63);
   const [sums] = await ds.query(`SELECT sum(orders)::int AS orders FROM report_hourly WHERE merchant_id = $1`, [
     setup.merchantId,
   ]);
