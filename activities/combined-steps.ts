@@ -62,8 +62,15 @@ export function combinedStepActivities(dataSource: DataSource) {
   };
 }
 
-async function moveMoney(
-  operations: ReturnType<typeof operationsActivities>,
+/** The ledger activities a movement uses: the real ones, or a test's in-memory ones. */
+export type LedgerSteps = Pick<
+  ReturnType<typeof operationsActivities>,
+  'creditDeposit' | 'settleHeldFunds' | 'releaseHeldFunds'
+>;
+
+/** Moves the money of `movement`; returns the amounts moved, as the entry reporting it keeps them. */
+export async function moveMoney(
+  operations: LedgerSteps,
   { kind, funds }: MoneyMovement,
 ): Promise<Record<string, number>> {
   if (kind === 'release') {

@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import { payerMayTryAnotherCard } from '../domain/cascade-policy';
 import { CODES, type HistoryCode } from '../domain/history-codes';
 import type { Direction } from '../domain/order';
-import type { PreCheckRequest, RouteRequest } from '../domain/operations-contract';
+import type { PreCheckRequest, PreCheckResult, RouteRequest } from '../domain/operations-contract';
 import { operations, persistence } from './activity-profiles';
 import {
   DEFAULT_RECONCILIATION_PERIOD_MS,
@@ -60,8 +60,9 @@ export async function runOrder(direction: Direction, input: OrderInput): Promise
 
 async function startOrder(ctx: OrderContext): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const deadline = Date.now() + ORDER_DEADLINE_MS;
-  // The lean shape writes the created entry with the pre-checks (one local activity for both).
-  if (ctx.lean) return processOrder(ctx, deadline, ctx.entry(CODES.CREATED));
+  // The lean shape writes the created entry with the pre-checks (one local activity for both); a hosted-form order
+  // writes it at once, since it first waits for its payer and the reconciler looks for orders with no entry.
+  if (ctx.lean && !ctx.input.payform) return processOrder(ctx, deadline, ctx.entry(CODES.CREATED));
   await ctx.mark(CODES.CREATED);
   return processOrder(ctx, deadline);
 }
@@ -105,8 +106,6 @@ async function processOrder(
   created?: OrderHistoryEntry,
 ): Promise<{ paid: boolean; holdPlaced: boolean }> {
   const { input } = ctx;
-  // A hosted-form order waits for its payer first: its created entry is written now, as the reconciler expects.
-  if (created && input.payform) await persistEntry(ctx, created);
   if (input.payform) {
     ctx.step('waiting for the payer on the hosted payment page');
     if ((await awaitPayform(ctx)) === 'failed') return { paid: false, holdPlaced: false };
@@ -116,7 +115,8 @@ async function processOrder(
   for (let cardTry = 1; ; cardTry += 1) {
     ctx.step('pre-checks: black list and limits');
     if (ctx.lean) {
-      const prepared = await prepareOrder(ctx, cardTry, input.payform ? undefined : created);
+      // `created` comes only with an order that is not a hosted form's, so only with its one card.
+      const prepared = await prepareOrder(ctx, cardTry, created);
       if (!prepared.ok) return { paid: false, holdPlaced };
       holdPlaced = prepared.holdPlaced || holdPlaced;
     } else {
@@ -124,11 +124,7 @@ async function processOrder(
         { summary: `Pre-checks (black list, limits) for ${amountOf(ctx)}` },
         [preCheckRequest(ctx)],
       );
-      if (!preCheck.ok) {
-        ctx.state.failure = preCheck.details;
-        await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
-        return { paid: false, holdPlaced };
-      }
+      if (!(await preChecksPassed(ctx, preCheck))) return { paid: false, holdPlaced };
       // The hold and the route are the order's, not the card's: taken once.
       if (cardTry === 1) {
         const routed = await holdAndRoute(ctx);
@@ -186,6 +182,14 @@ async function holdPayout(ctx: OrderContext): Promise<boolean> {
   return true;
 }
 
+/** False, recorded with the check's code (Failed), when a pre-check refused the order. */
+async function preChecksPassed(ctx: OrderContext, preCheck: PreCheckResult): Promise<boolean> {
+  if (preCheck.ok) return true;
+  ctx.state.failure = preCheck.details;
+  await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
+  return false;
+}
+
 /** False, recorded as a routing failure, when no gateway of the pipeline takes the order. */
 async function routeFound(ctx: OrderContext): Promise<boolean> {
   if (ctx.state.route.length > 0) return true;
@@ -204,8 +208,8 @@ async function prepareOrder(
   cardTry: number,
   created: OrderHistoryEntry | undefined,
 ): Promise<{ ok: boolean; holdPlaced: boolean }> {
-  const checks = `re-checks (black list, limits)${cardTry === 1 ? ' and routing' : ''} for ${amountOf(ctx)}`;
-  const summary = created ? `History ${entryInWords(ctx, created)}; p${checks}` : `P${checks}`;
+  const checks = `(black list, limits)${cardTry === 1 ? ' and routing' : ''} for ${amountOf(ctx)}`;
+  const summary = created ? `History ${entryInWords(ctx, created)}; pre-checks ${checks}` : `Pre-checks ${checks}`;
   const prepared = await persistence.prepareOrder.executeWithOptions({ summary }, [
     {
       order: ctx.snapshot,
@@ -214,25 +218,12 @@ async function prepareOrder(
       route: cardTry === 1 ? routeRequest(ctx) : null,
     },
   ]);
-  const { preCheck } = prepared;
-  if (!preCheck.ok) {
-    ctx.state.failure = preCheck.details;
-    await ctx.mark(preCheck.code, { details: preCheck.details, orderStatus: 'Failed' });
-    return { ok: false, holdPlaced: false };
-  }
+  if (!(await preChecksPassed(ctx, prepared.preCheck))) return { ok: false, holdPlaced: false };
   if (cardTry > 1) return { ok: true, holdPlaced: false };
   ctx.state.route = prepared.route ?? [];
   if (!(await routeFound(ctx))) return { ok: false, holdPlaced: false };
   if (ctx.direction === 'payout' && !(await holdPayout(ctx))) return { ok: false, holdPlaced: false };
   return { ok: true, holdPlaced: ctx.direction === 'payout' };
-}
-
-/** Writes an entry built with `ctx.entry` on its own (the lean shape's created entry of a hosted-form order). */
-async function persistEntry(ctx: OrderContext, entry: OrderHistoryEntry): Promise<void> {
-  await persistence.recordOrderEvent.executeWithOptions({ summary: `history \`${entry.code}\`` }, [
-    ctx.snapshot,
-    entry,
-  ]);
 }
 
 function preCheckRequest(ctx: OrderContext): PreCheckRequest {

@@ -1,5 +1,5 @@
 import type { Activities } from '../../activities';
-import type { MoneyMovement, PrepareOrderRequest } from '../../activities/combined-steps';
+import { moveMoney, type MoneyMovement, type PrepareOrderRequest } from '../../activities/combined-steps';
 import type { OrderHistoryEntry, OrderSnapshot } from '../../workflows/definitions';
 import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../../domain/gateway-contract';
 import type { FundsRequest } from '../../domain/operations-contract';
@@ -63,19 +63,13 @@ export function inMemoryActivities(gateways: Record<string, ScriptedGateway>) {
       if (req.created) calls.events += 1;
       return { preCheck: { ok: true as const }, route: req.route ? await activities.resolveRoute!(req.route) : null };
     },
-    async recordMoneyMovement(
-      _order: OrderSnapshot,
-      _entry: OrderHistoryEntry,
-      { kind, funds }: MoneyMovement,
-    ): Promise<Record<string, number>> {
+    async recordMoneyMovement(_order: OrderSnapshot, _entry: OrderHistoryEntry, movement: MoneyMovement) {
       calls.events += 1;
-      if (kind === 'release') {
-        await activities.releaseHeldFunds!(funds);
-        return { amountMinor: funds.amountMinor };
-      }
-      const moved =
-        kind === 'credit' ? await activities.creditDeposit!(funds) : await activities.settleHeldFunds!(funds);
-      return { amountMinor: moved.amountMinor, commissionMinor: moved.commissionMinor };
+      const { creditDeposit, settleHeldFunds, releaseHeldFunds } = activities;
+      return moveMoney(
+        { creditDeposit: creditDeposit!, settleHeldFunds: settleHeldFunds!, releaseHeldFunds: releaseHeldFunds! },
+        movement,
+      );
     },
     async countFinalOrder() {},
     async deliverMerchantCallback() {

@@ -96,9 +96,8 @@ export interface OrderContext {
    * `wf.patched(id)` for orders of older shapes; true without a marker for orders of the lean shape, which came
    * after every such patch.
    */
-  hasPatch(
-    patchId: string,
-  ): boolean; /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
+  hasPatch(patchId: string): boolean;
+  /** Makes the gateway searchable; sent with the next history entry's search attribute update (one event, not two). */
   setSearchableGateway(gatewayId: string): void;
   /**
    * Remembers the PSP's own code and message of a gateway answer, so that the history entry this answer becomes
