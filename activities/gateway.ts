@@ -18,6 +18,7 @@ import { type CallbackOrder, checkStatusAgainstOrder, statusWithoutClaim } from 
 import { overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { CardVault } from '../vault/card-vault';
+import { createOutcomeOnAttempt } from './create-retries';
 import { gatewayClockMs } from './gateway-clock';
 
 /** The money of the order whose workflow runs this activity; undefined outside an order (or before its row). */
@@ -119,7 +120,8 @@ export function gatewayActivities(
             if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
           }
         }
-        return overrideCreate(dataSource, target.name, outcome);
+        const answer = await overrideCreate(dataSource, target.name, outcome);
+        return createOutcomeOnAttempt(answer, Context.current().info.attempt);
       });
     },
 

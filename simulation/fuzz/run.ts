@@ -4,11 +4,13 @@
  * ended as: the workflow's state, PostgreSQL's rows, the ledger, the merchant's callbacks and the gateways' truth.
  */
 import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
 import { WorkflowClient } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
 import type { Activities } from '../../activities';
+import { createOutcomeOnAttempt } from '../../activities/create-retries';
 import { orderWorkflowId } from '../../domain/order';
 import { type CallbackOrder, checkCallbackAgainstOrder, checkStatusAgainstOrder } from '../../gateways/amount-claims';
 import { SANDBOX_PSP_AMOUNT_UPDATES } from '../../gateways/sandbox/protocol';
@@ -93,7 +95,8 @@ export async function startFuzzWorld(
     ({
       ...activities,
       ...fuzzActivities(env.client),
-      createGatewayPayment: (gatewayId, req) => gateways.create(gatewayId, req),
+      createGatewayPayment: async (gatewayId, req) =>
+        createOutcomeOnAttempt(await gateways.create(gatewayId, req), Context.current().info.attempt),
       checkGatewayPayment: async (gatewayId, query) =>
         checkStatusAgainstOrder(
           await gateways.check(gatewayId, query),

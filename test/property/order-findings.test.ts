@@ -147,3 +147,12 @@ test('finding 10: identical check answers are recorded once, and no minute is wa
   const [created, checked] = ambiguous.state.history.filter((h) => h.code === '2.0.2.11' || h.code === '4.1.3.00');
   expect(Date.parse(checked!.at) - Date.parse(created!.at)).toBeLessThanOrEqual(10_000 + 1_000);
 });
+
+test('a create that crashed after the gateway stored the payment, then "connection refused" on its retry, is checked, not cancelled blindly', async () => {
+  // The property suite's shrunk case (seed -1912222): the refusal speaks only for the retry; the first attempt sent.
+  const crashed = gatewayModel({ createFaults: ['crash-after', 'refused'], pendingMs: 0 });
+  const o = await run({ gateways: [crashed], amountMinor: 100, cancelAfterMs: 0 });
+  expect(o.state.status).toBe('Success');
+  expect(codesOf(o)).toContain('2.0.2.14');
+  expect(codesOf(o)).not.toContain('2.2.4.12');
+});
