@@ -3,7 +3,12 @@ import { Context, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { orderIdOfWorkflow } from '../domain/order';
-import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../domain/gateway-contract';
+import {
+  type CreateOutcome,
+  GATEWAY_FAILURE,
+  type GatewayPaymentRequest,
+  type StatusOutcome,
+} from '../domain/gateway-contract';
 import { loadGateway, UnknownGatewayError } from '../data/gateways';
 import { findOrderMoney } from '../data/order-store';
 import type { GatewayEntity } from '../entities/gateway.entity';
@@ -18,7 +23,7 @@ import { type CallbackOrder, checkStatusAgainstOrder, statusWithoutClaim } from 
 import { overrideCheck, overrideCreate } from '../gateways/answer-overrides';
 import type { Keyring } from '../infra/security/keyring';
 import { CardVault } from '../vault/card-vault';
-import { createOutcomeOnAttempt } from './create-retries';
+import { createFailureOnAttempt, createOutcomeOnAttempt } from './create-retries';
 import { gatewayClockMs } from './gateway-clock';
 
 /** The money of the order whose workflow runs this activity; undefined outside an order (or before its row). */
@@ -55,7 +60,7 @@ async function loadGatewayConfig(
       if (err instanceof UnknownGatewayError) throw err;
       if (Date.now() + delay > deadline) {
         throw ApplicationFailure.create({
-          type: 'GatewayConfigUnavailable',
+          type: GATEWAY_FAILURE.configUnavailable,
           message: `the configuration of gateway ${gatewayId} could not be read; nothing was sent: ${
             err instanceof Error ? err.message : String(err)
           }`,
@@ -84,10 +89,14 @@ async function withGateway<T>(
     return await call({ gateway, now: new Date(gatewayClockMs(at)) }, gateway);
   } catch (err) {
     if (err instanceof UnknownGatewayError) {
-      throw ApplicationFailure.create({ type: 'UnknownGateway', message: err.message, nonRetryable: true });
+      throw ApplicationFailure.create({ type: GATEWAY_FAILURE.unknown, message: err.message, nonRetryable: true });
     }
     if (err instanceof GatewayMisconfiguredError) {
-      throw ApplicationFailure.create({ type: 'GatewayMisconfigured', message: err.message, nonRetryable: true });
+      throw ApplicationFailure.create({
+        type: GATEWAY_FAILURE.misconfigured,
+        message: err.message,
+        nonRetryable: true,
+      });
     }
     throw err;
   }
@@ -108,21 +117,26 @@ export function gatewayActivities(
   return {
     /** Creates the payment at the gateway; the request's idempotency key makes retries safe. */
     async createGatewayPayment(gatewayId: string, request: GatewayPaymentRequest): Promise<CreateOutcome> {
-      return withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
-        const target = registry.forGateway(gateway);
-        const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
-        let outcome: CreateOutcome;
-        if (!vaulted) outcome = await target.create(request, ctx);
-        else {
-          try {
-            outcome = await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
-          } finally {
-            if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+      const { attempt } = Context.current().info;
+      try {
+        return await withGateway(dataSource, keyring, gatewayId, configRead, async (ctx, gateway) => {
+          const target = registry.forGateway(gateway);
+          const vaulted = vault ? await vault.openForOrder(request.orderId) : null;
+          let outcome: CreateOutcome;
+          if (!vaulted) outcome = await target.create(request, ctx);
+          else {
+            try {
+              outcome = await target.create({ ...request, requisites: { ...request.requisites, ...vaulted } }, ctx);
+            } finally {
+              if (vaulted.card?.cvc !== undefined) await vault!.destroyCvc(request.orderId);
+            }
           }
-        }
-        const answer = await overrideCreate(dataSource, target.name, outcome);
-        return createOutcomeOnAttempt(answer, Context.current().info.attempt);
-      });
+          const answer = await overrideCreate(dataSource, target.name, outcome);
+          return createOutcomeOnAttempt(answer, attempt);
+        });
+      } catch (err) {
+        throw createFailureOnAttempt(err, attempt);
+      }
     },
 
     /** Asks the gateway for the payment's status, by reference or, after an ambiguous create, by idempotency key. */

@@ -48,6 +48,22 @@ export interface GatewayPaymentRequest {
   requisites: GatewayRequisites;
 }
 
+/**
+ * Why a gateway activity failed instead of answering: its failure types, read by the workflow. `unknown` and
+ * `misconfigured` are found before anything is sent, so the workflow may cascade at once; `configUnavailable` is
+ * our own database failing before the call; `unusableOnRetry` is an unknown or misconfigured gateway met by a
+ * retry of a create whose earlier attempt may have sent the payment (the workflow resolves it like a timeout).
+ */
+export const GATEWAY_FAILURE = {
+  unknown: 'UnknownGateway',
+  misconfigured: 'GatewayMisconfigured',
+  configUnavailable: 'GatewayConfigUnavailable',
+  unusableOnRetry: 'GatewayUnusableOnRetry',
+} as const;
+
+/** The failures that prove the request never left the engine. */
+export const NOT_SENT_FAILURES: readonly string[] = [GATEWAY_FAILURE.unknown, GATEWAY_FAILURE.misconfigured];
+
 /** The answer to a create. */
 export type CreateOutcome =
   /** The gateway has the payment: pending (2.1.2.00) or already final (2.1.3.00). */

@@ -5,6 +5,7 @@
  */
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { GATEWAY_FAILURE } from '../domain/gateway-contract';
 
 /** History to PostgreSQL: a local activity, one marker event per entry; retried until the database is back. */
 export const persistence = wf.proxyLocalActivities<Activities>({
@@ -26,7 +27,7 @@ const GATEWAY_CALLS: wf.ActivityOptions = {
     backoffCoefficient: 2,
     maximumInterval: '30s',
     maximumAttempts: 3,
-    nonRetryableErrorTypes: ['UnknownGateway'],
+    nonRetryableErrorTypes: [GATEWAY_FAILURE.unknown],
   },
 };
 

@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
 import { moveMoney, type MoneyMovement, type PrepareOrderRequest } from '../../activities/combined-steps';
 import type { OrderHistoryEntry, OrderSnapshot } from '../../workflows/definitions';
@@ -7,7 +8,8 @@ import type { GatewayStatusQuery } from '../../gateways/connector';
 
 /** What one gateway answers, in order; the last answer repeats. */
 export interface ScriptedGateway {
-  creates: CreateOutcome[];
+  /** An answer, or the type of an ApplicationFailure the create activity fails with. */
+  creates: Array<CreateOutcome | { failsWith: string }>;
   checks?: StatusOutcome[];
 }
 
@@ -34,7 +36,11 @@ export function inMemoryActivities(gateways: Record<string, ScriptedGateway>) {
     async createGatewayPayment(gatewayId: string, _req: GatewayPaymentRequest) {
       const n = count(calls.creates, gatewayId);
       calls.creates.push(gatewayId);
-      return next(gateways[gatewayId]!.creates, n);
+      const answer = next(gateways[gatewayId]!.creates, n);
+      if ('failsWith' in answer) {
+        throw ApplicationFailure.create({ type: answer.failsWith, message: 'scripted', nonRetryable: true });
+      }
+      return answer;
     },
     async checkGatewayPayment(gatewayId: string, _query: GatewayStatusQuery) {
       const n = count(calls.checks, gatewayId);

@@ -105,6 +105,21 @@ test('a payout whose check reports a changed amount settles that amount, once', 
   expect(calls.money).toEqual(['hold', 'settle 9500 of 10000 held']);
 });
 
+test.each([
+  ['GatewayUnusableOnRetry', ['gw1'], '2.0.2.14'],
+  ['UnknownGateway', ['gw1', 'gw2'], '2.2.4.15'],
+])('a create failing with %s: sent to %j, recorded as %s', async (failsWith, creates, code) => {
+  // Only a failure that proves nothing was sent may cascade; one met on a retry of the create is checked first.
+  const { state, calls, codes } = await runOrder('deposit', {
+    gw1: { creates: [{ failsWith }], checks: [{ kind: 'success', code: '4.1.3.00', gatewayRef: 'pay_1' }] },
+    gw2: { creates: [paidAtOnce] },
+  });
+  expect(state.status).toBe('Success');
+  expect(calls.creates).toEqual(creates);
+  expect(codes).toContain(code);
+  expect(calls.money).toEqual(['credit 10000']);
+});
+
 test('a 5xx on create is checked before anything else: the payment found there is the order’s', async () => {
   const { state, calls, codes } = await runOrder('deposit', {
     gw1: {

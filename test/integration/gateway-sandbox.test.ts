@@ -8,7 +8,7 @@ import type { DataSource } from 'typeorm';
 import { gatewayActivities } from '../../activities/gateway';
 import { UnknownGatewayError } from '../../data/gateways';
 import { verifyGatewayCallback } from '../../gateways/callback-verification';
-import type { GatewayPaymentRequest } from '../../domain/gateway-contract';
+import { type GatewayPaymentRequest, NOT_SENT_FAILURES } from '../../domain/gateway-contract';
 import { GatewayEntity } from '../../entities/gateway.entity';
 import { SandboxPaymentEntity } from '../../entities/sandbox-payment.entity';
 import { createGatewayRegistry } from '../../gateways';
@@ -262,6 +262,19 @@ describe('gateway activities: configuration errors', () => {
       .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure).toMatchObject({ type: 'UnknownGateway', nonRetryable: true });
+  });
+
+  test('an unknown gateway met by a retry of a create is no proof that nothing was sent (GatewayUnusableOnRetry)', async () => {
+    // The first attempt may have reached the gateway before the worker died; the gateway was removed meanwhile.
+    const retry = new MockActivityEnvironment(
+      { currentAttemptScheduledTimestampMs: T0.getTime(), attempt: 2 },
+      { logger: new DefaultLogger('ERROR') },
+    );
+    const failure = await retry
+      .run(activities().createGatewayPayment, randomUUID(), request(10_002))
+      .catch((e: unknown) => e);
+    expect(failure).toMatchObject({ type: 'GatewayUnusableOnRetry', nonRetryable: true });
+    expect(NOT_SENT_FAILURES).not.toContain((failure as ApplicationFailure).type);
   });
 
   test('an http-sim gateway without usable settings fails for good (GatewayMisconfigured)', async () => {

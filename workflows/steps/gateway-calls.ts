@@ -1,18 +1,21 @@
 import { ActivityFailure, ApplicationFailure } from '@temporalio/workflow';
-import type { CreateOutcome, StatusOutcome } from '../../domain/gateway-contract';
+import {
+  type CreateOutcome,
+  GATEWAY_FAILURE,
+  NOT_SENT_FAILURES,
+  type StatusOutcome,
+} from '../../domain/gateway-contract';
 import { CODES } from '../../domain/history-codes';
 import { gateway, gatewayChecks } from '../activity-profiles';
 import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
 import { amountOf, gatewayName } from './ui-metadata';
 
-/** Failures raised before anything was sent: the gateway is unknown or its settings are unusable. */
-const NOT_SENT_FAILURES = ['UnknownGateway', 'GatewayMisconfigured'];
 /**
  * The engine's own infrastructure (PostgreSQL) failed before the gateway was called: nothing was sent, and it is
  * no answer of the gateway's, so it neither spends a retry nor moves the order on.
  */
-export const INFRASTRUCTURE_FAILURE = 'GatewayConfigUnavailable';
+export const INFRASTRUCTURE_FAILURE = GATEWAY_FAILURE.configUnavailable;
 
 /** A create's outcome, or `unsent`: our side failed before calling the gateway. */
 export type CreateResult = CreateOutcome | { kind: 'unsent' };
