@@ -131,13 +131,24 @@ async function exercise(stack: ChaosStack, opts: ChaosOptions, t0: number): Prom
     }
   };
 
-  // Creates at a steady pace across the kills: each kill lands with orders in flight.
+  // Creates at a steady pace across the kills, in one share per phase: the orders of share k wait until kill k has
+  // begun, so every kill lands with orders still to create, however slowly the machine restarts a part.
   const pauseMs = opts.pauseMs ?? 3_000;
   const killSpanMs = KILLS.length * (opts.downMs + pauseMs + 3_000);
   const gapMs = Math.max(5, Math.floor(killSpanMs / opts.orders));
+  const share = Math.ceil(opts.orders / (KILLS.length + 1));
+  let killsBegun = 0;
+  const waiting: Array<{ kills: number; go: () => void }> = [];
+  const killsHaveBegun = (n: number) =>
+    n <= killsBegun ? Promise.resolve() : new Promise<void>((go) => waiting.push({ kills: n, go }));
+  const beginKill = () => {
+    killsBegun += 1;
+    for (const w of waiting.filter((x) => x.kills <= killsBegun)) w.go();
+  };
   const creating = (async () => {
     const inFlight = new Set<Promise<void>>();
     for (const order of plan) {
+      await killsHaveBegun(Math.min(Math.floor(order.i / share), KILLS.length));
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
       const p = create(order).finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -151,6 +162,7 @@ async function exercise(stack: ChaosStack, opts: ChaosOptions, t0: number): Prom
   for (const part of KILLS) {
     const createdAtKill = created;
     opts.say(`kill -9 ${part} (${createdAtKill} orders created)`);
+    beginKill();
     await stack.kill(part);
     await sleep(opts.downMs);
     const r0 = Date.now();
