@@ -4,7 +4,7 @@ import { createDataSource } from '../entities/data-source';
 import { createLogger } from '../infra/logging/logger';
 import { Keyring } from '../infra/security/keyring';
 import { createApp } from './app';
-import { startSecretPurge } from './issues/secret-purge';
+import { startPurges } from './purges';
 import { startOrderReconciler } from './orders/reconciler';
 import { connectTemporal } from './temporal-connections';
 
@@ -39,8 +39,8 @@ async function main(): Promise<void> {
     payformLifetimeMs,
     payformCardTries: config.PAYFORM_CARD_TRIES,
   });
-  // Expired one-time secrets are refused when opened; their rows are deleted here.
-  const secretPurge = startSecretPurge({ dataSource, logger });
+  // Expired one-time secrets and export files are deleted here.
+  const purges = startPurges({ dataSource, logger, exportRetentionDays: config.EXPORT_RETENTION_DAYS });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'api stopping');
     server.close(() => {
-      void Promise.all([reconciler.stop(), secretPurge.stop()])
+      void Promise.all([reconciler.stop(), purges.stop()])
         .then(() => Promise.allSettled([temporal.close(), dataSource.destroy()]))
         .then(() => process.exit(0));
     });

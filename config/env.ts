@@ -64,6 +64,8 @@ export const ApiEnv = TemporalEnv.extend({
   PAYFORM_CARD_TRIES: z.coerce.number().int().min(1).max(5).optional(),
   /** The Temporal Web UI's address as operators' browsers reach it, e.g. http://localhost:8233 (docs/temporal-web-ui.md). */
   TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How many days an export's file is kept after it was written (docs/reports.md). Unset: 7. */
+  EXPORT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).optional(),
 });
 export type ApiConfig = z.infer<typeof ApiEnv>;
 

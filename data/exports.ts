@@ -87,6 +87,26 @@ export async function failExport(q: Queryable, id: string, error: string): Promi
   );
 }
 
+/**
+ * Deletes, with their chunks, up to `limit` exports that finished before `before` (or started before it and never
+ * finished: their worker is long gone); returns how many. The chunks go first, in the same transaction, so a
+ * download never finds an export without its file.
+ */
+export async function deleteExportsBefore(q: Queryable, before: Date, limit = 100): Promise<number> {
+  const rows: Array<{ n: number }> = await q.query(
+    `WITH expired AS (
+       SELECT id FROM exports WHERE coalesce(finished_at, created_at) < $1 ORDER BY created_at LIMIT $2 FOR UPDATE
+     ), chunks AS (
+       DELETE FROM export_chunks WHERE export_id IN (SELECT id FROM expired)
+     ), gone AS (
+       DELETE FROM exports WHERE id IN (SELECT id FROM expired) RETURNING id
+     )
+     SELECT count(*)::int AS n FROM gone`,
+    [before, limit],
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** A stream that stores what is written to it as the export's chunks, in order. */
 export function chunkWriter(q: Queryable, id: string): Writable & { bytes: () => number } {
   let pending: Buffer[] = [];

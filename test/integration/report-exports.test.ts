@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { DataSource } from 'typeorm';
+import { deleteExportsBefore, insertExport } from '../../data/exports';
 import { createTimeSkippingEnv } from '../../infra/temporal/time-skipping';
 import { cleanUp } from '../../infra/process/cleanup';
 import { expectStatus, httpClient, type HttpClient } from '../helpers/admin-client';
@@ -192,4 +194,43 @@ test("the order list screen's own filters: created from/before (instants), our i
     admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { createdFrom: 'yesterday' } }),
     400,
   );
+});
+
+test('exports older than the retention are deleted with their file; newer ones and their downloads stay', async () => {
+  const merchantId = await merchantWithOrders(3);
+  const exportOf = async () => {
+    const started = await expectStatus(
+      admin.post('/api/v1/reports/exports', { report: 'orders', format: 'csv', filters: { merchantId } }),
+      201,
+    );
+    await finished(admin, started.id as string);
+    return started.id as string;
+  };
+  const [old, recent] = [await exportOf(), await exportOf()];
+  const stuck = randomUUID();
+  await insertExport(ds, {
+    id: stuck,
+    requestedBy: 'test',
+    report: 'orders',
+    format: 'csv',
+    filters: { merchantId, timeZone: 'UTC' },
+  });
+  const days = (n: number) => new Date(Date.now() - n * 86_400_000);
+  await ds.query(`UPDATE exports SET created_at = $2, finished_at = $2 WHERE id = $1`, [old, days(8)]);
+  await ds.query(`UPDATE exports SET created_at = $2 WHERE id = $1`, [stuck, days(8)]);
+  const chunksOf = async (id: string) =>
+    Number((await ds.query(`SELECT count(*) AS n FROM export_chunks WHERE export_id = $1`, [id]))[0].n);
+  expect(await chunksOf(old)).toBeGreaterThan(0);
+
+  expect(await deleteExportsBefore(ds, days(7))).toBeGreaterThanOrEqual(2);
+
+  expect(await chunksOf(old)).toBe(0);
+  await expectStatus(admin.get(`/api/v1/reports/exports/${old}`), 404);
+  expect((await download(old)).status).toBe(404);
+  await expectStatus(admin.get(`/api/v1/reports/exports/${stuck}`), 404);
+  // The export written within the retention is untouched, file and all.
+  expect(await chunksOf(recent)).toBeGreaterThan(0);
+  const kept = await download(recent);
+  expect(kept.status).toBe(200);
+  expect(parse(await kept.text(), { columns: true })).toHaveLength(3);
 });

@@ -52,6 +52,7 @@ describe('configuration', () => {
         TEMPORAL_ADDRESS: 'no-port',
         LOG_LEVEL: 'loud',
         ADMIN_KEY: 'short',
+        EXPORT_RETENTION_DAYS: '0',
       });
     } catch (err) {
       message = (err as Error).message;
@@ -61,6 +62,7 @@ describe('configuration', () => {
     expect(message).toMatch(/TEMPORAL_ADDRESS: must be host:port/);
     expect(message).toMatch(/LOG_LEVEL: /);
     expect(message).toMatch(/ADMIN_KEY: ADMIN_KEY must be at least 16 characters/);
+    expect(message).toMatch(/EXPORT_RETENTION_DAYS: /);
   });
 
   test('an empty variable counts as unset', () => {
