@@ -29,7 +29,7 @@ const FAST = ['<rootDir>/test/unit/', '<rootDir>/test/fast/'];
 module.exports = {
   testTimeout: 120000,
   // Three on two cores: test files spend part of their time waiting (processes starting, browsers, timers), which a
-  // third worker fills; measured 631 s with two, 547 s with three (docs/testing.md).
+  // third worker fills; measured 631 s with two, 547 s with three (README, "Tests").
   maxWorkers: 3,
   testSequencer: '<rootDir>/test/setup/longest-first-sequencer.js',
   reporters: ['default', '<rootDir>/test/setup/closing-line-reporter.js'],
