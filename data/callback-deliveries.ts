@@ -59,7 +59,7 @@ export async function listDeliveries(
     `SELECT d.id::text AS id, d.order_id, o.external_transaction_id, d.event_id, d.attempt, d.url, d.outcome, d.code,
             d.http_status, d.error, d.duration_ms, d.attempted_at
        FROM merchant_callback_deliveries d JOIN orders o ON o.id = d.order_id
-      WHERE o.merchant_id = $1 AND ($2::uuid IS NULL OR d.order_id = $2) AND ($3::text IS NULL OR d.outcome = $3)
+      WHERE d.merchant_id = $1 AND ($2::uuid IS NULL OR d.order_id = $2) AND ($3::text IS NULL OR d.outcome = $3)
       ORDER BY d.attempted_at DESC, d.id DESC
       LIMIT $4 OFFSET $5`,
     [merchantId, f.orderId ?? null, f.outcome ?? null, f.limit + 1, f.offset],

@@ -18,6 +18,7 @@ import { OrderListIndexes1764700000050 } from './migrations/1764700000050-order-
 import { RunningBalances1764700000200 } from './migrations/1764700000200-running-balances';
 import { MaskCardHolders1764700000300 } from './migrations/1764700000300-mask-card-holders';
 import { OrderListFilters1764800000000 } from './migrations/1764800000000-order-list-filters';
+import { CallbackDeliveriesMerchant1764900000000 } from './migrations/1764900000000-callback-deliveries-merchant';
 import { OrderGatewayRefEntity } from './order-gateway-ref.entity';
 import { OrderHistoryEntity } from './order-history.entity';
 import { OrderEntity } from './order.entity';
@@ -90,6 +91,7 @@ export const MIGRATIONS = [
   RunningBalances1764700000200,
   MaskCardHolders1764700000300,
   OrderListFilters1764800000000,
+  CallbackDeliveriesMerchant1764900000000,
 ];
 
 /** A DataSource for one process. The schema is owned by migrations; `synchronize` stays off. */

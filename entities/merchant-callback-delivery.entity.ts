@@ -1,5 +1,6 @@
 import { Check, Column, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import type { HistoryCode } from '../domain/history-codes';
+import { MerchantEntity } from './merchant.entity';
 import { OrderEntity } from './order.entity';
 
 /**
@@ -9,6 +10,8 @@ import { OrderEntity } from './order.entity';
 @Entity('merchant_callback_deliveries')
 @Unique('merchant_callback_deliveries_event_attempt', ['eventId', 'attempt'])
 @Index('merchant_callback_deliveries_order', ['orderId', 'attemptedAt'])
+// The merchant cabinet's list, newest first (migration 1764900000000-callback-deliveries-merchant).
+@Index('merchant_callback_deliveries_merchant', ['merchantId', 'attemptedAt', 'id'])
 @Check('merchant_callback_deliveries_attempt_check', `attempt >= 1`)
 @Check('merchant_callback_deliveries_outcome_check', `outcome IN ('delivered', 'failed')`)
 @Check('merchant_callback_deliveries_duration_ms_check', `duration_ms >= 0`)
@@ -18,6 +21,9 @@ export class MerchantCallbackDeliveryEntity {
   @ForeignKey(() => OrderEntity, { name: 'merchant_callback_deliveries_order_id_fkey' })
   @Column('uuid', { name: 'order_id' })
   orderId!: string;
+  @ForeignKey(() => MerchantEntity, { name: 'merchant_callback_deliveries_merchant_id_fkey' })
+  @Column('uuid', { name: 'merchant_id' })
+  merchantId!: string;
   @Column('text', { name: 'event_id' }) eventId!: string;
   @Column('int') attempt!: number;
   @Column('text') url!: string;

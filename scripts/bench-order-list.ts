@@ -10,25 +10,17 @@ import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { createApp } from '../api/app';
 import { connectTemporal } from '../api/temporal-connections';
-import { createDataSource } from '../entities/data-source';
+import { countArg, startBulkDatabase, timeRuns } from '../bench/bulk-database';
+import type { createDataSource } from '../entities/data-source';
 import { devKeyring } from '../infra/security/keyring';
-import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
 
 const say = (line: string) => console.log(`[bench:order-list] ${line}`);
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
 async function main(): Promise<void> {
-  const i = process.argv.indexOf('--orders');
-  const orders = i > 0 ? Number(process.argv[i + 1]) : 1_000_000;
-  if (!Number.isSafeInteger(orders) || orders < 1000 || orders > 5_000_000) {
-    throw new Error('--orders: 1,000 to 5,000,000');
-  }
-  const db = await startThrowawayDatabase('paystar_bench_order_list');
-  const stop = async () => db.stop().catch(() => undefined);
-  setTimeout(() => void stop().then(() => process.exit(1)), 20 * 60_000).unref();
-  process.on('SIGTERM', () => void stop().then(() => process.exit(143)));
-  process.on('SIGINT', () => void stop().then(() => process.exit(130)));
-  const ds = await createDataSource(db.url, { poolSize: 4 }).initialize();
+  const orders = countArg('--orders', 1_000_000, 1_000, 5_000_000);
+  const db = await startBulkDatabase('paystar_bench_order_list', say);
+  const { ds, step } = db;
   // Never reached: the list reads PostgreSQL only; a loopback address all the same.
   const temporal = connectTemporal('127.0.0.1:7', 'default', devKeyring());
   const server = createApp({
@@ -43,14 +35,6 @@ async function main(): Promise<void> {
   await new Promise((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/admin/orders`;
   try {
-    // The bulk rows' references are right by construction: no foreign-key trigger per row (bench only).
-    const bulk = ds.createQueryRunner();
-    await bulk.query(`SET session_replication_role = replica`);
-    const step = async (name: string, sql: string, params: unknown[] = []) => {
-      const t = performance.now();
-      await bulk.query(sql, params);
-      say(`${name}: ${Math.round(performance.now() - t)} ms`);
-    };
     const merchants: Array<{ id: string }> = await ds.query(
       `INSERT INTO merchants (name) SELECT 'bench ' || m FROM generate_series(1, 10) m RETURNING id`,
     );
@@ -83,20 +67,16 @@ async function main(): Promise<void> {
                          WHEN o.status = 'Failed' THEN '2.2.4.51' ELSE '2.1.3.00' END)) s(seq, code)`,
     );
     await step('ANALYZE', 'ANALYZE orders; ANALYZE order_history');
-    await bulk.release();
     if (process.argv.includes('--explain')) await explain(ds, gateways[0]!.id);
 
     const time = async (name: string, query: string) => {
-      const ms: number[] = [];
-      let body: { items: unknown[]; nextCursor: string | null } = { items: [], nextCursor: null };
-      for (let n = 0; n < 5; n++) {
-        const t = performance.now();
+      const { last: body, range } = await timeRuns(5, async () => {
         const res = await fetch(`${base}?limit=50${query}`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-        body = (await res.json()) as typeof body;
-        ms.push(performance.now() - t);
-        if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(body)}`);
-      }
-      say(`${name}: ${body.items.length} orders, ${Math.round(Math.min(...ms))}–${Math.round(Math.max(...ms))} ms`);
+        const answer = (await res.json()) as { items: unknown[]; nextCursor: string | null };
+        if (res.status !== 200) throw new Error(`${name}: ${res.status} ${JSON.stringify(answer)}`);
+        return answer;
+      });
+      say(`${name}: ${body.items.length} orders, ${range}`);
       return body;
     };
     // The cursor the page before would give: the position of the row 90% down the list (api/admin/order-list.ts).
@@ -124,8 +104,7 @@ async function main(): Promise<void> {
     server.closeAllConnections();
     server.close();
     await temporal.close();
-    await ds.destroy();
-    await stop();
+    await db.stop();
   }
 }
 

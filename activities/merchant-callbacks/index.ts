@@ -76,6 +76,7 @@ export function merchantCallbackActivities(dataSource: DataSource, options: Merc
       const verdict = judgeAttempt(status, outcome);
       await recordDelivery(dataSource, {
         orderId: req.orderId,
+        merchantId: req.merchantId,
         eventId: req.payload.eventId,
         attempt: req.attempt,
         url: urlForLog(req.url),

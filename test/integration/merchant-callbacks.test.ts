@@ -166,6 +166,8 @@ describe('deliverMerchantCallback', () => {
     expect(rows).toEqual([
       expect.objectContaining({
         orderId: req.orderId,
+        // The cabinet's list finds a merchant's attempts by this column, without joining its orders.
+        merchantId: req.merchantId,
         eventId,
         attempt: 1,
         url: `${sink.base}/ok`,

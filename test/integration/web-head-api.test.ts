@@ -154,9 +154,9 @@ describe("an order's page", () => {
     const delivery = (attempt: number, outcome: string, code: string | null, status: number | null, at: string) =>
       ds.query(
         `INSERT INTO merchant_callback_deliveries
-           (order_id, event_id, attempt, url, outcome, code, http_status, error, duration_ms, attempted_at)
-         VALUES ($1, $2, $3, 'https://shop.example/callbacks?token=s3cr3t', $4, $5, $6, $7, 12, $8)`,
-        [id, event, attempt, outcome, code, status, code ? 'HTTP 500' : null, at],
+           (order_id, event_id, attempt, url, outcome, code, http_status, error, duration_ms, attempted_at, merchant_id)
+         VALUES ($1, $2, $3, 'https://shop.example/callbacks?token=s3cr3t', $4, $5, $6, $7, 12, $8, $9)`,
+        [id, event, attempt, outcome, code, status, code ? 'HTTP 500' : null, at, merchantId],
       );
     await delivery(2, 'delivered', null, 200, '2026-02-01T00:01:00Z');
     await delivery(1, 'failed', '1.2.4.91', 500, '2026-02-01T00:00:30Z');
