@@ -2,7 +2,7 @@
  * The Stripe connector against stripe-mock, Stripe's own mock server, which validates every request against Stripe's
  * OpenAPI document: a parameter Stripe does not know, or a wrong type, is answered 400 and fails these tests. The
  * mock is stateless (every answer is a fixture), so this suite checks what we send and that we can read what comes
- * back; what the answers mean is tested on our own fixtures (test/unit/stripe-answers.test.ts).
+ * back; what the answers mean is tested on our own fixtures (test/integration/stripe-behaviour.test.ts).
  */
 import type { GatewayEntity } from '../../entities/gateway.entity';
 import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../../domain/gateway-contract';
