@@ -9,9 +9,9 @@ export interface PurgeJob {
 }
 
 /**
- * Runs a purge on an interval in each API process: one DELETE on an indexed time column, so several APIs purging
- * at once is harmless (a row is deleted once). A Temporal timer per row would add a workflow for each row to do
- * what one statement does. A failed purge is logged and tried again at the next interval.
+ * Runs a purge on an interval in each API process: one DELETE statement by time, so several APIs purging at once
+ * is harmless (a row is deleted once). A Temporal timer per row would add a workflow for each row to do what one
+ * statement does. A failed purge is logged and tried again at the next interval.
  */
 export function startPeriodicPurge(logger: Logger, job: PurgeJob) {
   let running: Promise<void> = Promise.resolve();
