@@ -15,6 +15,7 @@ import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './comm
 const Merchant = z.object({ id: Uuid, name: z.string(), createdAt: z.string() }).openapi('AdminMerchant');
 type Merchant = z.infer<typeof Merchant>;
 const MerchantBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MerchantQuery = Page.extend({
   name: z
     .string()
@@ -23,6 +24,11 @@ const MerchantQuery = Page.extend({
     .max(200)
     .optional()
     .openapi({ description: 'Only merchants whose name contains this' }),
+  ids: z
+    .string()
+    .regex(new RegExp(`^${UUID}(,${UUID}){0,99}$`, 'i'), 'up to 100 merchant ids, comma-separated')
+    .optional()
+    .openapi({ description: 'Only these merchants (up to 100 ids, comma-separated): the names a screen shows' }),
 });
 
 export const ApiKey = z
@@ -190,9 +196,15 @@ export function merchantsRouter(deps: ApiDependencies): Router {
     { method: 'get', path: '/merchants', summary: 'List merchants', query: MerchantQuery, response: pageOf(Merchant) },
     async ({ query }) => {
       const rows: Array<{ id: string; name: string; created_at: Date }> = await ds.query(
-        `SELECT id, name, created_at FROM merchants WHERE $3::text IS NULL OR name ILIKE $3
+        `SELECT id, name, created_at FROM merchants
+          WHERE ($3::text IS NULL OR name ILIKE $3) AND ($4::uuid[] IS NULL OR id = ANY($4::uuid[]))
           ORDER BY created_at, id LIMIT $1 OFFSET $2`,
-        [query.limit + 1, query.offset, query.name === undefined ? null : containsPattern(query.name)],
+        [
+          query.limit + 1,
+          query.offset,
+          query.name === undefined ? null : containsPattern(query.name),
+          query.ids?.split(',') ?? null,
+        ],
       );
       return toPage(
         rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at.toISOString() })),

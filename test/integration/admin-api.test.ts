@@ -74,6 +74,23 @@ describe('merchants', () => {
     expect(firstPage.items.map((m: { id: string }) => m.id)).not.toContain(wanted.id);
     expect((await admin.get('/api/v1/admin/merchants?name=')).status).toBe(400);
   });
+
+  test("are named by id, one screen's worth at a time: exactly the ids asked for, up to 100, each a UUID", async () => {
+    const [a, b] = await Promise.all(
+      ['A', 'B'].map((n) => expectStatus(admin.post('/api/v1/admin/merchants', { name: `By id ${n}` }), 201)),
+    );
+    const found = await expectStatus(admin.get(`/api/v1/admin/merchants?ids=${a.id},${randomUUID()},${b.id}`), 200);
+    expect(found.items.map((m: { id: string; name: string }) => [m.id, m.name]).sort()).toEqual(
+      [
+        [a.id, 'By id A'],
+        [b.id, 'By id B'],
+      ].sort(),
+    );
+    const hundredAndOne = Array.from({ length: 101 }, () => randomUUID()).join(',');
+    expect((await admin.get(`/api/v1/admin/merchants?ids=${hundredAndOne}`)).status).toBe(400);
+    expect((await admin.get(`/api/v1/admin/merchants?ids=${a.id},not-an-id`)).status).toBe(400);
+    expect((await admin.get(`/api/v1/admin/merchants?ids=------------------------------------`)).status).toBe(400);
+  });
 });
 
 describe('merchant keys', () => {

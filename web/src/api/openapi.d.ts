@@ -8074,6 +8074,8 @@ export interface operations {
                 offset?: number | null;
                 /** @description Only merchants whose name contains this */
                 name?: string;
+                /** @description Only these merchants (up to 100 ids, comma-separated): the names a screen shows */
+                ids?: string;
             };
             header?: never;
             path?: never;

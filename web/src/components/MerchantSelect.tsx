@@ -14,6 +14,7 @@ export function MerchantSelect(props: {
   value: string;
   onChange: (merchantId: string) => void;
   label?: string;
+  placeholder?: string;
   required?: boolean;
   clearable?: boolean;
   w?: number;
@@ -40,6 +41,7 @@ export function MerchantSelect(props: {
   return (
     <Select
       label={props.label ?? 'Merchant'}
+      placeholder={props.placeholder}
       required={props.required}
       clearable={props.clearable}
       w={props.w}

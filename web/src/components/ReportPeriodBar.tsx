@@ -1,5 +1,6 @@
 import { Button, Group, Select, Text, TextInput } from '@mantine/core';
 import { useMemo, useState, type FormEvent } from 'react';
+import { MerchantSelect } from './MerchantSelect';
 
 /** A report's query: whole days `from`..`to` (both included) in an IANA zone; an operator may name a merchant. */
 export interface ReportPeriod {
@@ -36,14 +37,14 @@ export function ReportPeriodBar({
   report,
   applied,
   onApply,
-  merchants,
+  pickMerchant = false,
 }: {
   /** The report's path under /api/v1/reports. */
   report: string;
   applied: ReportPeriod;
   onApply: (p: ReportPeriod) => void;
-  /** Operators: the merchants to filter by; merchant users: undefined (the server binds their own). */
-  merchants?: Map<string, string> | undefined;
+  /** Operators pick a merchant (or all); a merchant user has none to pick (the server binds their own). */
+  pickMerchant?: boolean;
 }) {
   const [draft, setDraft] = useState<ReportPeriod>(applied);
   const zones = useMemo(() => ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')], []);
@@ -85,16 +86,12 @@ export function ReportPeriodBar({
           allowDeselect={false}
           w={220}
         />
-        {merchants && (
-          <Select
-            label="Merchant"
+        {pickMerchant && (
+          <MerchantSelect
             placeholder="All merchants"
-            data={[...merchants].map(([value, label]) => ({ value, label }))}
-            value={draft.merchantId ?? null}
+            value={draft.merchantId ?? ''}
             onChange={(v) => setDraft(({ merchantId: _, ...d }) => (v ? { ...d, merchantId: v } : d))}
-            searchable
             clearable
-            limit={50}
             w={220}
           />
         )}

@@ -18,7 +18,7 @@ import {
 import { useState, type FormEvent } from 'react';
 import { ConfirmWithReasonDialog } from '../components/ConfirmWithReasonDialog';
 import { MerchantSelect } from '../components/MerchantSelect';
-import { useMerchantNames } from '../components/useMerchantNames';
+import { merchantIdsOf, useMerchantNames } from '../components/useMerchantNames';
 import { api, messageOf, type Schemas } from '../api/client';
 import { isoOf, useLoad, when } from '../load';
 import { useSession } from '../session';
@@ -51,8 +51,6 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
   const [updating, setUpdating] = useState<Entry | null>(null);
   const [deleting, setDeleting] = useState<Entry | null>(null);
 
-  const merchantNames = useMerchantNames(operator);
-  const merchantName = (id: string) => merchantNames.get(id) ?? id;
   const pipelines = usePipelines(operator, operator ? filters.merchantId : '');
 
   const entries = useLoad(async () => {
@@ -74,6 +72,9 @@ export function BlacklistScreen({ operator }: { operator: boolean }) {
     }
     return api.GET('/api/v1/portal/blacklist', { params: { query } });
   }, [operator, scope, filters]);
+
+  const merchantNames = useMerchantNames(operator, merchantIdsOf(entries.data?.items));
+  const merchantName = (id: string) => merchantNames.get(id) ?? id;
 
   const set = (field: keyof Filters) => (value: string | null) => setFilters((f) => ({ ...f, [field]: value ?? '' }));
   const pipelineName = (id: string | null) => pipelines.find((p) => p.id === id)?.name ?? id ?? '—';

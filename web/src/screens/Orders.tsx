@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api/client';
 import { BackgroundExport, type OrderExportFilters } from '../components/BackgroundExport';
-import { useMerchantNames } from '../components/useMerchantNames';
+import { MerchantSelect } from '../components/MerchantSelect';
 import { isoOf, money, useLoad, when } from '../load';
 import { useSession } from '../session';
 
@@ -64,7 +64,6 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
   // The cursors of the pages before this one: Previous pops one.
   const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cursor = cursors.at(-1);
-  const merchants = useMerchantNames(operator);
   const gateways = useLoad(
     async () => (operator ? api.GET('/api/v1/admin/gateways') : { data: undefined }),
     [operator],
@@ -117,18 +116,7 @@ export function OrdersScreen({ operator }: { operator: boolean }) {
             clearable
             w={130}
           />
-          {operator && (
-            <Select
-              label="Merchant"
-              data={[...merchants].map(([value, label]) => ({ value, label }))}
-              value={draft.merchantId || null}
-              onChange={set('merchantId')}
-              searchable
-              clearable
-              limit={50}
-              w={220}
-            />
-          )}
+          {operator && <MerchantSelect value={draft.merchantId} onChange={set('merchantId')} clearable w={220} />}
           {operator && (
             <>
               <Select

@@ -52,13 +52,13 @@ const seconds = (ms: number | null) => (ms === null ? '—' : `${(ms / 1000).toF
  */
 export function PaymentAnalyticsScreen({ operator }: { operator: boolean }) {
   const { account } = useSession();
-  const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
   const report = useLoad(async () => {
     const r = await api.GET('/api/v1/reports/payment-analytics', { params: { query: period } });
     return { data: r.data && { ...r.data, shown: period }, error: r.error };
   }, [period]);
   const r = report.data;
+  const merchants = useMerchantNames(operator, [r?.shown.merchantId], account?.merchant);
   const times = r
     ? [
         { percentile: 'p50', seconds: (r.timeToFinalMs.p50 ?? 0) / 1000 },
@@ -68,12 +68,7 @@ export function PaymentAnalyticsScreen({ operator }: { operator: boolean }) {
   return (
     <Stack>
       <Title order={2}>Payment analytics</Title>
-      <ReportPeriodBar
-        report="payment-analytics"
-        applied={period}
-        onApply={setPeriod}
-        merchants={operator ? merchants : undefined}
-      />
+      <ReportPeriodBar report="payment-analytics" applied={period} onApply={setPeriod} pickMerchant={operator} />
       {report.error && (
         <Alert color="red" role="alert">
           {report.error}

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import { api } from '../api/client';
 import { ReportBarChart } from '../components/ReportBarChart';
 import { defaultPeriod, ReportPeriodBar, ReportShown, type ReportPeriod } from '../components/ReportPeriodBar';
-import { useMerchantNames } from '../components/useMerchantNames';
+import { merchantIdsOf, useMerchantNames } from '../components/useMerchantNames';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
@@ -28,13 +28,17 @@ const COLUMNS: ReportColumn[] = [
 /** Payment-form analytics (issue 18): the hosted page's funnel, by merchant and day; the chart sums the period. */
 export function PaymentFormAnalyticsScreen({ operator }: { operator: boolean }) {
   const { account } = useSession();
-  const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
   const report = useLoad(async () => {
     const r = await api.GET('/api/v1/reports/payment-form', { params: { query: period } });
     return { data: r.data && { ...r.data, shown: period }, error: r.error };
   }, [period]);
   const rows = report.data?.rows;
+  const merchants = useMerchantNames(
+    operator,
+    [report.data?.shown.merchantId, ...merchantIdsOf(rows)],
+    account?.merchant,
+  );
   const funnel = useMemo(
     () =>
       STEPS.map((s) => ({
@@ -46,12 +50,7 @@ export function PaymentFormAnalyticsScreen({ operator }: { operator: boolean }) 
   return (
     <Stack>
       <Title order={2}>Payment-form analytics</Title>
-      <ReportPeriodBar
-        report="payment-form"
-        applied={period}
-        onApply={setPeriod}
-        merchants={operator ? merchants : undefined}
-      />
+      <ReportPeriodBar report="payment-form" applied={period} onApply={setPeriod} pickMerchant={operator} />
       {report.error && (
         <Alert color="red" role="alert">
           {report.error}

@@ -2,7 +2,7 @@ import { Alert, Stack, Title } from '@mantine/core';
 import { useState } from 'react';
 import { api } from '../api/client';
 import { defaultPeriod, ReportPeriodBar, ReportShown, type ReportPeriod } from '../components/ReportPeriodBar';
-import { useMerchantNames } from '../components/useMerchantNames';
+import { merchantIdsOf, useMerchantNames } from '../components/useMerchantNames';
 import { ReportTable, type ReportColumn } from '../components/ReportTable';
 import { useLoad } from '../load';
 import { useSession } from '../session';
@@ -33,22 +33,21 @@ const BALANCES: ReportColumn[] = [
 /** Summary report (issue 18): per merchant, currency and direction; per gateway; opening and closing balances. */
 export function SummaryReportScreen({ operator }: { operator: boolean }) {
   const { account } = useSession();
-  const merchants = useMerchantNames(operator, account?.merchant);
   const [period, setPeriod] = useState<ReportPeriod>(defaultPeriod);
   const report = useLoad(async () => {
     const r = await api.GET('/api/v1/reports/summary', { params: { query: period } });
     return { data: r.data && { ...r.data, shown: period }, error: r.error };
   }, [period]);
   const r = report.data;
+  const merchants = useMerchantNames(
+    operator,
+    [r?.shown.merchantId, ...merchantIdsOf(r?.rows, r?.gateways, r?.balances)],
+    account?.merchant,
+  );
   return (
     <Stack>
       <Title order={2}>Summary report</Title>
-      <ReportPeriodBar
-        report="summary"
-        applied={period}
-        onApply={setPeriod}
-        merchants={operator ? merchants : undefined}
-      />
+      <ReportPeriodBar report="summary" applied={period} onApply={setPeriod} pickMerchant={operator} />
       {report.error && (
         <Alert color="red" role="alert">
           {report.error}
