@@ -1,7 +1,6 @@
+import type { DataSource } from 'typeorm';
 import { createDataSource } from '../entities/data-source';
 import { startThrowawayDatabase } from '../infra/postgres/throwaway-database';
-
-type DataSource = Awaited<ReturnType<ReturnType<typeof createDataSource>['initialize']>>;
 
 /**
  * A throwaway embedded PostgreSQL for a bench that fills tables in bulk: stopped at the end, on SIGINT/SIGTERM,

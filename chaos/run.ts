@@ -137,18 +137,16 @@ async function exercise(stack: ChaosStack, opts: ChaosOptions, t0: number): Prom
   const killSpanMs = KILLS.length * (opts.downMs + pauseMs + 3_000);
   const gapMs = Math.max(5, Math.floor(killSpanMs / opts.orders));
   const share = Math.ceil(opts.orders / (KILLS.length + 1));
-  let killsBegun = 0;
-  const waiting: Array<{ kills: number; go: () => void }> = [];
-  const killsHaveBegun = (n: number) =>
-    n <= killsBegun ? Promise.resolve() : new Promise<void>((go) => waiting.push({ kills: n, go }));
-  const beginKill = () => {
-    killsBegun += 1;
-    for (const w of waiting.filter((x) => x.kills <= killsBegun)) w.go();
-  };
+  const killBegun = KILLS.map(() => {
+    let begin!: () => void;
+    const begun = new Promise<void>((resolve) => (begin = resolve));
+    return { begun, begin };
+  });
   const creating = (async () => {
     const inFlight = new Set<Promise<void>>();
     for (const order of plan) {
-      await killsHaveBegun(Math.min(Math.floor(order.i / share), KILLS.length));
+      const phase = Math.min(Math.floor(order.i / share), KILLS.length);
+      if (phase > 0) await killBegun[phase - 1]!.begun;
       while (inFlight.size >= opts.concurrency) await Promise.race(inFlight);
       const p = create(order).finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -159,10 +157,10 @@ async function exercise(stack: ChaosStack, opts: ChaosOptions, t0: number): Prom
 
   const kills: KillRow[] = [];
   await sleep(Math.min(2_000, killSpanMs / 10));
-  for (const part of KILLS) {
+  for (const [k, part] of KILLS.entries()) {
     const createdAtKill = created;
     opts.say(`kill -9 ${part} (${createdAtKill} orders created)`);
-    beginKill();
+    killBegun[k]!.begin();
     await stack.kill(part);
     await sleep(opts.downMs);
     const r0 = Date.now();

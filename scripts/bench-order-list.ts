@@ -8,10 +8,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import type { DataSource } from 'typeorm';
 import { createApp } from '../api/app';
 import { connectTemporal } from '../api/temporal-connections';
 import { countArg, startBulkDatabase, timeRuns } from '../bench/bulk-database';
-import type { createDataSource } from '../entities/data-source';
 import { devKeyring } from '../infra/security/keyring';
 
 const say = (line: string) => console.log(`[bench:order-list] ${line}`);
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
 }
 
 /** The plans of the filters that are rare enough to make the list look far (`--explain`). */
-async function explain(ds: Awaited<ReturnType<ReturnType<typeof createDataSource>['initialize']>>, gatewayId: string) {
+async function explain(ds: DataSource, gatewayId: string) {
   const page = (where: string) =>
     `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT o.id FROM orders o WHERE ${where}
       ORDER BY o.created_at DESC, o.id DESC LIMIT 51`;

@@ -2,6 +2,7 @@ import { type Request, Router } from 'express';
 import { endKey, findKey, insertKey, listKeys, lockKey } from '../../data/api-keys';
 import { containsPattern } from '../../data/like-pattern';
 import { insertMerchant, renameMerchant } from '../../data/merchants';
+import { UUID_PATTERN } from '../../domain/ids';
 import type { DataSource, EntityManager } from 'typeorm';
 import { z } from 'zod';
 import type { ApiDependencies } from '../app';
@@ -15,7 +16,6 @@ import { Direction, IdParams, KeyMode, Page, pageOf, toPage, Uuid } from './comm
 const Merchant = z.object({ id: Uuid, name: z.string(), createdAt: z.string() }).openapi('AdminMerchant');
 type Merchant = z.infer<typeof Merchant>;
 const MerchantBody = z.strictObject({ name: z.string().trim().min(1).max(200) });
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const MerchantQuery = Page.extend({
   name: z
     .string()
@@ -26,7 +26,7 @@ const MerchantQuery = Page.extend({
     .openapi({ description: 'Only merchants whose name contains this' }),
   ids: z
     .string()
-    .regex(new RegExp(`^${UUID}(,${UUID}){0,99}$`, 'i'), 'up to 100 merchant ids, comma-separated')
+    .regex(new RegExp(`^${UUID_PATTERN}(,${UUID_PATTERN}){0,99}$`, 'i'), 'up to 100 merchant ids, comma-separated')
     .optional()
     .openapi({ description: 'Only these merchants (up to 100 ids, comma-separated): the names a screen shows' }),
 });

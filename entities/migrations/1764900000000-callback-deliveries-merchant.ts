@@ -2,7 +2,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * The merchant cabinet's callback list (docs/web-app.md) pages one merchant's delivery attempts newest first. It
- * joined the merchant's orders and sorted all their attempts for each page (450–1,130 ms at 600,000 rows); with the
+ * joined the merchant's orders and sorted all their attempts for each page (about 200 ms at 600,000 rows,
+ * `npm run bench:callback-list`); with the
  * merchant on the row (written by the callback activity, which has it) a page is a walk of the index
  * (merchant_id, attempted_at, id). Existing rows take their order's merchant.
  */

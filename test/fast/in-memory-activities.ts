@@ -1,6 +1,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import { moveMoney, type MoneyMovement, type PrepareOrderRequest } from '../../activities/combined-steps';
+import {
+  type LedgerSteps,
+  moveMoney,
+  type MoneyMovement,
+  type PrepareOrderRequest,
+} from '../../activities/combined-steps';
 import type { OrderHistoryEntry, OrderSnapshot } from '../../workflows/definitions';
 import type { CreateOutcome, GatewayPaymentRequest, StatusOutcome } from '../../domain/gateway-contract';
 import type { FundsRequest } from '../../domain/operations-contract';
@@ -71,11 +76,7 @@ export function inMemoryActivities(gateways: Record<string, ScriptedGateway>) {
     },
     async recordMoneyMovement(_order: OrderSnapshot, _entry: OrderHistoryEntry, movement: MoneyMovement) {
       calls.events += 1;
-      const { creditDeposit, settleHeldFunds, releaseHeldFunds } = activities;
-      return moveMoney(
-        { creditDeposit: creditDeposit!, settleHeldFunds: settleHeldFunds!, releaseHeldFunds: releaseHeldFunds! },
-        movement,
-      );
+      return moveMoney(activities as LedgerSteps, movement);
     },
     async countFinalOrder() {},
     async deliverMerchantCallback() {

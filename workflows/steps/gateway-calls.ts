@@ -11,12 +11,6 @@ import type { GatewayAttempt } from '../definitions';
 import type { OrderContext } from './order-context';
 import { amountOf, gatewayName } from './ui-metadata';
 
-/**
- * The engine's own infrastructure (PostgreSQL) failed before the gateway was called: nothing was sent, and it is
- * no answer of the gateway's, so it neither spends a retry nor moves the order on.
- */
-export const INFRASTRUCTURE_FAILURE = GATEWAY_FAILURE.configUnavailable;
-
 /** A create's outcome, or `unsent`: our side failed before calling the gateway. */
 export type CreateResult = CreateOutcome | { kind: 'unsent' };
 
@@ -44,7 +38,9 @@ export async function sendCreate(ctx: OrderContext, attempt: GatewayAttempt): Pr
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const type = err.cause instanceof ApplicationFailure ? (err.cause.type ?? '') : '';
-    if (type === INFRASTRUCTURE_FAILURE) return { kind: 'unsent' };
+    // The engine's own infrastructure (PostgreSQL) failed before the gateway was called: nothing was sent, and it is
+    // no answer of the gateway's, so it neither spends a retry nor moves the order on.
+    if (type === GATEWAY_FAILURE.configUnavailable) return { kind: 'unsent' };
     outcome = NOT_SENT_FAILURES.includes(type)
       ? { kind: 'declined', code: CODES.GATEWAY_INVALID_REQUEST }
       : { kind: 'failed', code: CODES.GATEWAY_AMBIGUOUS_RESPONSE, ambiguous: true };

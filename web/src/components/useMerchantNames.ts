@@ -20,9 +20,8 @@ export function useMerchantNames(
   const merchants = useLoad(async () => {
     if (!operator || !key) return { data: [] };
     const items: Array<{ id: string; name: string }> = [];
-    const all = key.split(',');
-    for (let i = 0; i < all.length; i += PER_REQUEST) {
-      const chunk = all.slice(i, i + PER_REQUEST);
+    for (let i = 0; i < wanted.length; i += PER_REQUEST) {
+      const chunk = wanted.slice(i, i + PER_REQUEST);
       const { data, error } = await api.GET('/api/v1/admin/merchants', {
         params: { query: { ids: chunk.join(','), limit: PER_REQUEST } },
       });
